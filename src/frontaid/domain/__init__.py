@@ -1,0 +1,1 @@
+"""Records and rules, with no I/O: vocabularies, codes, cycles, workflows, schemas."""

@@ -1,0 +1,71 @@
+"""Human codes: device prefix + counter + check digit, unique without coordination.
+
+A card reads `KMT-042-6`. The prefix letters are the ones that look alike in Latin
+and Cyrillic (A B C E H K M P T X), so a code can be typed on either keyboard
+layout and read aloud; the check digit is Damm's, which catches every single
+wrong digit and every swap of two neighbours.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+PREFIX_LETTERS = "ABCEHKMPTX"
+_CYRILLIC = str.maketrans("АВСЕНКМРТХавсенкмртх", "ABCEHKMPTXABCEHKMPTX")
+
+_DAMM = (
+    (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
+    (7, 0, 9, 2, 1, 5, 4, 8, 6, 3),
+    (4, 2, 0, 6, 8, 7, 1, 3, 5, 9),
+    (1, 7, 5, 0, 9, 8, 3, 4, 2, 6),
+    (6, 1, 2, 3, 0, 4, 5, 9, 7, 8),
+    (3, 6, 7, 4, 2, 0, 9, 5, 8, 1),
+    (5, 8, 6, 9, 7, 2, 0, 1, 3, 4),
+    (8, 9, 4, 5, 3, 6, 2, 0, 1, 7),
+    (9, 4, 3, 8, 6, 1, 7, 2, 0, 5),
+    (2, 5, 8, 1, 4, 3, 7, 9, 6, 0),
+)
+
+
+def damm(digits: str) -> int:
+    """Damm check digit of a string of decimal digits."""
+    interim = 0
+    for ch in digits:
+        interim = _DAMM[interim][ord(ch) - 48]
+    return interim
+
+
+def _digits(prefix: str, counter: int) -> str:
+    return "".join(str(PREFIX_LETTERS.index(c)) for c in prefix) + str(counter)
+
+
+def new_prefix() -> str:
+    """A random three-letter device prefix (1,000 possibilities; the hub checks clashes)."""
+    return "".join(secrets.choice(PREFIX_LETTERS) for _ in range(3))
+
+
+def make_code(prefix: str, counter: int) -> str:
+    """The code for the `counter`-th record made on the device with `prefix`."""
+    return f"{prefix}-{counter:03d}-{damm(_digits(prefix, counter))}"
+
+
+def normalise_code(text: str) -> str | None:
+    """The canonical code for what a person typed, or None if it is not a valid code.
+
+    Accepts lower case, Cyrillic look-alike letters, spaces or no dashes:
+    `кмт 42 6`, `KMT0426`, `kmt-042-6` all give `KMT-042-6`.
+    """
+    raw = "".join(ch for ch in text.translate(_CYRILLIC).upper() if ch.isalnum())
+    if len(raw) < 5 or not all(c in PREFIX_LETTERS for c in raw[:3]) or not raw[3:].isdigit():
+        return None
+    prefix, number, check = raw[:3], raw[3:-1], raw[-1]
+    counter = int(number)
+    if damm(_digits(prefix, counter)) != int(check):
+        return None
+    return make_code(prefix, counter)
+
+
+def looks_like_code(text: str) -> bool:
+    """True when `text` has the shape of a code (three prefix letters then digits)."""
+    raw = "".join(ch for ch in text.translate(_CYRILLIC).upper() if ch.isalnum())
+    return len(raw) >= 5 and all(c in PREFIX_LETTERS for c in raw[:3]) and raw[3:].isdigit()

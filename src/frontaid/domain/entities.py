@@ -1,0 +1,136 @@
+"""The records the projections hold, declared once.
+
+Each entity becomes one table with a column per field. Scalar fields merge
+last-writer-wins by (hlc, origin); `set` fields merge add-wins; a `count` field
+is the sum of its deltas. The projector (store/) reads these declarations; no
+table is written by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+Kind = Literal["text", "int", "real", "set", "count", "json"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind = "text"
+    # A change by two authors who had not seen each other's change is flagged.
+    critical: bool = False
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    table: str
+    fields: tuple[Field, ...]
+    indexes: tuple[tuple[str, ...], ...] = ()
+    # Derived columns: (column, source field); the projector computes them.
+    derived: tuple[tuple[str, str], ...] = ()
+    by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+
+    @property
+    def set_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.kind == "set")
+
+    @property
+    def count_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.kind == "count")
+
+
+def _e(name: str, table: str, *fields: Field, **kw: object) -> Entity:
+    return Entity(name, table, tuple(fields), **kw)  # type: ignore[arg-type]
+
+
+F = Field
+
+ENTITIES: Final[dict[str, Entity]] = {
+    e.name: e
+    for e in (
+        _e(
+            "zone", "zones",
+            F("name"), F("name_en"), F("bank"), F("pcode"), F("geometry", "json"),
+            F("population_estimate", "int"),
+        ),
+        _e(
+            "site", "sites",
+            F("kind"), F("name"), F("name_en"), F("zone"), F("lat", "real"), F("lon", "real"),
+            F("state", critical=True), F("schedule", "json"), F("note"),
+            indexes=(("kind",), ("zone",)),
+        ),
+        _e(
+            "household", "households",
+            F("zone", critical=True), F("address"), F("shelter"), F("size", "int", critical=True),
+            F("animals", "int"), F("animal_kinds"), F("utilities", "set"), F("status", critical=True),
+            F("displaced", "int"), F("lat", "real"), F("lon", "real"), F("note"),
+            F("registered_on"),
+            indexes=(("zone",), ("status",)),
+        ),
+        _e(
+            "person", "people",
+            F("household", critical=True), F("name"), F("born", "int"), F("sex"),
+            F("vulnerabilities", "set"), F("status", critical=True), F("died_on"),
+            F("death_place"), F("death_cause"), F("burial_place"), F("note"),
+            indexes=(("household",), ("status",)),
+            derived=(("name_key", "name"),),
+        ),
+        _e(
+            "request", "requests",
+            F("household"), F("need"), F("urgency", critical=True), F("status", critical=True),
+            F("team"), F("reported_by"), F("zone"), F("lat", "real"), F("lon", "real"),
+            F("note"), F("opened_at"), F("closed_at"),
+            indexes=(("status", "need"), ("household",), ("zone",)),
+        ),
+        _e(
+            "handout", "handouts",
+            F("household"), F("item"), F("qty", "int"), F("entitlement"), F("round", "int"),
+            F("at"), F("home", "int"), F("on"), F("override"), F("team"),
+            indexes=(("household", "entitlement", "round"), ("on",), ("item", "at")),
+        ),
+        _e(
+            "stock", "stock",
+            F("item"), F("location"), F("qty", "count"),
+            indexes=(("location",), ("item",)),
+        ),
+        _e(
+            "incident", "incidents",
+            F("kind"), F("zone"), F("at"), F("killed", "int"), F("wounded", "int"),
+            F("site"), F("lat", "real"), F("lon", "real"), F("note"),
+            indexes=(("at",), ("zone", "at")),
+        ),
+        _e(
+            "evac_offer", "evac_offers",
+            F("household"), F("offered_on"), F("answer", critical=True), F("reason"),
+            F("seats", "int"), F("animals", "int"), F("run"), F("note"),
+            indexes=(("household",), ("answer",)),
+        ),
+        _e(
+            "evac_run", "evac_runs",
+            F("on"), F("site"), F("seats", "int"), F("animal_places", "int"), F("status"),
+        ),
+        _e(
+            "referral", "referrals",
+            F("household"), F("person"), F("kind"), F("to"), F("status", critical=True),
+            F("outcome"), F("opened_on"), F("closed_on"), F("note"),
+            indexes=(("household",), ("status",)),
+        ),
+        _e(
+            "welfare", "welfare_checks",
+            F("asked_by"), F("contact"), F("sought"), F("household"), F("person"),
+            F("zone"), F("address"), F("status", critical=True), F("answer"), F("answered_on"),
+            F("note"), F("opened_on"),
+            indexes=(("status",),),
+        ),
+        _e("team", "teams", F("name"), F("members"), F("note")),
+        _e(
+            "device", "devices",
+            F("name"), F("public"), F("prefix"), F("role"), F("revoked_after", "int"),
+        ),
+    )
+}

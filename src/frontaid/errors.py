@@ -1,0 +1,108 @@
+"""Every error frontaid raises, each with a message a desk volunteer can act on.
+
+Messages are English msgids translated through the gettext catalog, so the CLI
+and the web show them in the user's language. Parameters are codes, fields and
+values, never a person's name or a place where someone shelters.
+
+    FrontaidError                    exit 2 · HTTP 400
+    ├── BadInput                     a value the user typed is wrong
+    │   ├── UnknownChoice            not one of the allowed words
+    │   ├── BadCode                  a card code with a wrong check character
+    │   └── BadDate                  not a date or a time
+    ├── NotFound                     exit 2 · HTTP 404: no such record
+    ├── Refused                      exit 2 · HTTP 409: the rules say no
+    │   ├── AlreadyHandedOut         same entitlement, same round
+    │   ├── BadTransition            a request cannot go from this state to that
+    │   └── Retracted                the record was voided
+    ├── ReplicaError                 exit 2 · HTTP 503: the database file itself
+    │   ├── NoReplica                no replica at that path: run `frontaid init`
+    │   ├── AlreadyInitialised       `init` on an existing replica
+    │   └── SchemaTooNew             written by a newer frontaid
+    └── IntegrityError               exit 2 · HTTP 422: an op or bundle failed its checks
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from frontaid.i18n import gettext
+
+
+class FrontaidError(Exception):
+    """Base of every error frontaid raises on purpose."""
+
+    msgid: ClassVar[str] = "Something went wrong."
+    exit_code: ClassVar[int] = 2
+    http_status: ClassVar[int] = 400
+
+    def __init__(self, msgid: str | None = None, **params: Any) -> None:
+        self.template = msgid or self.msgid
+        self.params = params
+        super().__init__(self.template.format(**params))
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in `lang` (default: the current language)."""
+        return gettext(self.template, lang).format(**self.params)
+
+
+class BadInput(FrontaidError):
+    msgid = "That value is not valid."
+
+
+class UnknownChoice(BadInput):
+    msgid = "'{value}' is not a valid {what}. Use one of: {choices}."
+
+
+class BadCode(BadInput):
+    msgid = "'{code}' is not a valid card code: check the letters and the last digit."
+
+
+class BadDate(BadInput):
+    msgid = "'{value}' is not a date. Write it as YYYY-MM-DD (or YYYY-MM-DD HH:MM)."
+
+
+class NotFound(FrontaidError):
+    msgid = "No {what} with code '{code}'."
+    http_status = 404
+
+
+class Refused(FrontaidError):
+    msgid = "Not allowed."
+    http_status = 409
+
+
+class AlreadyHandedOut(Refused):
+    msgid = (
+        "Household {code} already received {item} in this round (on {last}). "
+        "Next due on {next}. To hand out anyway, give a reason with --override."
+    )
+
+
+class BadTransition(Refused):
+    msgid = "A request that is '{state}' cannot be marked '{target}'."
+
+
+class Retracted(Refused):
+    msgid = "That record was voided and cannot be changed."
+
+
+class ReplicaError(FrontaidError):
+    msgid = "The database cannot be used."
+    http_status = 503
+
+
+class NoReplica(ReplicaError):
+    msgid = "No frontaid database at {path}. Create one with: frontaid init --town NAME"
+
+
+class AlreadyInitialised(ReplicaError):
+    msgid = "{path} is already a frontaid database."
+
+
+class SchemaTooNew(ReplicaError):
+    msgid = "This database was written by a newer frontaid (schema {found} > {known}). Update frontaid."
+
+
+class IntegrityError(FrontaidError):
+    msgid = "The data failed its integrity check and was not applied: {reason}."
+    http_status = 422

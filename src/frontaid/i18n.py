@@ -1,0 +1,65 @@
+"""Ukrainian-first translation: gettext catalogs (.po) read with babel at run time.
+
+English strings are the msgids; `locale/uk/LC_MESSAGES/frontaid.po` holds the
+Ukrainian. Reading the .po directly (no compiled .mo) keeps a fresh clone working
+with no build step.
+"""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("uk", "en")
+DEFAULT_LANGUAGE = "uk"
+_LOCALE_DIR = Path(__file__).parent / "locale"
+_current: ContextVar[str] = ContextVar("frontaid_language", default=DEFAULT_LANGUAGE)
+
+
+def language_from_env() -> str:
+    """The language the environment asks for: FRONTAID_LANG, then LANG, else Ukrainian."""
+    for var in ("FRONTAID_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        code = value.split(".")[0].split("_")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def set_language(lang: str) -> None:
+    """Make `lang` the language of every string rendered in this context."""
+    _current.set(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    return _current.get()
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """The msgid → translation table of one language (empty for English)."""
+    if lang == "en":
+        return {}
+    from babel.messages.pofile import read_po
+
+    path = _LOCALE_DIR / lang / "LC_MESSAGES" / "frontaid.po"
+    with path.open("rb") as fh:
+        cat = read_po(fh, locale=lang)
+    return {str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy}
+
+
+def gettext(msgid: str, lang: str | None = None) -> str:
+    """`msgid` in `lang` (default: the current language); the msgid itself if untranslated."""
+    return catalog(lang or _current.get()).get(msgid, msgid)
+
+
+def both(msgid: str, **params: object) -> str:
+    """Ukrainian and English side by side, for printouts and logs read by either."""
+    uk = gettext(msgid, "uk").format(**params)
+    en = msgid.format(**params)
+    return uk if uk == en else f"{uk} / {en}"
+
+
+_ = gettext

@@ -1,0 +1,1 @@
+"""Ops, the hybrid logical clock, hash chains and signatures."""

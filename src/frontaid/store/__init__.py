@@ -1,0 +1,1 @@
+"""Replicas: the SQLite file, its schema, the op log and the projections."""

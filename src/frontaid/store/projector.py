@@ -1,0 +1,293 @@
+"""The fold from the op log to the projection tables.
+
+Every op is applied by `apply`, in any order: the result depends only on the
+set of ops, never on their order of arrival (the property tests hold us to it).
+
+- scalar fields: last writer wins by the stamp (hlc, origin); a field's stamp is
+  its entry in the row's `_v`, else the create's stamp when the create gave it a
+  value, else zero;
+- set fields: an element is present while some add of it (its tag is the op id)
+  has not been cancelled by a remove that saw that tag, nor retracted;
+- count fields: the sum of the deltas in `ledger`;
+- merge / unmerge: last writer wins on `merged_into`;
+- retract: the target is recorded as retracted, its ledger row goes, and its
+  entity is refolded from the log without it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from frontaid.domain.entities import ENTITIES, Entity
+from frontaid.domain.names import fold
+from frontaid.oplog.op import Op, op_id, parse_op_id, unpack
+
+Stamp = tuple[int, str]
+ZERO: Stamp = (0, "")
+
+_DERIVERS = {"name": fold}
+
+
+def _dumps(value: dict[str, Any]) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _encode_value(entity: Entity, field: str, value: Any) -> Any:
+    if value is not None and entity.by_name[field].kind == "json":
+        return _dumps(value) if isinstance(value, dict) else json.dumps(value, ensure_ascii=False)
+    return value
+
+
+class Projector:
+    """Applies ops to the projection tables of one connection (inside its transaction)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.retracted: set[str] = {r[0] for r in conn.execute("SELECT op FROM retracted")}
+
+    # -- entry points -------------------------------------------------------------
+
+    def apply(self, op: Op) -> None:
+        """Fold one op that has just been written to the log."""
+        if op.verb == "retract":
+            self._retract(op)
+            return
+        if op.id in self.retracted:
+            return
+        self._apply_effect(op)
+
+    def apply_many(self, ops: Iterable[Op]) -> None:
+        for op in ops:
+            self.apply(op)
+
+    # -- the effect of one op --------------------------------------------------------
+
+    def _apply_effect(self, op: Op) -> None:
+        entity = ENTITIES.get(op.entity)
+        if entity is None:
+            return  # entities this version does not project (e.g. flag decisions) stay in the log
+        verb = op.verb
+        if verb == "create":
+            self._create(entity, op)
+        elif verb == "set":
+            self._set(entity, op.eid, op.data["f"], op.data.get("v"), op.stamp)
+        elif verb == "merge":
+            self._set(entity, op.eid, "merged_into", op.data["into"], op.stamp)
+        elif verb == "unmerge":
+            self._set(entity, op.eid, "merged_into", None, op.stamp)
+        elif verb == "add":
+            self._ensure_row(entity, op.eid)
+            self._add(entity, op.eid, op.data["f"], op.data["v"], op.id)
+            self._refresh_set(entity, op.eid, op.data["f"])
+        elif verb == "remove":
+            self._ensure_row(entity, op.eid)
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO elem_removed VALUES (?,?,?,?,?)",
+                [(entity.name, op.eid, op.data["f"], v, t) for v, t in op.data["tags"]],
+            )
+            self._refresh_set(entity, op.eid, op.data["f"])
+        elif verb == "count":
+            self._ensure_row(entity, op.eid)
+            self._ledger(op.id, entity, op.eid, int(op.data["d"]), op.data.get("reason"),
+                         op.data.get("day"), hook=0)
+
+    def _create(self, entity: Entity, op: Op) -> None:
+        scalars = {
+            k: v for k, v in op.data.items()
+            if v is not None and k in entity.by_name and entity.by_name[k].kind not in ("set", "count")
+        }
+        cols = list(scalars)
+        values = [_encode_value(entity, k, scalars[k]) for k in cols]
+        for col, src in entity.derived:
+            if src in scalars:
+                cols.append(col)
+                values.append(_DERIVERS[src](scalars[src]))
+        names = "".join(f', "{c}"' for c in cols)
+        marks = ",?" * len(cols)
+        cur = self.conn.execute(
+            f'INSERT OR IGNORE INTO "{entity.table}" (eid, created, c_hlc, c_origin{names})'
+            f" VALUES (?,1,?,?{marks})",
+            [op.eid, op.hlc, op.origin, *values],
+        )
+        if cur.rowcount == 0:
+            # A row is there already: a change that arrived before this create, or a
+            # second create of the same id. Merge field by field.
+            self.conn.execute(
+                f'UPDATE "{entity.table}" SET created = 1 WHERE eid = ? AND created = 0', (op.eid,)
+            )
+            for k, v in scalars.items():
+                self._set(entity, op.eid, k, v, op.stamp)
+        for name in entity.set_fields:
+            if op.data.get(name):
+                self._add(entity, op.eid, name, op.data[name], op.id)
+                self._refresh_set(entity, op.eid, name)
+        for name in entity.count_fields:
+            if op.data.get(name):
+                self._ledger(op.id, entity, op.eid, int(op.data[name]), "initial",
+                             op.data.get("day"), hook=0)
+        self._hooks(entity, op)
+
+    def _hooks(self, entity: Entity, op: Op) -> None:
+        """Domain rules that reach another table: a hand-out draws from a stock."""
+        if entity.name == "handout" and op.data.get("at") and op.data.get("item"):
+            stock = f"{op.data['item']}@{op.data['at']}"
+            self._ensure_row(ENTITIES["stock"], stock)
+            self._ledger(op.id, ENTITIES["stock"], stock, -int(op.data.get("qty") or 1),
+                         "handout", op.data.get("on", "")[:10], hook=1)
+
+    # -- scalar fields -------------------------------------------------------------
+
+    def _field_stamp(self, row: sqlite3.Row | tuple[Any, ...], field: str) -> Stamp:
+        created, c_hlc, c_origin, v_json, current = row
+        stamps = json.loads(v_json)
+        if field in stamps:
+            h, o = stamps[field]
+            return (h, o)
+        if created and current is not None:
+            return (c_hlc, c_origin)
+        return ZERO
+
+    def field_stamp(self, entity_name: str, eid: str, field: str) -> Stamp | None:
+        """The stamp of a field's current value, or None when the record does not exist."""
+        entity = ENTITIES[entity_name]
+        row = self.conn.execute(
+            f'SELECT created, c_hlc, c_origin, _v, "{field}" FROM "{entity.table}" WHERE eid = ?',
+            (eid,),
+        ).fetchone()
+        return None if row is None else self._field_stamp(row, field)
+
+    def _set(self, entity: Entity, eid: str, field: str, value: Any, stamp: Stamp) -> None:
+        table = entity.table
+        row = self.conn.execute(
+            f'SELECT created, c_hlc, c_origin, _v, "{field}" FROM "{table}" WHERE eid = ?', (eid,)
+        ).fetchone()
+        stored = _encode_value(entity, field, value) if field in entity.by_name else value
+        derived = [(c, _DERIVERS[s](value) if value is not None else None)
+                   for c, s in entity.derived if s == field]
+        extra = "".join(f', "{c}" = ?' for c, _ in derived)
+        if row is None:
+            cols = "".join(f', "{c}"' for c, _ in derived)
+            self.conn.execute(
+                f'INSERT INTO "{table}" (eid, _v, "{field}"{cols}) VALUES (?,?,?{",?" * len(derived)})',
+                [eid, _dumps({field: list(stamp)}), stored, *(v for _, v in derived)],
+            )
+            return
+        if stamp <= self._field_stamp(row, field):
+            return
+        stamps = json.loads(row[3])
+        stamps[field] = list(stamp)
+        self.conn.execute(
+            f'UPDATE "{table}" SET "{field}" = ?, _v = ?{extra} WHERE eid = ?',
+            [stored, _dumps(stamps), *(v for _, v in derived), eid],
+        )
+
+    def _ensure_row(self, entity: Entity, eid: str) -> None:
+        self.conn.execute(f'INSERT OR IGNORE INTO "{entity.table}" (eid) VALUES (?)', (eid,))
+
+    # -- set fields ------------------------------------------------------------------
+
+    def _add(self, entity: Entity, eid: str, field: str, values: list[str], tag: str) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO elems VALUES (?,?,?,?,?)",
+            [(entity.name, eid, field, v, tag) for v in values],
+        )
+
+    def _refresh_set(self, entity: Entity, eid: str, field: str) -> None:
+        rows = self.conn.execute(
+            """SELECT e.value, e.tag FROM elems e
+               WHERE e.entity = ? AND e.eid = ? AND e.field = ? AND NOT EXISTS (
+                 SELECT 1 FROM elem_removed r WHERE r.entity = e.entity AND r.eid = e.eid
+                 AND r.field = e.field AND r.value = e.value AND r.tag = e.tag)""",
+            (entity.name, eid, field),
+        ).fetchall()
+        present = sorted({v for v, tag in rows if tag not in self.retracted})
+        self.conn.execute(
+            f'UPDATE "{entity.table}" SET "{field}" = ? WHERE eid = ?',
+            (",".join(present) if present else None, eid),
+        )
+
+    # -- counts ------------------------------------------------------------------------
+
+    def _ledger(self, oid: str, entity: Entity, eid: str, delta: int, reason: Any, day: Any,
+                hook: int) -> None:
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO ledger VALUES (?,?,?,?,?,?,?)",
+            (oid, entity.name, eid, delta, reason, day, hook),
+        )
+        if cur.rowcount:
+            for name in entity.count_fields:
+                self.conn.execute(
+                    f'UPDATE "{entity.table}" SET "{name}" = COALESCE("{name}", 0) + ? WHERE eid = ?',
+                    (delta, eid),
+                )
+
+    # -- retraction and refolding ------------------------------------------------------
+
+    def _retract(self, op: Op) -> None:
+        target = op.data["op"]
+        cur = self.conn.execute("INSERT OR IGNORE INTO retracted VALUES (?, ?)", (target, op.id))
+        if not cur.rowcount:
+            return
+        self.retracted.add(target)
+        origin, seq = parse_op_id(target)
+        row = self.conn.execute(
+            "SELECT entity, eid FROM ops WHERE origin = ? AND seq = ?", (origin, seq)
+        ).fetchone()
+        if row is None:
+            return  # the target has not arrived; when it does, apply() skips it
+        drawn = self.conn.execute("SELECT entity, eid FROM ledger WHERE op = ?", (target,)).fetchall()
+        self.conn.execute("DELETE FROM ledger WHERE op = ?", (target,))
+        for ent, eid in drawn:
+            if (ent, eid) != (row[0], row[1]):
+                self.refold(ent, eid)  # e.g. the stock a voided hand-out drew from
+        self.refold(row[0], row[1])
+
+    def _resum(self, entity: Entity, eid: str) -> None:
+        for name in entity.count_fields:
+            self.conn.execute(
+                f'UPDATE "{entity.table}" SET "{name}" = '
+                "(SELECT SUM(delta) FROM ledger WHERE entity = ? AND eid = ?) WHERE eid = ?",
+                (entity.name, eid, eid),
+            )
+
+    def refold(self, entity_name: str, eid: str) -> None:
+        """Recompute one record from its ops in the log."""
+        entity = ENTITIES.get(entity_name)
+        if entity is None:
+            return
+        c = self.conn
+        c.execute(f'DELETE FROM "{entity.table}" WHERE eid = ?', (eid,))
+        for table in ("elems", "elem_removed"):
+            c.execute(f"DELETE FROM {table} WHERE entity = ? AND eid = ?", (entity.name, eid))
+        c.execute("DELETE FROM ledger WHERE entity = ? AND eid = ? AND hook = 0", (entity.name, eid))
+        hooked = c.execute(
+            "SELECT 1 FROM ledger WHERE entity = ? AND eid = ? LIMIT 1", (entity.name, eid)
+        ).fetchone()
+        if hooked:
+            self._ensure_row(entity, eid)
+        for op in ops_of(c, entity.name, eid):
+            if op.verb != "retract" and op.id not in self.retracted:
+                self._apply_effect(op)
+        self._resum(entity, eid)
+
+
+def ops_of(conn: sqlite3.Connection, entity: str, eid: str) -> list[Op]:
+    """Every op on one record, in log order (origin, seq)."""
+    rows = conn.execute(
+        "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops "
+        "WHERE entity = ? AND eid = ? ORDER BY hlc, origin",
+        (entity, eid),
+    ).fetchall()
+    return [row_to_op(r) for r in rows]
+
+
+def row_to_op(r: tuple[Any, ...]) -> Op:
+    """An op from a row of (origin, seq, hlc, actor, entity, eid, verb, data, seen)."""
+    return Op(r[0], r[1], r[2], r[3], r[4], r[5], r[6], unpack(r[7]),
+              None if r[8] is None else unpack(r[8]), b"")
+
+
+__all__ = ["Projector", "ops_of", "op_id", "row_to_op"]

@@ -1,0 +1,374 @@
+"""A replica: one SQLite file holding the op log and the projections folded from it.
+
+All writes go through `transaction()` (BEGIN IMMEDIATE, WAL, synchronous=FULL):
+an op and its effect on the projections commit together or not at all, and
+nothing is acknowledged before it is on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from nacl.signing import SigningKey
+
+from frontaid.domain.codes import make_code, new_prefix
+from frontaid.domain.entities import ENTITIES
+from frontaid.errors import AlreadyInitialised, NoReplica, SchemaTooNew
+from frontaid.oplog.chain import new_signing_key, sign_head
+from frontaid.oplog.hlc import Clock, wall_ms
+from frontaid.oplog.op import GENESIS, Op, pack
+from frontaid.store import schema
+from frontaid.store.projector import Projector, row_to_op
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an action wants to happen; `record` turns it into a signed, stamped op."""
+
+    entity: str
+    eid: str
+    verb: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Replica:
+    """One replica of a deployment's data."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, wall: Callable[[], int]) -> None:
+        self.path = path
+        self.conn = conn
+        self._depth = 0
+        self._projector: Projector | None = None
+        self._dirty = False
+        self.clock = Clock(int(self.meta("clock", 0)), wall=wall)
+
+    # -- opening -----------------------------------------------------------------------
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("PRAGMA cache_size = -65536")
+        return conn
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        town: str,
+        lang: str = "uk",
+        *,
+        device_name: str = "hub",
+        epoch: date | None = None,
+        prefix: str | None = None,
+        wall: Callable[[], int] = wall_ms,
+    ) -> Replica:
+        """Make a new replica (and a new deployment) at `path`."""
+        p = Path(path)
+        if p.exists() and p.stat().st_size > 0:
+            raise AlreadyInitialised(path=str(p))
+        conn = cls._connect(p)
+        cls._migrate(conn)
+        key = new_signing_key()
+        origin = os.urandom(8).hex()
+        settings = {
+            "origin": origin,
+            "prefix": prefix or new_prefix(),
+            "signing_key": bytes(key).hex(),
+            "deployment_key": os.urandom(32).hex(),
+            "town": town,
+            "lang": lang,
+            "epoch": (epoch or date.today()).isoformat(),
+            "seq": 0,
+            "counter": 0,
+            "head": GENESIS.hex(),
+            "digest": "00" * 32,
+            "clock": 0,
+        }
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", settings.items())
+        conn.execute("COMMIT")
+        replica = cls(p, conn, wall)
+        replica.record(
+            [Change("device", origin, "create", {
+                "name": device_name, "public": bytes(key.verify_key).hex(),
+                "prefix": settings["prefix"], "role": "hub"})],
+            actor="frontaid",
+        )
+        return replica
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], wall: Callable[[], int] = wall_ms) -> Replica:
+        """Open an existing replica, running migrations and refolding stale projections."""
+        p = Path(path)
+        if not p.exists() or p.stat().st_size == 0:
+            raise NoReplica(path=str(p))
+        conn = cls._connect(p)
+        try:
+            cls._migrate(conn)
+            if conn.execute("SELECT value FROM meta WHERE key = 'origin'").fetchone() is None:
+                raise NoReplica(path=str(p))
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise NoReplica(path=str(p)) from exc
+        return cls(p, conn, wall)
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > schema.LOG_VERSION:
+            raise SchemaTooNew(found=version, known=schema.LOG_VERSION)
+        if version < schema.LOG_VERSION:
+            conn.execute("BEGIN IMMEDIATE")
+            for step in schema.LOG_MIGRATIONS[version:]:
+                for stmt in step.split(";"):
+                    if stmt.strip():
+                        conn.execute(stmt)
+            conn.execute(f"PRAGMA user_version = {schema.LOG_VERSION}")
+            conn.execute("COMMIT")
+        row = conn.execute("SELECT value FROM meta WHERE key = 'projections'").fetchone()
+        if row is None or row[0] != schema.projection_fingerprint():
+            conn.execute("BEGIN IMMEDIATE")
+            _refold_all(conn)
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Replica:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- settings ----------------------------------------------------------------------
+
+    def meta(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else row[0]
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    @property
+    def origin(self) -> str:
+        return str(self.meta("origin"))
+
+    @property
+    def prefix(self) -> str:
+        return str(self.meta("prefix"))
+
+    @property
+    def town(self) -> str:
+        return str(self.meta("town"))
+
+    @property
+    def epoch(self) -> date:
+        return date.fromisoformat(str(self.meta("epoch")))
+
+    # -- transactions ------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One all-or-nothing write; nested uses join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        self._projector = Projector(self.conn)
+        self._state = {k: self.meta(k) for k in ("seq", "head", "digest", "counter", "clock")}
+        self.clock.last = max(self.clock.last, int(self._state["clock"]))
+        self._dirty = False
+        try:
+            yield self.conn
+            if self._dirty:
+                self._seal()
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+            self._projector = None
+
+    @property
+    def projector(self) -> Projector:
+        if self._projector is None:
+            raise RuntimeError("projector used outside a transaction")
+        return self._projector
+
+    def _seal(self) -> None:
+        """Sign the new head of our chain and store the running counters."""
+        st = self._state
+        origin = self.origin
+        key = SigningKey(bytes.fromhex(str(self.meta("signing_key"))))
+        head = bytes.fromhex(st["head"])
+        sig = sign_head(key, origin, int(st["seq"]), head)
+        self.conn.execute("INSERT OR REPLACE INTO heads VALUES (?,?,?,?)",
+                          (origin, int(st["seq"]), head, sig))
+        st["clock"] = self.clock.last
+        self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", st.items())
+
+    # -- writing ops -------------------------------------------------------------------
+
+    def next_codes(self, n: int = 1) -> list[str]:
+        """`n` fresh human codes for new records made on this device."""
+        with self.transaction():
+            start = int(self._state["counter"])
+            self._state["counter"] = start + n
+            self.set_meta("counter", start + n)
+            prefix = self.prefix
+        return [make_code(prefix, start + i + 1) for i in range(n)]
+
+    def record(self, changes: Sequence[Change], actor: str) -> list[Op]:
+        """Stamp, chain, store and fold `changes` as ops of this device, atomically."""
+        ops: list[Op] = []
+        with self.transaction() as conn:
+            st = self._state
+            origin = self.origin
+            seq = int(st["seq"])
+            prev = bytes.fromhex(st["head"])
+            digest = int(st["digest"], 16)
+            proj = self.projector
+            rows = []
+            for ch in changes:
+                seq += 1
+                seen = self._seen_for(ch)
+                op = Op(origin, seq, self.clock.now(), actor, ch.entity, ch.eid, ch.verb,
+                        ch.data, seen, prev)
+                h = op.hash()
+                rows.append((origin, seq, op.hlc, actor, ch.entity, ch.eid, ch.verb,
+                             pack(ch.data), None if seen is None else pack(seen), h))
+                conn.execute("INSERT INTO ops VALUES (?,?,?,?,?,?,?,?,?,?)", rows[-1])
+                proj.apply(op)
+                digest ^= int.from_bytes(h, "big")
+                prev = h
+                ops.append(op)
+            st["seq"] = seq
+            st["head"] = prev.hex()
+            st["digest"] = f"{digest:064x}"
+            self._dirty = True
+        return ops
+
+    def _seen_for(self, ch: Change) -> Any:
+        """The version of the field the author saw: the stamp of the value being replaced."""
+        if ch.verb == "set":
+            stamp = self.projector.field_stamp(ch.entity, ch.eid, ch.data["f"])
+        elif ch.verb in ("merge", "unmerge"):
+            stamp = self.projector.field_stamp(ch.entity, ch.eid, "merged_into")
+        else:
+            return None
+        return None if stamp is None else list(stamp)
+
+    # -- reading the log ---------------------------------------------------------------
+
+    def vector(self) -> dict[str, int]:
+        """Version vector: origin → highest seq held."""
+        return dict(self.conn.execute("SELECT origin, MAX(seq) FROM ops GROUP BY origin"))
+
+    def op_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM ops").fetchone()[0])
+
+    def ops(self, where: str = "", params: Sequence[Any] = (), order: str = "hlc DESC",
+            limit: int | None = None) -> list[Op]:
+        sql = "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops"
+        if where:
+            sql += f" WHERE {where}"
+        sql += f" ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [row_to_op(r) for r in self.conn.execute(sql, params)]
+
+    def digest(self) -> str:
+        """A hash of the set of ops held: equal on two replicas that hold the same ops."""
+        acc = 0
+        for (h,) in self.conn.execute("SELECT hash FROM ops"):
+            acc ^= int.from_bytes(h, "big")
+        return f"{acc:064x}"
+
+    def state_digest(self) -> str:
+        """`digest()` kept up to date as ops are recorded (cheap; for status screens)."""
+        return str(self.meta("digest"))
+
+    # -- projections -------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        """Drop every projection and fold it again from the log."""
+        with self.transaction():
+            _refold_all(self.conn)
+            self._projector = Projector(self.conn)
+
+    def projection_hash(self) -> str:
+        return projection_hash(self.conn)
+
+
+def _refold_all(conn: sqlite3.Connection) -> None:
+    schema.drop_projections(conn)
+    schema.create_projections(conn)
+    conn.executemany(
+        "INSERT INTO retracted (op, by) SELECT ?, ?",
+        [(row_to_op(r).data["op"], f"{r[0]}:{r[1]}") for r in conn.execute(
+            "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops "
+            "WHERE verb = 'retract'")],
+    )
+    proj = Projector(conn)
+    cur = conn.execute(
+        "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops "
+        "WHERE verb != 'retract' ORDER BY origin, seq")
+    while batch := cur.fetchmany(5000):
+        for r in batch:
+            op = row_to_op(r)
+            if op.id not in proj.retracted:
+                proj._apply_effect(op)
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('projections', ?)",
+                 (schema.projection_fingerprint(),))
+
+
+def _effective_row(entity_fields: list[str], row: tuple[Any, ...]) -> list[Any]:
+    """A row as its meaning: values plus the stamp each field holds, however stored."""
+    eid, created, c_hlc, c_origin, v_json, merged_into, *values = row
+    stamps = json.loads(v_json)
+    eff: dict[str, Any] = {}
+    for name, value in zip(["merged_into", *entity_fields], [merged_into, *values], strict=True):
+        if name in stamps:
+            eff[name] = stamps[name]
+        elif created and value is not None:
+            eff[name] = [c_hlc, c_origin]
+    return [eid, created, merged_into, *values, sorted(eff.items())]
+
+
+def projection_hash(conn: sqlite3.Connection) -> str:
+    """A hash over every projection table, by meaning: equal iff the folds agree."""
+    h = hashlib.blake2b(digest_size=16)
+    for entity in ENTITIES.values():
+        fields = [f.name for f in entity.fields] + [c for c, _ in entity.derived]
+        cols = ", ".join(f'"{c}"' for c in fields)
+        h.update(entity.table.encode())
+        for row in conn.execute(
+            f'SELECT eid, created, c_hlc, c_origin, _v, merged_into, {cols} '
+            f'FROM "{entity.table}" ORDER BY eid'
+        ):
+            h.update(pack(_effective_row(fields, row)))
+    for table in sorted(schema.AUX_TABLES):
+        h.update(table.encode())
+        ncols = len(conn.execute(f"PRAGMA table_info({table})").fetchall())
+        order = ", ".join(str(i + 1) for i in range(ncols))
+        for row in conn.execute(f"SELECT * FROM {table} ORDER BY {order}"):
+            h.update(pack(list(row)))
+    return h.hexdigest()

@@ -1,0 +1,126 @@
+"""The replica's tables: the log (versioned by migrations) and the projections.
+
+The log tables change only through numbered migrations that run on open. The
+projection tables are derived: they are generated from `domain.entities`, and
+when that declaration (or the projector) changes, they are dropped, recreated and
+refolded from the log, so no migration is ever needed for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from typing import Final
+
+from frontaid.domain.entities import ENTITIES, Entity
+
+# Bump when the fold itself changes meaning, so existing replicas refold on open.
+PROJECTOR_VERSION: Final = 1
+
+LOG_MIGRATIONS: Final[tuple[str, ...]] = (
+    # 1: the op log, signed chain heads, replica settings.
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+    CREATE TABLE ops (
+        origin TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        hlc INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        eid TEXT NOT NULL,
+        verb TEXT NOT NULL,
+        data BLOB NOT NULL,
+        seen BLOB,
+        hash BLOB NOT NULL,
+        PRIMARY KEY (origin, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX ops_entity ON ops (entity, eid);
+    CREATE INDEX ops_hlc ON ops (hlc);
+    CREATE TABLE heads (
+        origin TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        hash BLOB NOT NULL,
+        sig BLOB NOT NULL
+    ) WITHOUT ROWID;
+    """,
+)
+LOG_VERSION: Final = len(LOG_MIGRATIONS)
+
+_SQL_TYPES: Final = {
+    "text": "TEXT", "int": "INTEGER", "real": "REAL", "set": "TEXT", "count": "INTEGER",
+    "json": "TEXT",
+}
+
+# Projection tables that are not one-per-entity.
+AUX_TABLES: Final[dict[str, str]] = {
+    # Elements of set-valued fields, one row per (value, tag of the add that put it there).
+    "elems": """CREATE TABLE elems (
+        entity TEXT NOT NULL, eid TEXT NOT NULL, field TEXT NOT NULL,
+        value TEXT NOT NULL, tag TEXT NOT NULL,
+        PRIMARY KEY (entity, eid, field, value, tag)) WITHOUT ROWID""",
+    # The (value, tag) pairs a remove saw: add-wins means only these are cancelled.
+    "elem_removed": """CREATE TABLE elem_removed (
+        entity TEXT NOT NULL, eid TEXT NOT NULL, field TEXT NOT NULL,
+        value TEXT NOT NULL, tag TEXT NOT NULL,
+        PRIMARY KEY (entity, eid, field, value, tag)) WITHOUT ROWID""",
+    # Every stock movement: count ops, and the hand-outs that drew from a location.
+    "ledger": """CREATE TABLE ledger (
+        op TEXT PRIMARY KEY, entity TEXT NOT NULL, eid TEXT NOT NULL,
+        delta INTEGER NOT NULL, reason TEXT, day TEXT, hook INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID""",
+    "retracted": """CREATE TABLE retracted (op TEXT PRIMARY KEY, by TEXT NOT NULL) WITHOUT ROWID""",
+}
+AUX_INDEXES: Final[tuple[str, ...]] = (
+    "CREATE INDEX ledger_stock ON ledger (entity, eid)",
+    "CREATE INDEX ledger_day ON ledger (day)",
+)
+
+
+def entity_ddl(entity: Entity) -> list[str]:
+    cols = [
+        "eid TEXT PRIMARY KEY",
+        "created INTEGER NOT NULL DEFAULT 0",
+        "c_hlc INTEGER NOT NULL DEFAULT 0",
+        "c_origin TEXT NOT NULL DEFAULT ''",
+        "merged_into TEXT",
+        "_v TEXT NOT NULL DEFAULT '{}'",
+    ]
+    cols += [f'"{f.name}" {_SQL_TYPES[f.kind]}' for f in entity.fields]
+    cols += [f'"{col}" TEXT' for col, _src in entity.derived]
+    stmts = [f'CREATE TABLE "{entity.table}" ({", ".join(cols)})']
+    for idx in entity.indexes:
+        name = f"{entity.table}_{'_'.join(idx)}"
+        stmts.append(f'CREATE INDEX "{name}" ON "{entity.table}" ({", ".join(map(repr, idx))})')
+    for col, _src in entity.derived:
+        stmts.append(f'CREATE INDEX "{entity.table}_{col}" ON "{entity.table}" ("{col}")')
+    return stmts
+
+
+def projection_tables() -> list[str]:
+    """Every projection table, in the fixed order the state hash reads them."""
+    return [e.table for e in ENTITIES.values()] + sorted(AUX_TABLES)
+
+
+def projection_ddl() -> list[str]:
+    stmts: list[str] = []
+    for entity in ENTITIES.values():
+        stmts += entity_ddl(entity)
+    stmts += [AUX_TABLES[t] for t in sorted(AUX_TABLES)]
+    stmts += list(AUX_INDEXES)
+    return stmts
+
+
+def projection_fingerprint() -> str:
+    """Changes whenever the projection tables or the fold would differ."""
+    text = f"{PROJECTOR_VERSION}\n" + "\n".join(projection_ddl())
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def create_projections(conn: sqlite3.Connection) -> None:
+    for stmt in projection_ddl():
+        conn.execute(stmt)
+
+
+def drop_projections(conn: sqlite3.Connection) -> None:
+    for table in projection_tables():
+        conn.execute(f'DROP TABLE IF EXISTS "{table}"')
