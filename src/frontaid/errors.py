@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from frontaid.i18n import gettext
+from frontaid.i18n import Label, gettext
 
 
 class FrontaidError(Exception):
@@ -42,7 +42,8 @@ class FrontaidError(Exception):
 
     def text(self, lang: str | None = None) -> str:
         """The message in `lang` (default: the current language)."""
-        return gettext(self.template, lang).format(**self.params)
+        params = {k: gettext(v, lang) if isinstance(v, Label) else v for k, v in self.params.items()}
+        return gettext(self.template, lang).format(**params)
 
 
 class BadInput(FrontaidError):

@@ -50,6 +50,10 @@ def catalog(lang: str) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy}
 
 
+class Label(str):
+    """A vocabulary label inside a message: translated along with the message."""
+
+
 def gettext(msgid: str, lang: str | None = None) -> str:
     """`msgid` in `lang` (default: the current language); the msgid itself if untranslated."""
     return catalog(lang or _current.get()).get(msgid, msgid)

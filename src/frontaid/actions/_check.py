@@ -1,0 +1,150 @@
+"""Input checks shared by the actions: each raises one clear, translatable error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from frontaid.domain.codes import looks_like_code, normalise_code
+from frontaid.domain.entities import ENTITIES
+from frontaid.errors import BadCode, BadDate, BadInput, NotFound, UnknownChoice
+from frontaid.store.replica import Replica
+
+WHAT = {
+    "household": "household", "person": "person", "request": "request", "site": "site",
+    "zone": "zone", "handout": "hand-out", "incident": "incident", "evac_offer": "evacuation offer",
+    "referral": "referral", "welfare": "welfare check", "team": "team", "stock": "stock",
+    "evac_run": "evacuation run",
+}
+
+
+def choice(value: str | None, vocab: Mapping[str, str], what: str) -> str:
+    v = (value or "").strip().lower()
+    if v not in vocab:
+        raise UnknownChoice(value=value or "", what=what, choices=", ".join(vocab))
+    return v
+
+
+def choices(values: Iterable[str], vocab: Mapping[str, str], what: str) -> list[str]:
+    return sorted({choice(v, vocab, what) for v in values if v.strip()})
+
+
+def split_list(text: str | Iterable[str] | None) -> list[str]:
+    if text is None:
+        return []
+    if isinstance(text, str):
+        return [p.strip() for p in text.split(",") if p.strip()]
+    return [p.strip() for p in text if p.strip()]
+
+
+def day(value: str | date | None, default: date | None = None) -> str:
+    """An ISO date from what the user typed."""
+    if value is None or value == "":
+        return (default or date.today()).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(value.strip()[:10]).isoformat()
+    except ValueError:
+        raise BadDate(value=value) from None
+
+
+def moment(value: str | datetime | None) -> str:
+    """An ISO date-time (minutes, UTC) from what the user typed."""
+    if value is None or value == "":
+        return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    text = value.strip().replace(" ", "T")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadDate(value=value) from None
+    return parsed.strftime("%Y-%m-%dT%H:%M")
+
+
+def count(value: Any, what: str, minimum: int = 0, maximum: int = 1_000_000) -> int:
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise BadInput("'{value}' is not a whole number ({what}).", value=value, what=what) from None
+    if not minimum <= n <= maximum:
+        raise BadInput("{what} must be between {lo} and {hi}.", what=what, lo=minimum, hi=maximum)
+    return n
+
+
+def year(value: Any) -> int:
+    return count(value, "year of birth", 1900, date.today().year)
+
+
+def coordinate(value: Any, what: str) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise BadInput("'{value}' is not a number ({what}).", value=value, what=what) from None
+    limit = 90 if what == "latitude" else 180
+    if not -limit <= x <= limit:
+        raise BadInput("{what} must be between {lo} and {hi}.", what=what, lo=-limit, hi=limit)
+    return x
+
+
+def text(value: Any, what: str, required: bool = True, limit: int = 500) -> str | None:
+    s = "" if value is None else str(value).strip()
+    if not s:
+        if required:
+            raise BadInput("{what} is required.", what=what)
+        return None
+    if len(s) > limit:
+        raise BadInput("{what} is too long (at most {limit} characters).", what=what, limit=limit)
+    return s
+
+
+def existing(rep: Replica, entity: str, ref: str) -> str:
+    """The id of a live record of `entity` for what the user typed, following merges."""
+    table = ENTITIES[entity].table
+    key = ref.strip()
+    if looks_like_code(key):
+        code = normalise_code(key)
+        if code is None:
+            raise BadCode(code=ref)
+        key = code
+    for _ in range(8):  # follow merged_into, bounded against cycles
+        row = rep.conn.execute(
+            f'SELECT created, merged_into FROM "{table}" WHERE eid = ?', (key,)
+        ).fetchone()
+        if row is None or not row[0]:
+            raise NotFound(what=WHAT.get(entity, entity), code=ref)
+        if row[1] is None:
+            return key
+        key = row[1]
+    return key
+
+
+def zone(rep: Replica, ref: str) -> str:
+    """A zone id from its id, Ukrainian or English name (case-insensitive)."""
+    r = (ref or "").strip()
+    row = rep.conn.execute(
+        "SELECT eid FROM zones WHERE created = 1 AND (eid = ? OR lower(name) = lower(?) "
+        "OR lower(name_en) = lower(?))", (r, r, r)
+    ).fetchone()
+    if row is None:
+        known = [z for (z,) in rep.conn.execute("SELECT eid FROM zones WHERE created = 1 ORDER BY eid")]
+        raise UnknownChoice(value=ref, what="zone", choices=", ".join(known) or "-")
+    return str(row[0])
+
+
+def site(rep: Replica, ref: str, kinds: Iterable[str] | None = None) -> str:
+    r = (ref or "").strip()
+    row = rep.conn.execute(
+        "SELECT eid, kind FROM sites WHERE created = 1 AND (eid = ? OR lower(name) = lower(?) "
+        "OR lower(name_en) = lower(?))", (r, r, r)
+    ).fetchone()
+    allowed = set(kinds) if kinds else None
+    if row is None or (allowed and row[1] not in allowed):
+        q = "SELECT eid FROM sites WHERE created = 1"
+        known = [s for (s,) in rep.conn.execute(q + " ORDER BY eid")
+                 if not allowed or rep.conn.execute(
+                     "SELECT kind FROM sites WHERE eid = ?", (s,)).fetchone()[0] in allowed]
+        raise UnknownChoice(value=ref, what="site", choices=", ".join(known) or "-")
+    return str(row[0])

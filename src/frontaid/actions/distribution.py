@@ -1,0 +1,83 @@
+"""Hand-outs at the point and at the doorstep, one entitlement per round, never twice silently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from frontaid.actions import _check as check
+from frontaid.actions._changes import create
+from frontaid.domain import cycles, vocab
+from frontaid.errors import AlreadyHandedOut, BadInput
+from frontaid.i18n import Label
+from frontaid.store.replica import Replica
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    """Where a household stands for one rationed item on a given day."""
+
+    item: str
+    due: bool
+    round: int
+    last: str | None      # date of the hand-out already made this round
+    next_due: date
+
+
+def entitlement(rep: Replica, household: str, item: str, on: date | None = None) -> Entitlement:
+    day = on or date.today()
+    epoch = rep.epoch
+    rnd = cycles.round_of(item, day, epoch)
+    row = rep.conn.execute(
+        "SELECT min(\"on\") FROM handouts WHERE household = ? AND entitlement = ? AND round = ? "
+        "AND created = 1", (household, item, rnd)).fetchone()
+    last = row[0] if row and row[0] else None
+    return Entitlement(item, last is None, rnd, last, cycles.next_due(item, day, epoch))
+
+
+def entitlements(rep: Replica, household: str, on: date | None = None) -> list[Entitlement]:
+    return [entitlement(rep, household, item, on) for item in cycles.CYCLES]
+
+
+def hand_out(
+    rep: Replica, actor: str, *, household: str, item: str, qty: int = 1, at: str | None = None,
+    home: bool = False, on: str | datetime | None = None, override: str | None = None,
+    team: str | None = None,
+) -> str:
+    """Record a hand-out; refuses a second one of an entitlement in one round without a reason.
+
+    `at` is the site the goods leave from (the point, or for a home delivery the
+    warehouse or vehicle), so stock follows every hand-out.
+    """
+    hh = check.existing(rep, "household", household)
+    item = check.choice(item, vocab.ITEMS, "item")
+    qty = check.count(qty, "quantity", 1, 1000)
+    when = check.moment(on)
+    day = date.fromisoformat(when[:10])
+    if at:
+        source = check.site(rep, at)
+    else:
+        if not home:
+            raise BadInput("Say where it was handed out (--at POINT) or that it was taken home (--home).")
+        source = _default_home_source(rep)
+    reason = check.text(override, "reason", required=False)
+    data: dict[str, Any] = {"household": hh, "item": item, "qty": qty, "at": source,
+                            "home": 1 if home else None, "on": when, "override": reason,
+                            "team": check.text(team, "team", required=False, limit=80)}
+    ent = cycles.entitlement_of(item)
+    if ent:
+        status = entitlement(rep, hh, item, day)
+        if not status.due and not reason:
+            raise AlreadyHandedOut(code=hh, item=Label(vocab.ITEMS[item]),
+                                   last=(status.last or "")[:10], next=status.next_due.isoformat())
+        data["entitlement"] = ent
+        data["round"] = status.round
+    return create(rep, actor, "handout", data)
+
+
+def _default_home_source(rep: Replica) -> str | None:
+    row = rep.conn.execute(
+        "SELECT eid FROM sites WHERE created = 1 AND kind IN ('vehicle', 'warehouse') "
+        "ORDER BY kind = 'warehouse', eid LIMIT 1").fetchone()
+    return row[0] if row else None

@@ -1,0 +1,205 @@
+"""The registry of who remains: zones, sites, teams, households, people, deaths, merges."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from frontaid.actions import _check as check
+from frontaid.actions._changes import create, set_elements, set_field
+from frontaid.domain import vocab
+from frontaid.errors import BadInput, Refused
+from frontaid.store.replica import Change, Replica
+
+HOUSEHOLD_FIELDS = {
+    "address", "shelter", "size", "animals", "animal_kinds", "status", "note", "lat", "lon",
+    "utilities", "displaced",
+}
+PERSON_FIELDS = {"name", "born", "sex", "vulnerabilities", "status", "note"}
+
+
+def add_zone(rep: Replica, actor: str, slug: str, name: str, name_en: str, *, bank: str = "",
+             pcode: str = "", geometry: Any = None, population_estimate: int | None = None) -> str:
+    data = {"name": name, "name_en": name_en, "bank": bank, "pcode": pcode,
+            "geometry": geometry, "population_estimate": population_estimate}
+    rep.record([Change("zone", slug, "create", {k: v for k, v in data.items() if v not in (None, "")})],
+               actor)
+    return slug
+
+
+def add_site(rep: Replica, actor: str, slug: str, kind: str, name: str, name_en: str, zone: str,
+             *, lat: float | None = None, lon: float | None = None, state: str | None = None,
+             schedule: Any = None, note: str | None = None) -> str:
+    kind = check.choice(kind, vocab.SITE_KINDS, "site kind")
+    if state is not None and kind == "crossing":
+        state = check.choice(state, vocab.CROSSING_STATES, "crossing state")
+    data = {"kind": kind, "name": name, "name_en": name_en, "zone": check.zone(rep, zone),
+            "lat": lat, "lon": lon, "state": state, "schedule": schedule, "note": note}
+    rep.record([Change("site", slug, "create", {k: v for k, v in data.items() if v is not None})],
+               actor)
+    return slug
+
+
+def set_site_state(rep: Replica, actor: str, site: str, state: str) -> None:
+    eid = check.site(rep, site)
+    kind = rep.conn.execute("SELECT kind FROM sites WHERE eid = ?", (eid,)).fetchone()[0]
+    states = vocab.CROSSING_STATES if kind == "crossing" else {"open": "open", "closed": "closed"}
+    rep.record([set_field("site", eid, "state", check.choice(state, states, "state"))], actor)
+
+
+def add_team(rep: Replica, actor: str, slug: str, name: str, members: str = "") -> str:
+    rep.record([Change("team", slug, "create", {"name": name, "members": members or None})], actor)
+    return slug
+
+
+def add_household(
+    rep: Replica, actor: str, *, zone: str, address: str, shelter: str | None = None,
+    size: int | None = None, animals: int = 0, animal_kinds: str | None = None,
+    utilities: list[str] | str | None = None, lat: float | None = None, lon: float | None = None,
+    displaced: bool = False, note: str | None = None, registered_on: str | date | None = None,
+) -> str:
+    """Register a household; returns its card code."""
+    data: dict[str, Any] = {
+        "zone": check.zone(rep, zone),
+        "address": check.text(address, "address", limit=200),
+        "shelter": check.choice(shelter, vocab.SHELTERS, "shelter") if shelter else None,
+        "size": check.count(size, "household size", 1, 50) if size is not None else None,
+        "animals": check.count(animals, "animals", 0, 1000),
+        "animal_kinds": check.text(animal_kinds, "animals", required=False, limit=100),
+        "utilities": check.choices(check.split_list(utilities), vocab.UTILITIES, "utility"),
+        "lat": check.coordinate(lat, "latitude") if lat is not None else None,
+        "lon": check.coordinate(lon, "longitude") if lon is not None else None,
+        "displaced": 1 if displaced else None,
+        "status": "active",
+        "note": check.text(note, "note", required=False),
+        "registered_on": check.day(registered_on),
+    }
+    return create(rep, actor, "household", data)
+
+
+def _household_value(rep: Replica, field: str, value: Any) -> Any:
+    if field == "shelter":
+        return check.choice(value, vocab.SHELTERS, "shelter")
+    if field == "status":
+        return check.choice(value, vocab.HOUSEHOLD_STATES, "status")
+    if field == "size":
+        return check.count(value, "household size", 1, 50)
+    if field == "animals":
+        return check.count(value, "animals", 0, 1000)
+    if field == "displaced":
+        return 1 if str(value).lower() in ("1", "yes", "true", "так") else None
+    if field in ("lat", "lon"):
+        return check.coordinate(value, "latitude" if field == "lat" else "longitude")
+    return check.text(value, field, required=False, limit=200)
+
+
+def set_household(rep: Replica, actor: str, code: str, field: str, value: Any) -> None:
+    """Change one field of a household."""
+    eid = check.existing(rep, "household", code)
+    if field not in HOUSEHOLD_FIELDS:
+        raise check.UnknownChoice(value=field, what="field", choices=", ".join(sorted(HOUSEHOLD_FIELDS)))
+    if field == "utilities":
+        values = check.choices(check.split_list(value), vocab.UTILITIES, "utility")
+        changes = set_elements(rep, "household", eid, field, values)
+    else:
+        changes = [set_field("household", eid, field, _household_value(rep, field, value))]
+    if changes:
+        rep.record(changes, actor)
+
+
+def move_household(rep: Replica, actor: str, code: str, *, zone: str, address: str | None = None,
+                   displaced: bool | None = None) -> None:
+    """A household moved inside the town: new zone (and address); the log keeps the old."""
+    eid = check.existing(rep, "household", code)
+    changes = [set_field("household", eid, "zone", check.zone(rep, zone))]
+    if address:
+        changes.append(set_field("household", eid, "address", check.text(address, "address")))
+    if displaced is not None:
+        changes.append(set_field("household", eid, "displaced", 1 if displaced else None))
+    rep.record(changes, actor)
+
+
+def add_person(
+    rep: Replica, actor: str, *, household: str, name: str, born: int | None = None,
+    sex: str | None = None, vulnerabilities: list[str] | str | None = None, note: str | None = None,
+) -> str:
+    """Register a person in a household; returns the person's code."""
+    data: dict[str, Any] = {
+        "household": check.existing(rep, "household", household),
+        "name": check.text(name, "name", limit=120),
+        "born": check.year(born) if born is not None else None,
+        "sex": check.choice(sex, vocab.SEXES, "sex") if sex else None,
+        "vulnerabilities": check.choices(
+            check.split_list(vulnerabilities), vocab.VULNERABILITIES, "vulnerability"),
+        "status": "present",
+        "note": check.text(note, "note", required=False),
+    }
+    return create(rep, actor, "person", data)
+
+
+def set_person(rep: Replica, actor: str, pid: str, field: str, value: Any) -> None:
+    eid = check.existing(rep, "person", pid)
+    if field not in PERSON_FIELDS:
+        raise check.UnknownChoice(value=field, what="field", choices=", ".join(sorted(PERSON_FIELDS)))
+    if field == "vulnerabilities":
+        values = check.choices(check.split_list(value), vocab.VULNERABILITIES, "vulnerability")
+        changes = set_elements(rep, "person", eid, field, values)
+    else:
+        v: Any
+        if field == "born":
+            v = check.year(value)
+        elif field == "sex":
+            v = check.choice(value, vocab.SEXES, "sex")
+        elif field == "status":
+            v = check.choice(value, vocab.PERSON_STATES, "status")
+        else:
+            v = check.text(value, field, required=field == "name", limit=120)
+        changes = [set_field("person", eid, field, v)]
+    if changes:
+        rep.record(changes, actor)
+
+
+def person_died(rep: Replica, actor: str, pid: str, *, on: str | date | None, place: str | None = None,
+                burial_place: str | None = None, cause: str | None = None) -> None:
+    """Record a death: when, where, and where the body was buried (so it can be found later)."""
+    eid = check.existing(rep, "person", pid)
+    burial = None
+    if burial_place:
+        row = rep.conn.execute(
+            "SELECT eid FROM sites WHERE created = 1 AND kind = 'burial' AND (eid = ? OR name = ?)",
+            (burial_place, burial_place)).fetchone()
+        burial = row[0] if row else check.text(burial_place, "burial place", limit=200)
+    changes = [
+        set_field("person", eid, "status", "deceased"),
+        set_field("person", eid, "died_on", check.day(on)),
+    ]
+    if place:
+        changes.append(set_field("person", eid, "death_place", check.text(place, "place", limit=200)))
+    if burial:
+        changes.append(set_field("person", eid, "burial_place", burial))
+    if cause:
+        changes.append(set_field("person", eid, "death_cause", check.text(cause, "cause", limit=200)))
+    rep.record(changes, actor)
+
+
+def merge(rep: Replica, actor: str, entity: str, duplicate: str, into: str) -> None:
+    """Two records found to be one: `duplicate` now points at `into`. Undone by `unmerge`."""
+    if entity not in ("household", "person"):
+        raise BadInput("Only households and people can be merged.")
+    a = check.existing(rep, entity, duplicate)
+    b = check.existing(rep, entity, into)
+    if a == b:
+        raise Refused("A record cannot be merged into itself.")
+    rep.record([Change(entity, a, "merge", {"into": b})], actor)
+
+
+def unmerge(rep: Replica, actor: str, entity: str, code: str) -> None:
+    from frontaid.domain.codes import normalise_code
+
+    eid = normalise_code(code) or code
+    row = rep.conn.execute(
+        f"SELECT merged_into FROM {'households' if entity == 'household' else 'people'} WHERE eid = ?",
+        (eid,)).fetchone()
+    if row is None or row[0] is None:
+        raise Refused("That record is not merged.")
+    rep.record([Change(entity, eid, "unmerge", {})], actor)
