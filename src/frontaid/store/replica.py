@@ -50,6 +50,11 @@ class Replica:
         self._projector: Projector | None = None
         self._dirty = False
         self.clock = Clock(int(self.meta("clock", 0)), wall=wall)
+        # Fixed for the life of a replica; read once.
+        self.origin = str(self.meta("origin"))
+        self.prefix = str(self.meta("prefix"))
+        self.town = str(self.meta("town"))
+        self.epoch = date.fromisoformat(str(self.meta("epoch")))
 
     # -- opening -----------------------------------------------------------------------
 
@@ -161,22 +166,6 @@ class Replica:
     def set_meta(self, key: str, value: Any) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    @property
-    def origin(self) -> str:
-        return str(self.meta("origin"))
-
-    @property
-    def prefix(self) -> str:
-        return str(self.meta("prefix"))
-
-    @property
-    def town(self) -> str:
-        return str(self.meta("town"))
-
-    @property
-    def epoch(self) -> date:
-        return date.fromisoformat(str(self.meta("epoch")))
-
     # -- transactions ------------------------------------------------------------------
 
     @contextmanager
@@ -232,9 +221,8 @@ class Replica:
         with self.transaction():
             start = int(self._state["counter"])
             self._state["counter"] = start + n
-            self.set_meta("counter", start + n)
-            prefix = self.prefix
-        return [make_code(prefix, start + i + 1) for i in range(n)]
+            self._dirty = True
+        return [make_code(self.prefix, start + i + 1) for i in range(n)]
 
     def record(self, changes: Sequence[Change], actor: str) -> list[Op]:
         """Stamp, chain, store and fold `changes` as ops of this device, atomically."""
@@ -275,6 +263,56 @@ class Replica:
         else:
             return None
         return None if stamp is None else list(stamp)
+
+    def ingest(self, ops: Sequence[Op]) -> int:
+        """Store and fold ops made elsewhere; ops already held are skipped. Returns how many were new.
+
+        Checks (chains, signatures, revoked devices, gaps) belong to the caller (sync/);
+        this is the one place a foreign op enters the log.
+        """
+        new = 0
+        with self.transaction() as conn:
+            digest = int(self._state["digest"], 16)
+            proj = self.projector
+            for op in ops:
+                if conn.execute("SELECT 1 FROM ops WHERE origin = ? AND seq = ?",
+                                (op.origin, op.seq)).fetchone():
+                    continue
+                h = op.hash()
+                conn.execute("INSERT INTO ops VALUES (?,?,?,?,?,?,?,?,?,?)", (
+                    op.origin, op.seq, op.hlc, op.actor, op.entity, op.eid, op.verb, pack(op.data),
+                    None if op.seen is None else pack(op.seen), h))
+                proj.apply(op)
+                self.clock.observe(op.hlc)
+                digest ^= int.from_bytes(h, "big")
+                new += 1
+            if new:
+                self._state["digest"] = f"{digest:064x}"
+                self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                      [("digest", self._state["digest"]), ("clock", self.clock.last)])
+        return new
+
+    def ops_after(self, vector: dict[str, int], limit: int | None = None) -> list[Op]:
+        """Full ops (with `prev`) this replica holds beyond `vector`, in (origin, seq) order."""
+        out: list[Op] = []
+        for origin, top in self.vector().items():
+            start = vector.get(origin, 0)
+            if start >= top:
+                continue
+            prev_row = self.conn.execute("SELECT hash FROM ops WHERE origin = ? AND seq = ?",
+                                         (origin, start)).fetchone()
+            prev = prev_row[0] if prev_row else GENESIS
+            rows = self.conn.execute(
+                "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen, hash FROM ops "
+                "WHERE origin = ? AND seq > ? ORDER BY seq", (origin, start))
+            for r in rows:
+                op = row_to_op(r[:9])
+                out.append(Op(op.origin, op.seq, op.hlc, op.actor, op.entity, op.eid, op.verb,
+                              op.data, op.seen, prev))
+                prev = r[9]
+                if limit is not None and len(out) >= limit:
+                    return out
+        return out
 
     # -- reading the log ---------------------------------------------------------------
 

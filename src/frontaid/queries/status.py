@@ -1,0 +1,62 @@
+"""The one-screen picture: people, reach, needs, stock, harm, evacuation, and the replica."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from frontaid.queries import LIVE
+from frontaid.queries.operations import evacuation_answers, harm, stock_by_item
+from frontaid.store.replica import Replica
+
+
+def status(rep: Replica, now: datetime | None = None) -> dict[str, Any]:
+    now = now or datetime.now(UTC)
+    today = now.date()
+    c = rep.conn
+    week_ago = (today - timedelta(days=7)).isoformat()
+    estimate = c.execute("SELECT COALESCE(SUM(population_estimate), 0) FROM zones WHERE created = 1"
+                         ).fetchone()[0]
+    households = c.execute(f"SELECT COUNT(*) FROM households WHERE {LIVE} AND status = 'active'"
+                           ).fetchone()[0]
+    people = c.execute(f"SELECT COUNT(*) FROM people WHERE {LIVE} AND status = 'present'").fetchone()[0]
+    reached = c.execute(
+        """SELECT COUNT(*) FROM (
+             SELECT household FROM handouts WHERE created = 1 AND "on" >= ?
+             UNION SELECT household FROM evac_offers WHERE created = 1 AND offered_on >= ?
+             UNION SELECT household FROM requests WHERE created = 1 AND status = 'done'
+                   AND closed_at >= ? AND household IS NOT NULL)""",
+        (week_ago, week_ago, week_ago)).fetchone()[0]
+    needs = dict(c.execute(
+        f"SELECT need, COUNT(*) FROM requests WHERE {LIVE} AND status NOT IN ('done', 'cancelled') "
+        "GROUP BY need ORDER BY COUNT(*) DESC").fetchall())
+    deceased_unburied = c.execute(
+        f"SELECT COUNT(*) FROM requests WHERE {LIVE} AND need = 'body-recovery' "
+        "AND status NOT IN ('done', 'cancelled')").fetchone()[0]
+    return {
+        "town": rep.town,
+        "date": today.isoformat(),
+        "people": {"estimate": estimate, "registered": people, "households": households},
+        "reached_7d": reached,
+        "open_requests": needs,
+        "bodies_awaiting_recovery": deceased_unburied,
+        "stock": stock_by_item(rep, today),
+        "harm_24h": harm(rep, 24, now),
+        "harm_7d": harm(rep, 24 * 7, now),
+        "evacuation": evacuation_answers(rep),
+        "replica": replica_summary(rep),
+    }
+
+
+def replica_summary(rep: Replica) -> dict[str, Any]:
+    return {
+        "origin": rep.origin,
+        "prefix": rep.prefix,
+        "ops": rep.op_count(),
+        "vector": rep.vector(),
+        "state": rep.state_digest()[:16],
+    }
+
+
+def today_of(now: datetime | None) -> date:
+    return (now or datetime.now(UTC)).date()
