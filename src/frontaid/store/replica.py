@@ -40,6 +40,10 @@ class Change:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+# A signed head every so many ops of our own, so that a sync batch can end there.
+MARK_EVERY = 2048
+
+
 class Replica:
     """One replica of a deployment's data."""
 
@@ -208,9 +212,13 @@ class Replica:
         origin = self.origin
         key = SigningKey(bytes.fromhex(str(self.meta("signing_key"))))
         head = bytes.fromhex(st["head"])
-        sig = sign_head(key, origin, int(st["seq"]), head)
-        self.conn.execute("INSERT OR REPLACE INTO heads VALUES (?,?,?,?)",
-                          (origin, int(st["seq"]), head, sig))
+        seq = int(st["seq"])
+        if seq:
+            sig = sign_head(key, origin, seq, head)
+            self.conn.execute("INSERT OR REPLACE INTO heads VALUES (?,?,?,?)", (origin, seq, head, sig))
+            self.conn.execute("INSERT OR REPLACE INTO head_marks VALUES (?,?,?,?)",
+                              (origin, seq, head, sig))
+            self.conn.execute("INSERT OR REPLACE INTO tops VALUES (?,?,?)", (origin, seq, head))
         st["clock"] = self.clock.last
         self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", st.items())
 
@@ -248,11 +256,19 @@ class Replica:
                 digest ^= int.from_bytes(h, "big")
                 prev = h
                 ops.append(op)
+                if seq % MARK_EVERY == 0:
+                    self._mark(origin, seq, h)
             st["seq"] = seq
             st["head"] = prev.hex()
             st["digest"] = f"{digest:064x}"
             self._dirty = True
         return ops
+
+    def _mark(self, origin: str, seq: int, head: bytes) -> None:
+        """Sign an intermediate head inside a long transaction, so big runs can be cut there."""
+        key = SigningKey(bytes.fromhex(str(self.meta("signing_key"))))
+        self.conn.execute("INSERT OR REPLACE INTO head_marks VALUES (?,?,?,?)",
+                          (origin, seq, head, sign_head(key, origin, seq, head)))
 
     def _seen_for(self, ch: Change) -> Any:
         """The version of the field the author saw: the stamp of the value being replaced."""
@@ -271,6 +287,7 @@ class Replica:
         this is the one place a foreign op enters the log.
         """
         new = 0
+        touched: set[str] = set()
         with self.transaction() as conn:
             digest = int(self._state["digest"], 16)
             proj = self.projector
@@ -286,11 +303,27 @@ class Replica:
                 self.clock.observe(op.hlc)
                 digest ^= int.from_bytes(h, "big")
                 new += 1
+                touched.add(op.origin)
+            for origin in touched:
+                self._advance_top(origin)
             if new:
                 self._state["digest"] = f"{digest:064x}"
                 self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                       [("digest", self._state["digest"]), ("clock", self.clock.last)])
         return new
+
+    def _advance_top(self, origin: str) -> None:
+        """Move an origin's contiguous top past every op now held without a gap."""
+        row = self.conn.execute("SELECT seq FROM tops WHERE origin = ?", (origin,)).fetchone()
+        top = row[0] if row else 0
+        last: tuple[int, bytes] | None = None
+        for seq, h in self.conn.execute(
+                "SELECT seq, hash FROM ops WHERE origin = ? AND seq > ? ORDER BY seq", (origin, top)):
+            if seq != top + 1:
+                break
+            top, last = seq, (seq, h)
+        if last is not None:
+            self.conn.execute("INSERT OR REPLACE INTO tops VALUES (?,?,?)", (origin, *last))
 
     def ops_after(self, vector: dict[str, int], limit: int | None = None) -> list[Op]:
         """Full ops (with `prev`) this replica holds beyond `vector`, in (origin, seq) order."""
@@ -317,8 +350,8 @@ class Replica:
     # -- reading the log ---------------------------------------------------------------
 
     def vector(self) -> dict[str, int]:
-        """Version vector: origin → highest seq held."""
-        return dict(self.conn.execute("SELECT origin, MAX(seq) FROM ops GROUP BY origin"))
+        """Version vector: origin → highest seq held with nothing missing below it."""
+        return dict(self.conn.execute("SELECT origin, seq FROM tops"))
 
     def op_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM ops").fetchone()[0])

@@ -43,6 +43,21 @@ LOG_MIGRATIONS: Final[tuple[str, ...]] = (
         sig BLOB NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 2: what sync needs. `tops`: the highest seq of each origin held with no gap below
+    # it (the version vector); `head_marks`: every signed head kept, so a batch can be
+    # cut where a signature vouches for it; `held`: ops that arrived after a gap.
+    """
+    CREATE TABLE tops (origin TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash BLOB NOT NULL) WITHOUT ROWID;
+    INSERT INTO tops SELECT o.origin, o.seq, o.hash FROM ops o
+        WHERE o.seq = (SELECT MAX(seq) FROM ops x WHERE x.origin = o.origin);
+    CREATE TABLE head_marks (
+        origin TEXT NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL, sig BLOB NOT NULL,
+        PRIMARY KEY (origin, seq)) WITHOUT ROWID;
+    INSERT INTO head_marks SELECT origin, seq, hash, sig FROM heads;
+    CREATE TABLE held (
+        origin TEXT NOT NULL, seq INTEGER NOT NULL, op BLOB NOT NULL, received_ms INTEGER NOT NULL,
+        PRIMARY KEY (origin, seq)) WITHOUT ROWID;
+    """,
 )
 LOG_VERSION: Final = len(LOG_MIGRATIONS)
 
