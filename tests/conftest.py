@@ -1,0 +1,110 @@
+"""Shared fixtures: real replicas in tmp_path, a small town built through the actions.
+
+Test modules are found by pytest's rootdir-based discovery (no `__init__.py`), so
+every test file name under tests/ must be unique.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from frontaid.actions import registry, stock
+from frontaid.errors import FrontaidError
+from frontaid.store.replica import Replica
+
+# A fixed epoch keeps entitlement rounds independent of the day the tests run.
+EPOCH = date(2025, 1, 6)
+ACTOR = "tester"
+
+
+@pytest.fixture
+def make_replica(tmp_path: Path) -> Iterator[Callable[..., Replica]]:
+    """A factory for fresh replicas in tmp_path, closed after the test."""
+    made: list[Replica] = []
+
+    def make(name: str = "hub", **kw: object) -> Replica:
+        kw.setdefault("epoch", EPOCH)
+        rep = Replica.create(tmp_path / f"{name}.db", "Testtown", **kw)  # type: ignore[arg-type]
+        made.append(rep)
+        return rep
+
+    yield make
+    for rep in made:
+        rep.close()
+
+
+@pytest.fixture
+def rep(make_replica: Callable[..., Replica]) -> Replica:
+    return make_replica()
+
+
+@dataclass
+class Town:
+    """A small town: two zones, a food point, a warehouse, a pick-up point, three households."""
+
+    rep: Replica
+    anna: str        # household on the east bank, two people
+    ihor: str        # household on the west bank, one person
+    olena: str       # third household, no members
+    anna_p: str      # person
+    mykola_p: str    # person in Anna's household
+    ihor_p: str      # person
+
+
+def build_town(rep: Replica) -> Town:
+    a = ACTOR
+    registry.add_zone(rep, a, "east", "Схід", "East bank", bank="east", population_estimate=900)
+    registry.add_zone(rep, a, "west", "Захід", "West bank", bank="west", population_estimate=400)
+    registry.add_site(rep, a, "point-1", "food-point", "Пункт 1", "Point 1", "east")
+    registry.add_site(rep, a, "wh-1", "warehouse", "Склад", "Warehouse", "west")
+    registry.add_site(rep, a, "pickup-1", "evac-pickup", "Зупинка", "Pick-up", "west")
+    registry.add_site(rep, a, "bridge", "crossing", "Міст", "Bridge", "east", state="open")
+    anna = registry.add_household(rep, a, zone="east", address="Chasiv Yar Rd 4", shelter="basement",
+                                  size=2, utilities="gas,water")
+    ihor = registry.add_household(rep, a, zone="west", address="Myru 12", size=1)
+    olena = registry.add_household(rep, a, zone="West bank", address="Myru 14")
+    anna_p = registry.add_person(rep, a, household=anna, name="Anna Kovalenko", born=1941, sex="f",
+                                 vulnerabilities="very-old,immobile")
+    mykola_p = registry.add_person(rep, a, household=anna, name="Mykola Kovalenko", born=1939, sex="m")
+    ihor_p = registry.add_person(rep, a, household=ihor, name="Ihor Shevchuk", born=1960, sex="m",
+                                 vulnerabilities="alone")
+    stock.receive(rep, a, item="food-kit", location="wh-1", qty=100, on="2025-01-06")
+    stock.move(rep, a, item="food-kit", source="wh-1", target="point-1", qty=40, on="2025-01-06")
+    return Town(rep, anna, ihor, olena, anna_p, mykola_p, ihor_p)
+
+
+@pytest.fixture
+def town(rep: Replica) -> Town:
+    return build_town(rep)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    ops: int
+    digest: str
+    state: str
+    projection: str
+
+
+def snapshot(rep: Replica) -> Snapshot:
+    return Snapshot(rep.op_count(), rep.digest(), rep.state_digest(), rep.projection_hash())
+
+
+@pytest.fixture
+def refused() -> Callable[..., object]:
+    """`with refused(rep, SomeError): action(...)`: the action raises it and changes nothing."""
+
+    @contextmanager
+    def check(rep: Replica, error: type[FrontaidError]) -> Iterator[pytest.ExceptionInfo[BaseException]]:
+        before = snapshot(rep)
+        with pytest.raises(error) as info:
+            yield info
+        assert snapshot(rep) == before
+
+    return check
