@@ -128,9 +128,22 @@ ENTITIES: Final[dict[str, Entity]] = {
             indexes=(("status",),),
         ),
         _e("team", "teams", F("name"), F("members"), F("note")),
+        # Flags a person must decide. Observed ones (a clock far ahead, a gap applied
+        # late) are created by the replica that saw them; derived ones (a double
+        # hand-out, stock below zero) get a row here only when someone resolves them.
+        _e(
+            "flag", "flags",
+            F("kind"), F("subject"), F("detail", "json"), F("status", critical=True),
+            F("decision"), F("note"), F("resolved_by"),
+            indexes=(("status",),),
+        ),
         _e(
             "device", "devices",
             F("name"), F("public"), F("prefix"), F("role"), F("revoked_after", "int"),
+            F("enrollment"), F("proof"),
         ),
+        # A one-time enrolment a hub made: the device that shows a signature by `key`
+        # first may join under this name and role.
+        _e("enrollment", "enrollments", F("name"), F("role"), F("key"), F("prefix"), F("expires")),
     )
 }

@@ -27,6 +27,6 @@ def sign_head(key: SigningKey, origin: str, seq: int, head: bytes) -> bytes:
 def verify_head(public: bytes, origin: str, seq: int, head: bytes, signature: bytes) -> bool:
     try:
         VerifyKey(public).verify(head_message(origin, seq, head), signature)
-    except (BadSignatureError, ValueError):
+    except (BadSignatureError, ValueError, TypeError):
         return False
     return True

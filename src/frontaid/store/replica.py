@@ -84,37 +84,39 @@ class Replica:
         wall: Callable[[], int] = wall_ms,
     ) -> Replica:
         """Make a new replica (and a new deployment) at `path`."""
+        key = new_signing_key()
+        origin = os.urandom(8).hex()
+        pre = prefix or new_prefix()
+        return cls._create(
+            path, wall=wall, signing_key=bytes(key), origin=origin, prefix=pre,
+            deployment_key=os.urandom(32), town=town, lang=lang, epoch=epoch or date.today(),
+            device={"name": device_name, "public": bytes(key.verify_key).hex(), "prefix": pre,
+                    "role": "hub"},
+        )
+
+    @classmethod
+    def _create(
+        cls, path: str | os.PathLike[str], *, wall: Callable[[], int], signing_key: bytes, origin: str,
+        prefix: str, deployment_key: bytes, town: str, lang: str, epoch: date,
+        device: dict[str, Any], extra: dict[str, Any] | None = None,
+    ) -> Replica:
+        """Make a replica with a given identity; its first op registers its device."""
         p = Path(path)
         if p.exists() and p.stat().st_size > 0:
             raise AlreadyInitialised(path=str(p))
         conn = cls._connect(p)
         cls._migrate(conn)
-        key = new_signing_key()
-        origin = os.urandom(8).hex()
         settings = {
-            "origin": origin,
-            "prefix": prefix or new_prefix(),
-            "signing_key": bytes(key).hex(),
-            "deployment_key": os.urandom(32).hex(),
-            "town": town,
-            "lang": lang,
-            "epoch": (epoch or date.today()).isoformat(),
-            "seq": 0,
-            "counter": 0,
-            "head": GENESIS.hex(),
-            "digest": "00" * 32,
-            "clock": 0,
+            "origin": origin, "prefix": prefix, "signing_key": signing_key.hex(),
+            "deployment_key": deployment_key.hex(), "town": town, "lang": lang,
+            "epoch": epoch.isoformat(), "seq": 0, "counter": 0, "head": GENESIS.hex(),
+            "digest": "00" * 32, "clock": 0, **(extra or {}),
         }
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany("INSERT INTO meta VALUES (?, ?)", settings.items())
         conn.execute("COMMIT")
         replica = cls(p, conn, wall)
-        replica.record(
-            [Change("device", origin, "create", {
-                "name": device_name, "public": bytes(key.verify_key).hex(),
-                "prefix": settings["prefix"], "role": "hub"})],
-            actor="frontaid",
-        )
+        replica.record([Change("device", origin, "create", device)], actor="frontaid")
         return replica
 
     @classmethod

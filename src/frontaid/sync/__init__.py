@@ -1,0 +1,1 @@
+"""Sync between replicas: version vectors, batches, bundles, HTTP, device keys."""

@@ -1,0 +1,182 @@
+"""Devices: enrol on the hub, join with the one-time code, revoke when lost or captured.
+
+The hub makes a one-time key pair E for each enrolment and records its public half
+(an `enrollment` op, in the hub's own signed chain). The code shown to the new
+device carries E's secret, the deployment key, and a fingerprint of the hub's key.
+The new device makes its own key pair; its first op registers it, with E's
+signature over (origin, public key) as proof. Any replica can check that proof
+against the hub's enrolment, so no replica needs to be online to trust it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import msgpack
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey, VerifyKey
+
+from frontaid.domain.codes import PREFIX_LETTERS, new_prefix
+from frontaid.errors import BadInput, NotFound, Refused
+from frontaid.oplog.hlc import wall_ms
+from frontaid.oplog.op import pack
+from frontaid.store.replica import Change, Replica
+
+CODE_VERSION = 1
+ROLES = ("hub", "field", "desk")
+ENROLMENT_DAYS = 14
+
+
+def fingerprint(public_hex: str) -> bytes:
+    return hashlib.blake2b(bytes.fromhex(public_hex), digest_size=8).digest()
+
+
+def proof_message(origin: str, public_hex: str) -> bytes:
+    return pack(["frontaid-enrol-v1", origin, public_hex])
+
+
+def check_proof(enrollment_key_hex: str, origin: str, public_hex: str, proof_hex: str) -> bool:
+    try:
+        VerifyKey(bytes.fromhex(enrollment_key_hex)).verify(
+            proof_message(origin, public_hex), bytes.fromhex(proof_hex))
+    except (BadSignatureError, ValueError):
+        return False
+    return True
+
+
+def _own_role(rep: Replica) -> str:
+    row = rep.conn.execute("SELECT role FROM devices WHERE eid = ?", (rep.origin,)).fetchone()
+    return str(row[0]) if row and row[0] else "field"
+
+
+def _free_prefix(rep: Replica) -> str:
+    taken = {p for (p,) in rep.conn.execute(
+        "SELECT prefix FROM devices WHERE prefix IS NOT NULL UNION "
+        "SELECT prefix FROM enrollments WHERE prefix IS NOT NULL")}
+    if len(taken) >= len(PREFIX_LETTERS) ** 3:
+        raise Refused("No device prefixes are left in this deployment.")
+    while (p := new_prefix()) in taken:
+        pass
+    return p
+
+
+def encode_code(fields: list[Any]) -> str:
+    raw = msgpack.packb(fields, use_bin_type=True)
+    raw += hashlib.blake2b(raw, digest_size=3).digest()
+    text = base64.b32encode(raw).decode().rstrip("=")
+    return "-".join(text[i:i + 5] for i in range(0, len(text), 5))
+
+
+def decode_code(code: str) -> list[Any]:
+    text = "".join(ch for ch in code.upper() if ch.isalnum())
+    try:
+        raw = base64.b32decode(text + "=" * (-len(text) % 8))
+        body, check = raw[:-3], raw[-3:]
+        if hashlib.blake2b(body, digest_size=3).digest() != check:
+            raise ValueError
+        fields = msgpack.unpackb(body, raw=False)
+        if not isinstance(fields, list) or fields[0] != CODE_VERSION:
+            raise ValueError
+        return fields
+    except (ValueError, TypeError, msgpack.ExtraData, IndexError):
+        raise BadInput("That enrolment code is not valid: check it was copied whole.") from None
+
+
+def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date | None = None) -> str:
+    """On the hub: a one-time code that lets a new device join as `name`."""
+    if _own_role(rep) != "hub":
+        raise Refused("Only the hub can enrol devices.")
+    if role not in ROLES:
+        raise BadInput("'{value}' is not a valid {what}. Use one of: {choices}.",
+                       value=role, what="role", choices=", ".join(ROLES))
+    if rep.conn.execute("SELECT 1 FROM devices WHERE name = ? AND created = 1", (name,)).fetchone():
+        raise Refused("A device named '{name}' is already enrolled.", name=name)
+    one_time = SigningKey.generate()
+    public = bytes(one_time.verify_key).hex()
+    prefix = _free_prefix(rep)
+    expires = ((today or date.today()) + timedelta(days=ENROLMENT_DAYS)).isoformat()
+    rep.record([Change("enrollment", public, "create",
+                       {"name": name, "role": role, "key": public, "prefix": prefix,
+                        "expires": expires})], actor)
+    hub_public = rep.conn.execute("SELECT public FROM devices WHERE eid = ?", (rep.origin,)).fetchone()[0]
+    return encode_code([
+        CODE_VERSION, bytes.fromhex(str(rep.meta("deployment_key"))), bytes(one_time),
+        rep.origin, fingerprint(hub_public), rep.town, rep.epoch.isoformat(), str(rep.meta("lang")),
+        prefix, role, name,
+    ])
+
+
+@dataclass(frozen=True)
+class JoinCode:
+    deployment_key: bytes
+    enrollment_seed: bytes
+    hub_origin: str
+    hub_fingerprint: bytes
+    town: str
+    epoch: date
+    lang: str
+    prefix: str
+    role: str
+    name: str
+
+
+def parse_code(code: str) -> JoinCode:
+    f = decode_code(code)
+    try:
+        return JoinCode(bytes(f[1]), bytes(f[2]), str(f[3]), bytes(f[4]), str(f[5]),
+                        date.fromisoformat(f[6]), str(f[7]), str(f[8]), str(f[9]), str(f[10]))
+    except (IndexError, ValueError, TypeError):
+        raise BadInput("That enrolment code is not valid: check it was copied whole.") from None
+
+
+def join(path: str | os.PathLike[str], code: str) -> Replica:
+    """On the new device: a replica of the deployment the code belongs to."""
+    jc = parse_code(code)
+    one_time = SigningKey(jc.enrollment_seed)
+    key = SigningKey.generate()
+    origin = os.urandom(8).hex()
+    public = bytes(key.verify_key).hex()
+    proof = bytes(one_time.sign(proof_message(origin, public)).signature).hex()
+    return Replica._create(
+        Path(path), wall=wall_ms, signing_key=bytes(key), origin=origin,
+        prefix=jc.prefix, deployment_key=jc.deployment_key, town=jc.town, lang=jc.lang, epoch=jc.epoch,
+        device={"name": jc.name, "public": public, "prefix": jc.prefix, "role": jc.role,
+                "enrollment": bytes(one_time.verify_key).hex(), "proof": proof},
+        extra={"anchor_origin": jc.hub_origin, "anchor_fingerprint": jc.hub_fingerprint.hex()},
+    )
+
+
+def revoke(rep: Replica, actor: str, name: str) -> int:
+    """Refuse every op the device named `name` signs after what this hub holds of it now."""
+    if _own_role(rep) != "hub":
+        raise Refused("Only the hub can revoke devices.")
+    row = rep.conn.execute(
+        "SELECT eid, revoked_after FROM devices WHERE name = ? AND created = 1", (name,)).fetchone()
+    if row is None:
+        raise NotFound(what="device", code=name)
+    if row[1] is not None:
+        raise Refused("That device is already revoked.")
+    top = rep.vector().get(row[0], 0)
+    rep.record([Change("device", row[0], "set", {"f": "revoked_after", "v": top})], actor)
+    return int(top)
+
+
+def list_devices(rep: Replica) -> list[dict[str, Any]]:
+    vector = rep.vector()
+    out = []
+    for eid, name, role, prefix, revoked in rep.conn.execute(
+            "SELECT eid, name, role, prefix, revoked_after FROM devices WHERE created = 1 ORDER BY name"):
+        out.append({"origin": eid, "name": name, "role": role or "field", "prefix": prefix,
+                    "ops": vector.get(eid, 0), "revoked_after": revoked, "this": eid == rep.origin})
+    for key, name, role, expires in rep.conn.execute(
+            "SELECT e.eid, e.name, e.role, e.expires FROM enrollments e WHERE e.created = 1 AND NOT EXISTS "
+            "(SELECT 1 FROM devices d WHERE d.enrollment = e.eid)"):
+        out.append({"origin": None, "name": name, "role": role, "prefix": None, "ops": 0,
+                    "revoked_after": None, "this": False, "pending_until": expires, "enrollment": key})
+    return out
