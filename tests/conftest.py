@@ -108,3 +108,9 @@ def refused() -> Callable[..., object]:
         assert snapshot(rep) == before
 
     return check
+
+
+@pytest.fixture
+def town_on() -> Callable[[Replica], Town]:
+    """`town_on(rep)` builds the small town on any replica."""
+    return build_town
