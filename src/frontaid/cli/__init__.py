@@ -1,0 +1,52 @@
+"""The `frontaid` command: parse, call an action or a query, print.
+
+Every failure becomes one line on stderr in the user's language and exit code 2
+(see `_base.FrontaidGroup`); nothing is recorded unless the action succeeded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from frontaid.cli._base import State, app, check_lang, default_actor
+from frontaid.i18n import set_language
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Path = typer.Option(Path("frontaid.db"), "--db", envvar="FRONTAID_DB",
+                            help="The replica's database file.", show_default=True),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON document instead of tables."),
+    lang: str = typer.Option(None, "--lang", help="uk or en [default: FRONTAID_LANG or LANG, else uk]",
+                             show_default=False),
+    actor: str = typer.Option(None, "--actor", envvar="FRONTAID_ACTOR",
+                              help="Who is recorded on each change [default: your user name].",
+                              show_default=False),
+) -> None:
+    """Humanitarian operations for a town on the front line, offline-first.
+
+    Registry of who remains, requests, hand-outs, stock, incidents, evacuation
+    answers, referrals and welfare checks, in one SQLite file per device.
+
+    Example: frontaid --db town.db status
+    """
+    chosen = check_lang(lang)
+    set_language(chosen)
+    ctx.obj = State(db=db, json=json_out, lang=chosen, actor=(actor or "").strip() or default_actor())
+
+
+# Each module adds its commands to `app` when imported; the order here is the order in --help.
+from frontaid.cli import registry as _registry  # noqa: E402, F401, I001
+from frontaid.cli import operations as _operations  # noqa: E402, F401
+from frontaid.cli import system as _system  # noqa: E402, F401
+
+
+def main() -> None:
+    """Entry point of the `frontaid` script."""
+    app()
+
+
+__all__ = ["app", "main"]
