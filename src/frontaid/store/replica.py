@@ -65,7 +65,11 @@ class Replica:
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-        conn.execute("PRAGMA journal_mode = WAL")
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("PRAGMA cache_size = -65536")
@@ -125,12 +129,20 @@ class Replica:
         p = Path(path)
         if not p.exists() or p.stat().st_size == 0:
             raise NoReplica(path=str(p))
-        conn = cls._connect(p)
         try:
-            cls._migrate(conn)
-            if conn.execute("SELECT value FROM meta WHERE key = 'origin'").fetchone() is None:
-                raise NoReplica(path=str(p))
+            conn = cls._connect(p)
         except sqlite3.DatabaseError as exc:
+            raise NoReplica(path=str(p)) from exc
+        try:
+            # Touch nothing in a file that is not ours: look before migrating.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            has_meta = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+            if not version or not has_meta or conn.execute(
+                    "SELECT value FROM meta WHERE key = 'origin'").fetchone() is None:
+                raise NoReplica(path=str(p))
+            cls._migrate(conn)
+        except (sqlite3.DatabaseError, NoReplica) as exc:
             conn.close()
             raise NoReplica(path=str(p)) from exc
         return cls(p, conn, wall)
@@ -339,7 +351,7 @@ class Replica:
             prev = prev_row[0] if prev_row else GENESIS
             rows = self.conn.execute(
                 "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen, hash FROM ops "
-                "WHERE origin = ? AND seq > ? ORDER BY seq", (origin, start))
+                "WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq", (origin, start, top))
             for r in rows:
                 op = row_to_op(r[:9])
                 out.append(Op(op.origin, op.seq, op.hlc, op.actor, op.entity, op.eid, op.verb,
