@@ -107,3 +107,12 @@ class SchemaTooNew(ReplicaError):
 class IntegrityError(FrontaidError):
     msgid = "The data failed its integrity check and was not applied: {reason}."
     http_status = 422
+
+    def __init__(self, reason: str, **params: Any) -> None:
+        # The reason is a msgid of its own, formatted with `params`, translated with the message.
+        self.reason, self.reason_params = reason, params
+        super().__init__(reason=reason.format(**params))
+
+    def text(self, lang: str | None = None) -> str:
+        reason = gettext(self.reason, lang).format(**self.reason_params)
+        return gettext(self.template, lang).format(reason=reason)

@@ -60,7 +60,7 @@ def apply_payload(rep: Replica, payload: Any, now_ms: int | None = None) -> Repo
     batch = decode_batch(payload)
     ours = deployment_id(bytes.fromhex(str(rep.meta("deployment_key"))))
     if batch.deployment != ours:
-        raise IntegrityError(reason="it belongs to another deployment")
+        raise IntegrityError("it belongs to another deployment")
     now = now_ms if now_ms is not None else rep.clock.wall()
     report = Report()
     with rep.transaction():
@@ -69,8 +69,8 @@ def apply_payload(rep: Replica, payload: Any, now_ms: int | None = None) -> Repo
         while pending:
             ready = [r for r in pending if r.origin in devices or _self_registration(rep, r, devices)]
             if not ready:
-                raise IntegrityError(reason=f"it holds ops from {len({r.origin for r in pending})} "
-                                            "device(s) this replica does not know; sync with the hub first")
+                raise IntegrityError("it holds ops from {n} device(s) this replica does not know; "
+                                     "sync with the hub first", n=len({r.origin for r in pending}))
             ready.sort(key=lambda r: (devices.get(r.origin, Device("", "", None, "")).role != "hub",
                                       r.origin))
             run = ready[0]
@@ -114,7 +114,7 @@ def _check_authority(run: Run, device: Device) -> None:
         manages_devices = op.entity == "enrollment" or (op.entity == "device" and not (
             op.verb == "create" and op.seq == 1 and op.eid == run.origin))
         if manages_devices and device.role != "hub":
-            raise IntegrityError(reason="a device that is not a hub tried to enrol or revoke devices")
+            raise IntegrityError("a device that is not a hub tried to enrol or revoke devices")
 
 
 def _apply_run(rep: Replica, batch: Batch, run: Run, device: Device, devices: dict[str, Device],
@@ -124,8 +124,8 @@ def _apply_run(rep: Replica, batch: Batch, run: Run, device: Device, devices: di
     head = batch.heads.get((origin, last.seq))
     if head is None or head[0] != run.last_hash or not verify_head(
             bytes.fromhex(device.public), origin, last.seq, run.last_hash, head[1]):
-        raise IntegrityError(reason=f"a signature does not match (device {device.name}): "
-                                    "the data was altered or forged")
+        raise IntegrityError("a signature does not match (device {device}): the data was altered or forged",
+                             device=device.name)
     _check_authority(run, device)
     ops = run.ops
     if device.revoked_after is not None:
@@ -145,8 +145,8 @@ def _apply_run(rep: Replica, batch: Batch, run: Run, device: Device, devices: di
     else:
         link = next((op for op in ops if op.seq == top + 1), None)
         if link is not None and link.prev != top_hash:
-            raise IntegrityError(reason=f"the chain of device {device.name} does not continue "
-                                        "what this replica holds")
+            raise IntegrityError("the chain of device {device} does not continue what this replica holds",
+                                 device=device.name)
         new = [op for op in ops if op.seq > top]
         report.already += len(ops) - len(new)
         report.applied += rep.ingest(new)

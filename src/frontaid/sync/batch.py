@@ -104,7 +104,7 @@ def make_batch(rep: Replica, peer_vector: dict[str, int], limit: int = DEFAULT_L
 
 
 def _bad() -> IntegrityError:
-    return IntegrityError(reason="the contents cannot be read")
+    return IntegrityError("the contents cannot be read")
 
 
 def decode_batch(payload: Any) -> Batch:

@@ -31,16 +31,15 @@ def seal(payload: Any, key: bytes, level: int = 9) -> bytes:
 def open_(blob: bytes, key: bytes) -> Any:
     """The payload of an envelope; IntegrityError with a plain reason when it is not sound."""
     if not blob.startswith(MAGIC):
-        raise IntegrityError(reason="not a frontaid bundle")
+        raise IntegrityError("not a frontaid bundle")
     try:
         packed = SecretBox(key).decrypt(blob[len(MAGIC):])
     except CryptoError:
-        raise IntegrityError(
-            reason="the file is damaged or was sealed with another deployment's key") from None
+        raise IntegrityError("the file is damaged or was sealed with another deployment's key") from None
     except ValueError:
-        raise IntegrityError(reason="the file is cut short") from None
+        raise IntegrityError("the file is cut short") from None
     try:
         raw = zstandard.ZstdDecompressor().decompress(packed, max_output_size=_MAX_PLAIN)
         return msgpack.unpackb(raw, raw=False, strict_map_key=False)
     except (zstandard.ZstdError, ValueError, msgpack.ExtraData) as exc:
-        raise IntegrityError(reason="the contents cannot be read") from exc
+        raise IntegrityError("the contents cannot be read") from exc

@@ -1,0 +1,235 @@
+"""Sync over HTTP on the local network: /sync/v1/{vector,pull,push}.
+
+Every body is a sealed envelope (the deployment key encrypts and authenticates),
+and every request is signed by the device's own key over
+(method, path, time, hash of body), so a stranger on the hub's Wi-Fi gets 401 and
+a revoked device 403. A device not yet known to the hub may only push: its
+first batch carries its enrolment proof, which apply checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, Request, Response
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey, VerifyKey
+
+from frontaid.errors import FrontaidError, IntegrityError
+from frontaid.i18n import current_language
+from frontaid.oplog.op import pack
+from frontaid.store.replica import Replica
+from frontaid.sync import envelope
+from frontaid.sync.apply import apply_payload, trusted
+from frontaid.sync.batch import make_batch
+from frontaid.sync.bundle import deployment_key, remember_peer
+
+PREFIX = "/sync/v1"
+MAX_SKEW_MS = 7 * 24 * 3600 * 1000  # field laptops drift; a replayed request is harmless anyway
+MAX_BODY = 256 * 1024 * 1024
+CT = "application/x-frontaid-envelope"
+
+
+def request_message(method: str, path: str, ms: int, body: bytes) -> bytes:
+    return pack(["frontaid-http-v1", method.upper(), path, ms, hashlib.blake2b(body).digest()])
+
+
+def signed_headers(rep: Replica, method: str, path: str, body: bytes) -> dict[str, str]:
+    key = SigningKey(bytes.fromhex(str(rep.meta("signing_key"))))
+    ms = int(time.time() * 1000)
+    sig = key.sign(request_message(method, path, ms, body)).signature
+    return {"X-Frontaid-Origin": rep.origin, "X-Frontaid-Time": str(ms),
+            "X-Frontaid-Signature": bytes(sig).hex(), "Content-Type": CT}
+
+
+class Unauthorised(FrontaidError):
+    msgid = "This device is not allowed to sync with this hub."
+    http_status = 401
+
+
+class Revoked(FrontaidError):
+    msgid = "This device was revoked; its changes are no longer accepted."
+    http_status = 403
+
+
+def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
+    """The routes, over a replica opener (one connection, used under a lock)."""
+    router = APIRouter(prefix=PREFIX)
+    lock = threading.Lock()
+    state: dict[str, Replica] = {}
+
+    def replica() -> Replica:
+        if "rep" not in state:
+            state["rep"] = open_replica()
+        return state["rep"]
+
+    def _error(exc: FrontaidError, lang: str) -> Response:
+        return Response(content=pack({"error": exc.text(lang)}), status_code=exc.http_status,
+                        media_type="application/msgpack")
+
+    def authenticate(rep: Replica, request: Request, body: bytes, allow_unknown: bool) -> str:
+        origin = request.headers.get("x-frontaid-origin", "")
+        try:
+            ms = int(request.headers.get("x-frontaid-time", ""))
+            sig = bytes.fromhex(request.headers.get("x-frontaid-signature", ""))
+        except ValueError:
+            raise Unauthorised() from None
+        if abs(ms - int(time.time() * 1000)) > MAX_SKEW_MS:
+            raise Unauthorised()
+        device = trusted(rep).get(origin)
+        if device is None:
+            if allow_unknown:
+                return origin
+            raise Unauthorised()
+        try:
+            VerifyKey(bytes.fromhex(device.public)).verify(
+                request_message(request.method, request.url.path, ms, body), sig)
+        except (BadSignatureError, ValueError):
+            raise Unauthorised() from None
+        if device.revoked_after is not None:
+            raise Revoked()
+        return origin
+
+    async def handle(request: Request, allow_unknown: bool,
+                     work: Callable[[Replica, str, Any], Any]) -> Response:
+        lang = "uk" if request.headers.get("accept-language", "uk").startswith("uk") else "en"
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return _error(IntegrityError("the request is too large"), lang)
+        with lock:
+            rep = replica()
+            try:
+                origin = authenticate(rep, request, body, allow_unknown)
+                payload = envelope.open_(body, deployment_key(rep))
+                answer = work(rep, origin, payload)
+            except FrontaidError as exc:
+                return _error(exc, lang)
+            return Response(content=envelope.seal(answer, deployment_key(rep), level=3), media_type=CT)
+
+    @router.post("/vector")
+    async def vector(request: Request) -> Response:
+        def work(rep: Replica, origin: str, payload: Any) -> Any:
+            return {"vector": rep.vector(), "origin": rep.origin}
+        return await handle(request, True, work)
+
+    @router.post("/pull")
+    async def pull(request: Request) -> Response:
+        def work(rep: Replica, origin: str, payload: Any) -> Any:
+            theirs = {str(k): int(v) for k, v in dict(payload.get("vector", {})).items()}
+            remember_peer(rep, origin, theirs)
+            return make_batch(rep, theirs, limit=max(1, min(int(payload.get("limit", 5000)), 100_000)))
+        return await handle(request, False, work)
+
+    @router.post("/push")
+    async def push(request: Request) -> Response:
+        def work(rep: Replica, origin: str, payload: Any) -> Any:
+            if not isinstance(payload, dict) or payload.get("from") != origin:
+                raise Unauthorised()
+            report = apply_payload(rep, payload)
+            device = trusted(rep).get(origin)
+            if device is None:
+                raise Unauthorised()
+            remember_peer(rep, origin, dict(payload.get("vector", {})))
+            return report.as_dict()
+        return await handle(request, True, work)
+
+    return router
+
+
+class SyncClient:
+    """Pull then push against a hub, batch by batch; a cut costs at most the batch in flight."""
+
+    def __init__(self, rep: Replica, url: str, *, limit: int = 5000, timeout: float = 120,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.rep = rep
+        self.url = url.rstrip("/")
+        self.limit = limit
+        self.http = httpx.Client(timeout=timeout, transport=transport)
+        self.key = deployment_key(rep)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _post(self, name: str, payload: Any) -> Any:
+        path = f"{PREFIX}/{name}"
+        body = envelope.seal(payload, self.key, level=3)
+        try:
+            headers = signed_headers(self.rep, "POST", path, body)
+            headers["Accept-Language"] = current_language()
+            resp = self.http.post(self.url + path, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise HubUnreachable(url=self.url) from exc
+        if resp.status_code != 200:
+            try:
+                message = str(httpx_unpack(resp.content).get("error"))
+            except Exception:  # an answer that is not ours at all
+                message = f"HTTP {resp.status_code}"
+            raise SyncRefused(reason=message)
+        return envelope.open_(resp.content, self.key)
+
+    def vector(self) -> dict[str, int]:
+        answer = self._post("vector", {"origin": self.rep.origin})
+        return {str(k): int(v) for k, v in answer["vector"].items()}
+
+    def sync(self, progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+        theirs = self.vector()
+        totals = {"pulled": 0, "pushed": 0, "refused": [], "flags": []}
+        if self.rep.origin not in theirs:
+            self._push(theirs, totals, progress)  # first contact: introduce ourselves
+            theirs = self.vector()
+        while True:
+            payload = self._post("pull", {"vector": self.rep.vector(), "limit": self.limit})
+            report = apply_payload(self.rep, payload)
+            remember_peer(self.rep, str(payload["from"]), payload["vector"])
+            totals["pulled"] += report.applied + report.released
+            totals["refused"] += report.refused
+            totals["flags"] += report.flags
+            if progress:
+                want = sum(max(0, v - self.rep.vector().get(k, 0)) for k, v in payload["vector"].items())
+                progress("pull", totals["pulled"], totals["pulled"] + want)
+            if not payload.get("more") or not payload["runs"]:
+                break
+        self._push(self.vector(), totals, progress)
+        return totals
+
+    def _push(self, theirs: dict[str, int], totals: dict[str, Any],
+              progress: Callable[[str, int, int], None] | None) -> None:
+        while True:
+            payload = make_batch(self.rep, theirs, limit=self.limit)
+            if not payload["runs"]:
+                return
+            report = self._post("push", payload)
+            totals["pushed"] += int(report["applied"]) + int(report["released"])
+            totals["refused"] += list(report["refused"])
+            if progress:
+                progress("push", totals["pushed"], totals["pushed"])
+            theirs = self.vector()
+            if not payload["more"]:
+                return
+
+
+def httpx_unpack(raw: bytes) -> dict[str, Any]:
+    from frontaid.oplog.op import unpack
+
+    value = unpack(raw)
+    return value if isinstance(value, dict) else {}
+
+
+class HubUnreachable(FrontaidError):
+    msgid = "Cannot reach {url}: check the Wi-Fi and that `frontaid serve` runs there."
+    http_status = 502
+
+
+class SyncRefused(FrontaidError):
+    msgid = "The hub refused the sync: {reason}"
+    http_status = 502
+
+
+def serve_path_opener(path: Path) -> Callable[[], Replica]:
+    return lambda: Replica.open(path)
