@@ -22,7 +22,7 @@ def retract(rep: Replica, actor: str, target: str, reason: str | None = None) ->
         raise Refused("That op cannot be retracted.")
     if rep.conn.execute("SELECT 1 FROM retracted WHERE op = ?", (target,)).fetchone():
         raise Refused("That record was voided and cannot be changed.")
-    data = {"op": target}
+    data: dict[str, object] = {"op": target, "saw": rep.vector()}
     if reason:
         data["reason"] = reason
     rep.record([Change(row[0], row[1], "retract", data)], actor)

@@ -190,7 +190,8 @@ def merge(rep: Replica, actor: str, entity: str, duplicate: str, into: str) -> N
     b = check.existing(rep, entity, into)
     if a == b:
         raise Refused("A record cannot be merged into itself.")
-    rep.record([Change(entity, a, "merge", {"into": b})], actor)
+    # `saw`: what this replica held, so a change made elsewhere unseen can be flagged.
+    rep.record([Change(entity, a, "merge", {"into": b, "saw": rep.vector()})], actor)
 
 
 def unmerge(rep: Replica, actor: str, entity: str, code: str) -> None:

@@ -40,6 +40,10 @@ class Entity:
         return tuple(f.name for f in self.fields if f.kind == "set")
 
     @property
+    def critical_fields(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields if f.critical)
+
+    @property
     def count_fields(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.kind == "count")
 

@@ -74,6 +74,8 @@ class Projector:
             self._create(entity, op)
         elif verb == "set":
             self._set(entity, op.eid, op.data["f"], op.data.get("v"), op.stamp)
+            if op.seen is not None and op.data["f"] in entity.critical_fields:
+                self._detect_conflict(entity, op)
         elif verb == "merge":
             self._set(entity, op.eid, "merged_into", op.data["into"], op.stamp)
         elif verb == "unmerge":
@@ -183,6 +185,18 @@ class Projector:
             f'UPDATE "{table}" SET "{field}" = ?, _v = ?{extra} WHERE eid = ?',
             [stored, _dumps(stamps), *(v for _, v in derived), eid],
         )
+
+    def _detect_conflict(self, entity: Entity, op: Op) -> None:
+        """Pair `op` with every set of the same field that replaced the same version differently."""
+        field, seen, value = op.data["f"], list(op.seen), op.data.get("v")
+        for origin, seq, raw, seen_raw in self.conn.execute(
+                "SELECT origin, seq, data, seen FROM ops WHERE entity = ? AND eid = ? AND verb = 'set' "
+                "AND origin != ? AND seen IS NOT NULL", (entity.name, op.eid, op.origin)).fetchall():
+            other = unpack(raw)
+            if other.get("f") == field and list(unpack(seen_raw)) == seen and other.get("v") != value:
+                a, b = sorted([op.id, op_id(origin, seq)])
+                self.conn.execute("INSERT OR IGNORE INTO conflicts VALUES (?,?,?,?,?)",
+                                  (entity.name, op.eid, field, a, b))
 
     def _ensure_row(self, entity: Entity, eid: str) -> None:
         self.conn.execute(f'INSERT OR IGNORE INTO "{entity.table}" (eid) VALUES (?)', (eid,))

@@ -83,6 +83,11 @@ AUX_TABLES: Final[dict[str, str]] = {
         op TEXT PRIMARY KEY, entity TEXT NOT NULL, eid TEXT NOT NULL,
         delta INTEGER NOT NULL, reason TEXT, day TEXT, hook INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID""",
+    # Two changes to one critical field by authors who had not seen each other's:
+    # both replaced the same version (`seen`) with different values.
+    "conflicts": """CREATE TABLE conflicts (
+        entity TEXT NOT NULL, eid TEXT NOT NULL, field TEXT NOT NULL, op_a TEXT NOT NULL, op_b TEXT NOT NULL,
+        PRIMARY KEY (op_a, op_b)) WITHOUT ROWID""",
     "retracted": """CREATE TABLE retracted (op TEXT PRIMARY KEY, by TEXT NOT NULL) WITHOUT ROWID""",
 }
 AUX_INDEXES: Final[tuple[str, ...]] = (
