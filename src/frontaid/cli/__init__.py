@@ -31,6 +31,7 @@ def root(
     Registry of who remains, requests, hand-outs, stock, incidents, evacuation
     answers, referrals and welfare checks, in one SQLite file per device.
 
+    \b
     Example: frontaid --db town.db status
     """
     chosen = check_lang(lang)

@@ -94,10 +94,10 @@ app = typer.Typer(
 )
 
 
-def group(name: str, help: str) -> typer.Typer:
+def group(name: str, help: str, example: str) -> typer.Typer:
     """A command group (`frontaid household ...`) added to the root."""
     sub = typer.Typer(rich_markup_mode=None, context_settings=CONTEXT, no_args_is_help=True,
-                      add_completion=False, help=help)
+                      add_completion=False, help=f"{help}\n\n\b\nExample: {example}")
     app.add_typer(sub, name=name)
     return sub
 

@@ -16,12 +16,24 @@ from frontaid.errors import BadDate
 from frontaid.i18n import gettext as _
 from frontaid.queries import operations as opsq
 
-request_app = group("request", "Requests for help, from open to done.")
-stock_app = group("stock", "The stock ledger of warehouses, points and vehicles.")
-incident_app = group("incident", "Incidents and civilian harm.")
-evac_app = group("evac", "Evacuation offers and answers (a refusal and its reason is a respected answer).")
-referral_app = group("referral", "Referrals to pension, medical, psychosocial, documents and legal services.")
-welfare_app = group("welfare", "Welfare checks asked for by relatives outside the town.")
+request_app = group(
+    "request", "Requests for help, from open to done.",
+    "frontaid request list --open")
+stock_app = group(
+    "stock", "The stock ledger of warehouses, points and vehicles.",
+    "frontaid stock list --by-item")
+incident_app = group(
+    "incident", "Incidents and civilian harm.",
+    "frontaid incident list --days 3")
+evac_app = group(
+    "evac", "Evacuation offers and answers (a refusal and its reason is a respected answer).",
+    "frontaid evac list")
+referral_app = group(
+    "referral", "Referrals to pension, medical, psychosocial, documents and legal services.",
+    "frontaid referral list --open")
+welfare_app = group(
+    "welfare", "Welfare checks asked for by relatives outside the town.",
+    "frontaid welfare list --open")
 
 REFERRAL_STATES = {"open": N_("open"), "closed": N_("closed")}
 WELFARE_STATES = {"open": N_("open"), "answered": N_("answered")}
@@ -48,6 +60,7 @@ def request_open(
 ) -> None:
     """Open a request for help; say where with --household, --zone or --lat/--lon.
 
+    \b
     Example: frontaid request open --household KMT-042-6 --need medicine --urgency high --reported-by Олег
     """
     st = state(ctx)
@@ -64,6 +77,7 @@ def request_assign(
 ) -> None:
     """Give a request to a team.
 
+    \b
     Example: frontaid request assign KMT-050-3 --team east-1
     """
     st = state(ctx)
@@ -85,6 +99,7 @@ def _move(ctx: typer.Context, code: str, target: str, call: Any) -> None:
 def request_start(ctx: typer.Context, code: str = typer.Argument(..., help="The request's code.")) -> None:
     """Mark a request as in progress.
 
+    \b
     Example: frontaid request start KMT-050-3
     """
     _move(ctx, code, "in-progress", requests.start)
@@ -98,6 +113,7 @@ def request_done(
 ) -> None:
     """Mark a request as done.
 
+    \b
     Example: frontaid request done KMT-050-3 --note "insulin delivered"
     """
     _move(ctx, code, "done", lambda rep, actor, c: requests.done(rep, actor, c, note=note))
@@ -107,6 +123,7 @@ def request_done(
 def request_cancel(ctx: typer.Context, code: str = typer.Argument(..., help="The request's code.")) -> None:
     """Cancel a request (no longer needed, or a duplicate).
 
+    \b
     Example: frontaid request cancel KMT-050-3
     """
     _move(ctx, code, "cancelled", requests.cancel)
@@ -116,6 +133,7 @@ def request_cancel(ctx: typer.Context, code: str = typer.Argument(..., help="The
 def request_reopen(ctx: typer.Context, code: str = typer.Argument(..., help="The request's code.")) -> None:
     """Open a done or cancelled request again.
 
+    \b
     Example: frontaid request reopen KMT-050-3
     """
     _move(ctx, code, "open", requests.reopen)
@@ -130,6 +148,7 @@ def request_list(
 ) -> None:
     """List requests, most urgent first.
 
+    \b
     Example: frontaid request list --open --need medicine
     """
     st = state(ctx)
@@ -159,6 +178,7 @@ def distribute(
 ) -> None:
     """Record a hand-out; refuses a second one of the same entitlement in the same round.
 
+    \b
     Example: frontaid distribute --household KMT-042-6 --item food-kit --qty 1 --at school-5
     """
     st = state(ctx)
@@ -189,6 +209,7 @@ def entitlements(
 ) -> None:
     """Which rationed items a household is due, and when each is next due.
 
+    \b
     Example: frontaid entitlements KMT-042-6
     """
     st = state(ctx)
@@ -216,6 +237,7 @@ def stock_receive(
 ) -> None:
     """Goods arrived at a site (a convoy at the warehouse).
 
+    \b
     Example: frontaid stock receive --item food-kit --at warehouse --qty 400
     """
     st = state(ctx)
@@ -236,6 +258,7 @@ def stock_move(
 ) -> None:
     """Goods moved between sites (warehouse to point, point to vehicle).
 
+    \b
     Example: frontaid stock move --item food-kit --from warehouse --to school-5 --qty 80
     """
     st = state(ctx)
@@ -255,6 +278,7 @@ def stock_count(
 ) -> None:
     """Record a physical count; the difference to the ledger is booked.
 
+    \b
     Example: frontaid stock count --item food-kit --at school-5 --qty 61
     """
     st = state(ctx)
@@ -271,6 +295,7 @@ def stock_list(
 ) -> None:
     """Stock per site (or per item) with days of cover at the last 14 days' rate.
 
+    \b
     Example: frontaid stock list --by-item
     """
     st = state(ctx)
@@ -305,6 +330,7 @@ def incident_add(
 ) -> None:
     """Record an incident and the harm to civilians.
 
+    \b
     Example: frontaid incident add --kind shelling --zone east --at "2026-11-02 14:30" --killed 1 --wounded 3
     """
     st = state(ctx)
@@ -320,6 +346,7 @@ def incident_list(
 ) -> None:
     """Incidents of the last days, newest first.
 
+    \b
     Example: frontaid incident list --days 3
     """
     st = state(ctx)
@@ -346,6 +373,7 @@ def evac_offer(
 ) -> None:
     """Record an evacuation offer and the household's answer.
 
+    \b
     Example: frontaid evac offer --household KMT-042-6 --answer refused --reason animals
     """
     st = state(ctx)
@@ -363,6 +391,7 @@ def evac_answer(
 ) -> None:
     """Record a new answer to an earlier offer.
 
+    \b
     Example: frontaid evac answer KMT-061-0 --answer accepted
     """
     st = state(ctx)
@@ -375,6 +404,7 @@ def evac_answer(
 def evac_list(ctx: typer.Context) -> None:
     """How households answered the latest evacuation offer, and why they refused.
 
+    \b
     Example: frontaid evac list
     """
     st = state(ctx)
@@ -408,6 +438,7 @@ def referral_open(
 ) -> None:
     """Refer a household (or one person) to a service.
 
+    \b
     Example: frontaid referral open --household KMT-042-6 --kind pension --to "Пенсійний фонд"
     """
     st = state(ctx)
@@ -425,6 +456,7 @@ def referral_close(
 ) -> None:
     """Close a referral with its outcome.
 
+    \b
     Example: frontaid referral close KMT-070-5 --outcome resolved
     """
     st = state(ctx)
@@ -441,6 +473,7 @@ def referral_list(
 ) -> None:
     """List referrals, newest first.
 
+    \b
     Example: frontaid referral list --open
     """
     st = state(ctx)
@@ -468,6 +501,7 @@ def welfare_request(
 ) -> None:
     """A relative asks whether someone in town is alive and well.
 
+    \b
     Example: frontaid welfare request --sought "Ганна Петренко" --asked-by "Олена (дочка)" --zone east
     """
     st = state(ctx)
@@ -485,6 +519,7 @@ def welfare_answer(
 ) -> None:
     """Record what the team found.
 
+    \b
     Example: frontaid welfare answer KMT-080-2 --answer alive-well
     """
     st = state(ctx)
@@ -501,6 +536,7 @@ def welfare_list(
 ) -> None:
     """List welfare checks, newest first.
 
+    \b
     Example: frontaid welfare list --open
     """
     st = state(ctx)

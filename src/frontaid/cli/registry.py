@@ -29,10 +29,18 @@ from frontaid.queries import operations as opsq
 from frontaid.queries import registry as regq
 from frontaid.store.replica import Replica
 
-household_app = group("household", "Households: register, find, change, move, list.")
-person_app = group("person", "People in households: register, change, record a death.")
-zone_app = group("zone", "Zones of the town (districts, banks of the river).")
-site_app = group("site", "Sites: points, warehouses, crossings, shelters, burial places, vehicles.")
+household_app = group(
+    "household", "Households: register, find, change, move, list.",
+    "frontaid household list --zone east")
+person_app = group(
+    "person", "People in households: register, change, record a death.",
+    "frontaid person show KMT-043-1")
+zone_app = group(
+    "zone", "Zones of the town (districts, banks of the river).",
+    "frontaid zone list")
+site_app = group(
+    "site", "Sites: points, warehouses, crossings, shelters, burial places, vehicles.",
+    "frontaid site list")
 
 
 def code_of(text: str) -> str:
@@ -63,6 +71,7 @@ def init(
 
     Prints the device's origin id and the prefix its card codes start with.
 
+    \b
     Example: frontaid --db town.db init --town Бахмут --device hub
     """
     from frontaid.cli._base import check_lang
@@ -91,6 +100,7 @@ def zone_add(
 ) -> None:
     """Add a zone.
 
+    \b
     Example: frontaid zone add east --name "Східний берег" --name-en "East bank" --population 900
     """
     st = state(ctx)
@@ -109,6 +119,7 @@ def _zones(rep: Replica) -> list[dict[str, Any]]:
 def zone_list(ctx: typer.Context) -> None:
     """List the zones with their estimated population.
 
+    \b
     Example: frontaid zone list
     """
     st = state(ctx)
@@ -133,6 +144,7 @@ def site_add(
 ) -> None:
     """Add a site: a point, warehouse, crossing, shelter, burial place or vehicle.
 
+    \b
     Example: frontaid site add school-5 --kind food-point --name "Школа №5" --name-en "School 5" --zone east
     """
     st = state(ctx)
@@ -150,6 +162,7 @@ def site_state_cmd(
 ) -> None:
     """Change the state of a site (a bridge damaged, a point closed).
 
+    \b
     Example: frontaid site state old-bridge destroyed
     """
     st = state(ctx)
@@ -163,6 +176,7 @@ def site_state_cmd(
 def site_list(ctx: typer.Context) -> None:
     """List the sites, their kind, zone and state.
 
+    \b
     Example: frontaid site list
     """
     st = state(ctx)
@@ -197,6 +211,7 @@ def household_add(
 ) -> None:
     """Register a household; prints its card code.
 
+    \b
     Example: frontaid household add --zone east --address "Сибірцева 12" --shelter basement --animals 2
     """
     st = state(ctx)
@@ -217,6 +232,7 @@ def _household(rep: Replica, code: str) -> dict[str, Any]:
 def household_show(ctx: typer.Context, code: str = typer.Argument(..., help="The card code.")) -> None:
     """Everything about one household: members, requests, hand-outs, evacuation, referrals, history.
 
+    \b
     Example: frontaid household show KMT-042-6
     """
     st = state(ctx)
@@ -278,6 +294,7 @@ def household_set(
 ) -> None:
     """Change one field of a household.
 
+    \b
     Example: frontaid household set KMT-042-6 utilities none
     """
     st = state(ctx)
@@ -295,6 +312,7 @@ def household_move(
 ) -> None:
     """A household moved inside the town; the log keeps where they were.
 
+    \b
     Example: frontaid household move KMT-042-6 --zone west --address "Миру 3, підвал"
     """
     st = state(ctx)
@@ -316,6 +334,7 @@ def household_list(
 ) -> None:
     """List households still in town, by zone.
 
+    \b
     Example: frontaid household list --zone east --vulnerability immobile --not-reached 14
     """
     st = state(ctx)
@@ -344,6 +363,7 @@ def person_add(
 ) -> None:
     """Register a person in a household; prints the person's code.
 
+    \b
     Example: frontaid person add --household KMT-042-6 --name "Ігор Коваленко" --born 1941 --sex m
     """
     st = state(ctx)
@@ -364,6 +384,7 @@ def person_show(ctx: typer.Context,
                 pid: str = typer.Argument(..., metavar="ID", help="The person's code.")) -> None:
     """One person's record.
 
+    \b
     Example: frontaid person show KMT-043-1
     """
     st = state(ctx)
@@ -388,6 +409,7 @@ def person_set(
 ) -> None:
     """Change one field of a person.
 
+    \b
     Example: frontaid person set KMT-043-1 vulnerabilities very-old,immobile
     """
     st = state(ctx)
@@ -407,6 +429,7 @@ def person_died(
 ) -> None:
     """Record a death, and where the body is buried so that the family can find it later.
 
+    \b
     Example: frontaid person died KMT-043-1 --date 2026-11-02 --burial-place yard-graves --cause shelling
     """
     st = state(ctx)
@@ -423,6 +446,7 @@ def search(ctx: typer.Context,
            text: str = typer.Argument(..., help="A name, part of one, a code or an address.")) -> None:
     """Find people and households by name, card code or address.
 
+    \b
     Example: frontaid search коваленко
     """
     st = state(ctx)
@@ -437,6 +461,7 @@ def search(ctx: typer.Context,
 def deaths(ctx: typer.Context) -> None:
     """The dead: when, where, the cause and where each is buried.
 
+    \b
     Example: frontaid deaths
     """
     st = state(ctx)

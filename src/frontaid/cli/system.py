@@ -26,6 +26,7 @@ from frontaid.store.replica import Replica
 def status(ctx: typer.Context) -> None:
     """One screen: people, reach, needs, stock, harm, evacuation, and this replica.
 
+    \b
     Example: frontaid status
     """
     st = state(ctx)
@@ -70,6 +71,7 @@ def log(
 ) -> None:
     """The op log, newest first: when, who, on which device, what.
 
+    \b
     Example: frontaid log --entity household --id KMT-042-6
     """
     from frontaid.cli.registry import code_of
@@ -91,6 +93,7 @@ def retract(
 ) -> None:
     """Void a mistaken op; the log keeps both the op and its retraction.
 
+    \b
     Example: frontaid retract 3f9a1c0e5b7d2a64:17 --reason "wrong household"
     """
     st = state(ctx)
@@ -106,6 +109,7 @@ def rebuild(
 ) -> None:
     """Fold every projection again from the op log.
 
+    \b
     Example: frontaid rebuild --check
     """
     st = state(ctx)
@@ -136,6 +140,7 @@ def demo(
 ) -> None:
     """Build the demo town from the field report into --db, then show its status.
 
+    \b
     Example: frontaid --db demo.db demo --households 300 --seed 7 --no-serve
     """
     st = state(ctx)
