@@ -21,13 +21,14 @@ counters = st.integers(0, 999_999)
 LATIN_TO_CYRILLIC = str.maketrans("ABCEHKMPTX", "АВСЕНКМРТХ")
 
 
-DAMM_BUG = (
-    "bug: codes._DAMM row 9 is (2,5,8,1,4,3,7,9,6,0); the published table has (2,5,8,1,4,3,6,7,9,0). "
-    "Columns 6-8 repeat a digit, so the table is no quasigroup and misses typos"
+PADDING_BUG = (
+    "bug: codes._digits checks str(counter) but the card shows the counter zero-padded "
+    "(f'{counter:03d}'), so the check digit does not cover the digits people read: a typo in a "
+    "padding zero (BKX-000-3 -> BKX-100-3) or a swap with it (HAK-800-0 -> HAK-080-0) gives another "
+    "valid card; 200 of the first 1,000 counters of a prefix have such a typo"
 )
 
 
-@pytest.mark.xfail(strict=True, reason=DAMM_BUG)
 def test_damm_table_is_a_totally_anti_symmetric_quasigroup() -> None:
     rows = [list(r) for r in _DAMM]
     assert all(sorted(r) == list(range(10)) for r in rows)
@@ -37,7 +38,6 @@ def test_damm_table_is_a_totally_anti_symmetric_quasigroup() -> None:
                for c in range(10) for x in range(10) for y in range(10) if x != y)
 
 
-@pytest.mark.xfail(strict=True, reason=DAMM_BUG)
 def test_damm_textbook_example() -> None:
     assert damm("572") == 4
     assert damm("5724") == 0
@@ -72,8 +72,16 @@ def _digit_positions(code: str) -> list[int]:
     return [i for i, ch in enumerate(code) if ch.isdigit()]
 
 
-@pytest.mark.xfail(strict=True, reason=DAMM_BUG)
-@settings(max_examples=500)
+@pytest.mark.xfail(strict=True, reason=PADDING_BUG)
+@pytest.mark.parametrize(("card", "typo"), [("BKX-000-3", "BKX-100-3"), ("HAK-800-0", "HAK-080-0")])
+def test_typos_in_the_zero_padding_are_rejected(card: str, typo: str) -> None:
+    assert normalise_code(card) == card
+    assert normalise_code(typo) is None
+
+
+# derandomize: the examples are the same on every run, so the strict xfail is stable.
+@pytest.mark.xfail(strict=True, reason=PADDING_BUG)
+@settings(max_examples=500, derandomize=True)
 @given(prefixes, counters, st.data())
 def test_any_single_changed_digit_is_rejected(prefix: str, counter: int, data: st.DataObject) -> None:
     code = make_code(prefix, counter)
@@ -83,8 +91,8 @@ def test_any_single_changed_digit_is_rejected(prefix: str, counter: int, data: s
     assert normalise_code(typo) is None
 
 
-@pytest.mark.xfail(strict=True, reason=DAMM_BUG)
-@settings(max_examples=500)
+@pytest.mark.xfail(strict=True, reason=PADDING_BUG)
+@settings(max_examples=500, derandomize=True)
 @given(prefixes, counters, st.data())
 def test_any_swap_of_adjacent_digits_is_rejected(prefix: str, counter: int, data: st.DataObject) -> None:
     digits = make_code(prefix, counter).replace("-", "")[3:]
@@ -94,7 +102,6 @@ def test_any_swap_of_adjacent_digits_is_rejected(prefix: str, counter: int, data
     assert normalise_code(prefix + swapped) is None
 
 
-@pytest.mark.xfail(strict=True, reason=DAMM_BUG)
 @settings(max_examples=300)
 @given(prefixes, counters, st.data())
 def test_a_changed_prefix_letter_is_rejected(prefix: str, counter: int, data: st.DataObject) -> None:
@@ -105,6 +112,17 @@ def test_a_changed_prefix_letter_is_rejected(prefix: str, counter: int, data: st
     if prefix[i] != prefix[(i + 1) % 3] and i < 2:
         swapped = prefix[:i] + prefix[i + 1] + prefix[i] + prefix[i + 2:]
         assert normalise_code(swapped + code[3:]) is None
+
+
+@settings(max_examples=500)
+@given(prefixes, st.integers(1000, 999_999), st.data())
+def test_any_single_changed_digit_of_a_long_counter_is_rejected(prefix: str, counter: int,
+                                                                  data: st.DataObject) -> None:
+    # Counters of four digits or more carry no padding: here the check digit covers every digit.
+    code = make_code(prefix, counter)
+    i = data.draw(st.sampled_from(_digit_positions(code)[1:]))
+    new = data.draw(st.sampled_from([d for d in "0123456789" if d != code[i]]))
+    assert normalise_code(code[:i] + new + code[i + 1:]) is None
 
 
 def test_a_wrong_check_digit_is_rejected() -> None:

@@ -33,9 +33,6 @@ def test_open_of_an_empty_file_raises_no_replica(tmp_path: Path) -> None:
         Replica.open(p)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: Replica.open runs _connect's PRAGMA journal_mode outside its try, so a file that is "
-    "not SQLite raises sqlite3.DatabaseError instead of NoReplica"))
 def test_open_of_a_file_that_is_not_sqlite_raises_no_replica(tmp_path: Path) -> None:
     p = tmp_path / "notes.db"
     p.write_bytes(b"this is a shopping list, not a database\n" * 200)
@@ -43,9 +40,6 @@ def test_open_of_a_file_that_is_not_sqlite_raises_no_replica(tmp_path: Path) -> 
         Replica.open(p)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: Replica.open migrates before checking it is a frontaid file, so opening another "
-    "application's SQLite database adds our tables to it before raising NoReplica"))
 def test_open_of_another_sqlite_database_raises_and_leaves_it_alone(tmp_path: Path) -> None:
     p = tmp_path / "other.db"
     conn = sqlite3.connect(p)
@@ -240,10 +234,6 @@ def test_vector_stops_at_a_gap(make_replica: MakeReplica) -> None:
     assert b.vector()[a.origin] == 4
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: Replica.ops_after reads every row with seq > start, past the contiguous top; ops beyond a "
-    "gap are sent with the hash of the op before the gap as `prev`, so they hash differently from "
-    "the ops they relay"))
 def test_ops_after_never_relays_an_op_it_cannot_chain(make_replica: MakeReplica) -> None:
     a, b = make_replica("a"), make_replica("b")
     for z in ("n", "s"):
