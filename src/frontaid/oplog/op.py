@@ -19,7 +19,15 @@ VERBS: Final = frozenset(
 GENESIS: Final = b"\x00" * 32
 
 
+_CONTAINERS = (dict, list, tuple)
+
+
 def _canonical(value: Any) -> Any:
+    # Hot path (every op is encoded to hash it): recurse only into containers.
+    if type(value) is dict:
+        return {k: (_canonical(v) if type(v) in _CONTAINERS else v) for k, v in sorted(value.items())}
+    if type(value) in (list, tuple):
+        return [(_canonical(v) if type(v) in _CONTAINERS else v) for v in value]
     if isinstance(value, dict):
         return {k: _canonical(value[k]) for k in sorted(value)}
     if isinstance(value, list | tuple):
@@ -74,7 +82,10 @@ class Op:
         ]
 
     def encode(self) -> bytes:
-        return pack(self.body())
+        return msgpack.packb(  # type: ignore[no-any-return]
+            [self.origin, self.seq, self.hlc, self.actor, self.entity, self.eid, self.verb,
+             _canonical(self.data), _canonical(self.seen), self.prev],
+            use_bin_type=True)
 
     def hash(self) -> bytes:
         return hashlib.blake2b(self.encode(), digest_size=32).digest()

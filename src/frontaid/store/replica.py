@@ -294,22 +294,23 @@ class Replica:
             return None
         return None if stamp is None else list(stamp)
 
-    def ingest(self, ops: Sequence[Op]) -> int:
+    def ingest(self, ops: Sequence[Op], hashes: Sequence[bytes] | None = None) -> int:
         """Store and fold ops made elsewhere; ops already held are skipped. Returns how many were new.
 
         Checks (chains, signatures, revoked devices, gaps) belong to the caller (sync/);
-        this is the one place a foreign op enters the log.
+        this is the one place a foreign op enters the log. `hashes`, when given, are
+        the ops' hashes already computed by the caller's chain check.
         """
         new = 0
         touched: set[str] = set()
         with self.transaction() as conn:
             digest = int(self._state["digest"], 16)
             proj = self.projector
-            for op in ops:
+            for i, op in enumerate(ops):
                 if conn.execute("SELECT 1 FROM ops WHERE origin = ? AND seq = ?",
                                 (op.origin, op.seq)).fetchone():
                     continue
-                h = op.hash()
+                h = hashes[i] if hashes is not None else op.hash()
                 conn.execute("INSERT INTO ops VALUES (?,?,?,?,?,?,?,?,?,?)", (
                     op.origin, op.seq, op.hlc, op.actor, op.entity, op.eid, op.verb, pack(op.data),
                     None if op.seen is None else pack(op.seen), h))

@@ -128,11 +128,13 @@ def _apply_run(rep: Replica, batch: Batch, run: Run, device: Device, devices: di
                              device=device.name)
     _check_authority(run, device)
     ops = run.ops
+    hashes = run.hashes
     if device.revoked_after is not None:
         late = [op for op in ops if op.seq > device.revoked_after]
         if late:
             report.refused.append(f"{len(late)} ops from revoked device {device.name}")
-            ops = [op for op in ops if op.seq <= device.revoked_after]
+            ops = ops[:len(ops) - len(late)]
+            hashes = hashes[:len(ops)]
     if not ops:
         return
     row = rep.conn.execute("SELECT seq, hash FROM tops WHERE origin = ?", (origin,)).fetchone()
@@ -147,9 +149,9 @@ def _apply_run(rep: Replica, batch: Batch, run: Run, device: Device, devices: di
         if link is not None and link.prev != top_hash:
             raise IntegrityError("the chain of device {device} does not continue what this replica holds",
                                  device=device.name)
-        new = [op for op in ops if op.seq > top]
-        report.already += len(ops) - len(new)
-        report.applied += rep.ingest(new)
+        skip = max(0, min(len(ops), top - first.seq + 1))
+        report.already += skip
+        report.applied += rep.ingest(ops[skip:], hashes[skip:])
         _release_held(rep, origin, report)
     if ops[-1].seq == last.seq:
         rep.conn.execute("INSERT OR IGNORE INTO head_marks VALUES (?,?,?,?)",

@@ -36,7 +36,11 @@ def deployment_id(key: bytes) -> str:
 class Run:
     origin: str
     ops: list[Op]
-    last_hash: bytes
+    hashes: list[bytes]
+
+    @property
+    def last_hash(self) -> bytes:
+        return self.hashes[-1]
 
 
 @dataclass
@@ -122,6 +126,7 @@ def decode_batch(payload: Any) -> Batch:
             if seq < 1 or len(prev) != 32:
                 raise _bad()
             ops: list[Op] = []
+            hashes: list[bytes] = []
             hlc = 0
             for dhlc, actor, entity, eid, verb, data, seen in entries:
                 hlc += int(dhlc)
@@ -130,9 +135,10 @@ def decode_batch(payload: Any) -> Batch:
                 op = Op(origin, seq, hlc, str(actor), str(entity), str(eid), str(verb), data, seen, prev)
                 prev = op.hash()
                 ops.append(op)
+                hashes.append(prev)
                 seq += 1
             if ops:
-                batch.runs.append(Run(origin, ops, prev))
+                batch.runs.append(Run(origin, ops, hashes))
     except (KeyError, TypeError, ValueError) as exc:
         raise _bad() from exc
     return batch
