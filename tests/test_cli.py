@@ -297,6 +297,16 @@ def test_status_json_has_the_keys(town: dict[str, Any]) -> None:
     assert "People remaining" in run(town["db"], "status").stdout
 
 
+def test_demo_builds_a_small_town(tmp_path: Path) -> None:
+    pytest.importorskip("frontaid.scenario", reason="the demo town is written alongside")
+    db = tmp_path / "demo.db"
+    doc = ok(db, "demo", "--households", "60", "--seed", "3", "--no-serve")
+    assert doc["people"]["households"] > 0 and doc["replica"]["ops"] > 0
+    again = run(db, "demo", "--households", "60", "--seed", "3", "--force")
+    assert again.exit_code == 0, again.stderr
+    assert "web app is not available yet" in again.stdout
+
+
 def test_demo_refuses_to_overwrite(town: dict[str, Any]) -> None:
     db = town["db"]
     before = state(db)
