@@ -1,0 +1,696 @@
+"""Six weeks of operations in the demo town, simulated day by day through the actions.
+
+Each day is a queue of events (a registration at the desk, a visit to the food
+point, a delivery, a shell landing, an evacuation offer...) run in the order of
+their minute, with the simulated clock moved to each one, so the op log reads
+like the six weeks it describes. Every write goes through `frontaid.actions`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from frontaid.actions import (
+    distribution,
+    evacuation,
+    incidents,
+    referrals,
+    registry,
+    requests,
+    stock,
+    welfare,
+)
+from frontaid.domain import cycles
+from frontaid.scenario import geography, people
+from frontaid.scenario.clock import SimClock
+from frontaid.store.replica import Replica
+
+DAYS = 42  # the six weeks before today; today is day 42
+EVENTS_PER_COMMIT = 4000  # bounded transactions: memory stays flat at any size
+DESK, HUB = "desk-1", "hub"
+TEAM_OF_BANK = {"east": "team-east", "west": "team-west"}
+TEAMS = (
+    ("team-east", "Виїзна група «Схід»", "Олег, Світлана, Артем"),
+    ("team-west", "Виїзна група «Захід»", "Ірина, Богдан"),
+    ("team-evac", "Евакуаційна група", "Денис, Роман, Христина"),
+    ("medics", "Медики стабпункту", "Лариса, Максим"),
+)
+OPEN = 8 * 60, 12 * 60  # the food point, UTC (10:00–14:00 in Kyiv)
+TODAY_CLOSE = 9 * 60 + 30  # today's events stop at mid-morning: the demo is opened "now"
+
+# Hours (UTC) of fire: around the clock, heavier before dawn and in the afternoon.
+FIRE_HOURS = (3, 3, 3, 5, 6, 6, 5, 4, 3, 3, 3, 3, 3, 4, 5, 6, 6, 6, 5, 4, 3, 3, 3, 3)
+INCIDENT_KINDS = (
+    ("shelling", 50),
+    ("mortar", 18),
+    ("rocket", 15),
+    ("airstrike", 5),
+    ("fire", 9),
+    ("mine", 3),
+)
+INCIDENT_ZONES = (("east-north", 36), ("east-south", 30), ("centre", 15), ("west", 14), ("outskirts-west", 5))
+NEEDS = (
+    ("medicine", 14),
+    ("food", 9),
+    ("heating", 10),
+    ("shelter-repair", 9),
+    ("water", 7),
+    ("evacuation", 4),
+    ("crossing-help", 4),
+    ("information", 5),
+    ("animal-feed", 4),
+    ("documents", 4),
+    ("psychosocial", 3),
+    ("hygiene", 4),
+    ("household-items", 5),
+    ("pension", 3),
+)
+URGENCY = (("normal", 60), ("high", 28), ("critical", 4), ("low", 8))
+REPORTERS = (
+    ("", 60),
+    ("сусідка", 12),
+    ("сусід", 6),
+    ("донька (Дніпро)", 6),
+    ("син (Київ)", 5),
+    ("волонтер", 6),
+    ("староста будинку", 5),
+)
+REFUSALS = (
+    ("home", 34),
+    ("no-place-to-go", 16),
+    ("property", 12),
+    ("health", 12),
+    ("caring-for-someone", 10),
+    ("waiting-for-family", 6),
+    ("animals", 6),
+    ("other", 4),
+)
+WELFARE_ASKERS = (
+    "донька (Дніпро)",
+    "син (Київ)",
+    "сестра (Полтава)",
+    "онука (Львів)",
+    "племінник (Запоріжжя)",
+    "сусідка, що виїхала",
+)
+# Per household per day: what the town draws, for sizing convoys.
+DAILY_RATE = {
+    "food-kit": 0.055,
+    "water": 0.03,
+    "hygiene-kit": 0.01,
+    "candles": 0.004,
+    "stove-fuel": 0.003,
+    "blanket": 0.002,
+    "medicine-kit": 0.002,
+    "animal-feed": 0.002,
+    "burial-kit": 0.0002,
+}
+
+
+@dataclass
+class Home:
+    """What the simulation remembers of one registered household."""
+
+    code: str
+    zone: str
+    address: str
+    lat: float
+    lon: float
+    members: list[str]
+    names: list[str]
+    reg_day: int
+    home_bound: bool
+    elderly: bool
+    animals: int
+    last: dict[str, int] = field(default_factory=dict)  # item → last round served
+    gone: bool = False
+
+
+class Sim:
+    """The six weeks, run through the actions of one replica."""
+
+    def __init__(
+        self,
+        rep: Replica,
+        rng: random.Random,
+        clock: SimClock,
+        today: date,
+        households: int,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> None:
+        self.rep, self.rng, self.clock, self.today = rep, rng, clock, today
+        self.epoch = today - timedelta(days=DAYS)
+        self.year = today.year
+        self.households = households
+        self.progress = progress
+        self.scale = max(1.0, households / 2500)
+        self._queue: dict[int, list[tuple[int, int, Callable[[], None]]]] = {}
+        self._order = 0
+        self.day = 0
+        self.homes: list[Home] = []
+        self.by_zone: dict[str, list[Home]] = {z.slug: [] for z in geography.ZONES}
+        self.stock: dict[tuple[str, str], int] = {}
+        self.story: dict[str, Any] = {}
+
+    # -- time ----------------------------------------------------------------------------
+
+    def date_of(self, day: int) -> date:
+        return self.epoch + timedelta(days=day)
+
+    def iso(self, day: int) -> str:
+        return self.date_of(day).isoformat()
+
+    def moment(self, day: int, minute: int) -> str:
+        return f"{self.iso(day)}T{minute // 60:02d}:{minute % 60:02d}"
+
+    def is_open(self, day: int) -> bool:
+        return self.date_of(day).weekday() != 6  # the food point rests on Sundays
+
+    def open_day(self, day: int) -> int:
+        """`day`, or the Saturday before it when it is a Sunday."""
+        return day if self.is_open(day) else day - 1
+
+    def at(self, day: int, minute: int, fn: Callable[[], None]) -> None:
+        """Schedule `fn` on `day` (0 = the epoch, DAYS = today) at `minute` past midnight UTC."""
+        if day > DAYS:
+            return
+        if day == DAYS:
+            minute = min(minute, TODAY_CLOSE)
+        self._order += 1
+        heapq.heappush(self._queue.setdefault(day, []), (minute, self._order, fn))
+
+    def now(self) -> str:
+        return self.clock.now().strftime("%Y-%m-%dT%H:%M")
+
+    def run(self) -> None:
+        """Run every scheduled day in order, committing in bounded chunks."""
+        for day in range(DAYS + 1):
+            self.day = day
+            heap = self._queue.pop(day, [])
+            while heap:
+                with self.rep.transaction():
+                    for _ in range(EVENTS_PER_COMMIT):
+                        if not heap:
+                            break
+                        minute, _, fn = heapq.heappop(heap)
+                        self.clock.set_day(self.date_of(day), minute)
+                        fn()
+            if self.progress:
+                self.progress("days", day + 1, DAYS + 1)
+
+    # -- the town before the six weeks ---------------------------------------------------
+
+    def lay_out(self) -> None:
+        """Zones, sites and teams, recorded on the morning of the first day."""
+        rep = self.rep
+        estimate = self.households * 4
+        with rep.transaction():
+            for z in geography.ZONES:
+                registry.add_zone(
+                    rep,
+                    HUB,
+                    z.slug,
+                    z.name,
+                    z.name_en,
+                    bank=z.bank,
+                    pcode=z.pcode,
+                    geometry=z.geometry,
+                    population_estimate=round(estimate * z.share),
+                )
+            for s in geography.SITES:
+                registry.add_site(
+                    rep,
+                    HUB,
+                    s.slug,
+                    s.kind,
+                    s.name,
+                    s.name_en,
+                    s.zone,
+                    lat=s.lat,
+                    lon=s.lon,
+                    state=s.state,
+                    schedule=s.schedule,
+                    note=s.note,
+                )
+            for slug, name, members in TEAMS:
+                registry.add_team(rep, HUB, slug, name, members)
+            self.convoy(0)
+
+    # -- stock ---------------------------------------------------------------------------
+
+    def convoy(self, day: int) -> None:
+        """Goods arrive at the warehouse: enough for about ten days at the town's rate."""
+        for item, rate in DAILY_RATE.items():
+            want = math.ceil(rate * self.households * 10 / 10) * 10
+            have = self.stock.get((item, "warehouse"), 0)
+            if want > have:
+                self.receive(item, want - have + (self.rng.randint(0, 4) * 10), day)
+
+    def receive(self, item: str, qty: int, day: int, note: str | None = None) -> None:
+        stock.receive(self.rep, HUB, item=item, location="warehouse", qty=qty, on=self.iso(day), note=note)
+        self.stock[(item, "warehouse")] = self.stock.get((item, "warehouse"), 0) + qty
+
+    def move(self, item: str, target: str, qty: int, day: int) -> None:
+        have = self.stock.get((item, "warehouse"), 0)
+        if have < qty:
+            self.receive(item, qty - have + 50, day, note="позачерговий завіз")
+        stock.move(self.rep, HUB, item=item, source="warehouse", target=target, qty=qty, on=self.iso(day))
+        self.stock[(item, "warehouse")] -= qty
+        self.stock[(item, target)] = self.stock.get((item, target), 0) + qty
+
+    def hand_out(
+        self,
+        home: Home | str,
+        item: str,
+        site: str,
+        *,
+        on: str | None = None,
+        home_delivery: bool = False,
+        team: str | None = None,
+        override: str | None = None,
+        qty: int = 1,
+    ) -> str:
+        """A hand-out through the action, topping the site up from the warehouse if it ran short."""
+        code = home if isinstance(home, str) else home.code
+        have = self.stock.get((item, site), 0)
+        if have < qty:
+            self.move(
+                item, site, max(qty, math.ceil(DAILY_RATE.get(item, 0.002) * self.households) + 5), self.day
+            )
+        eid = distribution.hand_out(
+            self.rep,
+            TEAM_OF_BANK["west"] if home_delivery else DESK,
+            household=code,
+            item=item,
+            qty=qty,
+            at=site,
+            home=home_delivery,
+            on=on or self.now(),
+            override=override,
+            team=team,
+        )
+        self.stock[(item, site)] -= qty
+        return eid
+
+    def round_of(self, item: str, day: int) -> int:
+        return cycles.round_of(item, self.date_of(day), self.epoch)
+
+    def due(self, home: Home, item: str, day: int) -> bool:
+        return home.last.get(item, -1) < self.round_of(item, day)
+
+    def serve(self, home: Home, item: str, site: str, day: int, **kw: Any) -> None:
+        if self.due(home, item, day):
+            self.hand_out(home, item, site, **kw)
+            home.last[item] = self.round_of(item, day)
+
+    # -- registering -----------------------------------------------------------------------
+
+    def register(
+        self, hh: people.Household, day: int, *, note: str | None = None, displaced: bool = False
+    ) -> tuple[str, list[str]]:
+        rep = self.rep
+        code = registry.add_household(
+            rep,
+            DESK,
+            zone=hh.zone,
+            address=hh.address,
+            shelter=hh.shelter,
+            size=len(hh.members),
+            animals=hh.animals,
+            animal_kinds=hh.animal_kinds,
+            utilities=hh.utilities,
+            lat=hh.lat,
+            lon=hh.lon,
+            displaced=displaced,
+            note=note or hh.note,
+            registered_on=self.iso(day),
+        )
+        pcodes = [
+            registry.add_person(
+                rep,
+                DESK,
+                household=code,
+                name=p.name,
+                born=p.born,
+                sex=p.sex,
+                vulnerabilities=p.vulnerabilities,
+            )
+            for p in hh.members
+        ]
+        return code, pcodes
+
+    def schedule_registrations(self, n: int) -> None:
+        weights = [
+            0 if not self.is_open(d) else (4 if d < 7 else 2 if d < 21 else 1) for d in range(DAYS + 1)
+        ]
+        weights[DAYS] = 0.3 if self.is_open(DAYS) else 0
+        days = self.rng.choices(range(DAYS + 1), weights=weights, k=n)
+        zones = self.rng.choices(
+            [z.slug for z in geography.ZONES], weights=[z.share for z in geography.ZONES], k=n
+        )
+        for day, zone in zip(days, zones, strict=True):
+            top = TODAY_CLOSE if day == DAYS else OPEN[1]
+            self.at(day, self.rng.randint(OPEN[0], top), lambda d=day, z=zone: self._register_random(d, z))
+
+    def _register_random(self, day: int, zone: str) -> None:
+        rng = self.rng
+        hh = people.household(rng, zone, self.year)
+        code, pcodes = self.register(hh, day)
+        vuln = [p.vulnerabilities for p in hh.members]
+        home = Home(
+            code,
+            zone,
+            hh.address,
+            hh.lat,
+            hh.lon,
+            pcodes,
+            [p.name for p in hh.members],
+            day,
+            home_bound=all("immobile" in v or "child" in v or "infant" in v for v in vuln),
+            elderly=any("elderly" in v for v in vuln),
+            animals=hh.animals,
+        )
+        self.homes.append(home)
+        self.by_zone[zone].append(home)
+        if home.home_bound:
+            self._plan_deliveries(home)
+        else:
+            self._visit(home)  # the first kit is handed over at registration
+            self._plan_visits(home)
+        self._plan_the_rest(home)
+
+    # -- the food point and the doorstep ---------------------------------------------------
+
+    def _windows(self, home: Home) -> list[list[int]]:
+        """Open days of each food-kit round from the one after registration to today."""
+        first = self.round_of("food-kit", home.reg_day)
+        out: list[list[int]] = []
+        for rnd in range(first + (0 if home.home_bound else 1), self.round_of("food-kit", DAYS) + 1):
+            start = max(home.reg_day + 1, rnd * cycles.CYCLES["food-kit"])
+            days = [
+                d
+                for d in range(start, min(DAYS, (rnd + 1) * cycles.CYCLES["food-kit"] - 1) + 1)
+                if self.is_open(d)
+            ]
+            if days:
+                out.append(days)
+        return out
+
+    def _plan_visits(self, home: Home) -> None:
+        east = home.zone in geography.EAST_ZONES
+        for days in self._windows(home):
+            # On the first morning of a new round only a few are already in line.
+            odds = 0.12 if days == [DAYS] else 0.68 if east else 0.8
+            if self.rng.random() < odds:
+                day = self.rng.choice(days)
+                top = TODAY_CLOSE if day == DAYS else OPEN[1]
+                self.at(day, self.rng.randint(OPEN[0], top), lambda h=home: self._visit(h))
+
+    def _visit(self, home: Home) -> None:
+        """A household at the food point: the kit if due, often water and a hygiene kit, rarely the rest."""
+        if home.gone:
+            return
+        rng, day = self.rng, self.day
+        self.serve(home, "food-kit", "food-point", day)
+        if rng.random() < 0.5:
+            self.serve(home, "water", "food-point", day)
+        if rng.random() < 0.3:
+            self.serve(home, "hygiene-kit", "food-point", day)
+        east = home.zone in geography.EAST_ZONES
+        if rng.random() < (0.08 if east else 0.03):
+            self.serve(home, "candles", "food-point", day)
+        if rng.random() < 0.02:
+            self.serve(home, "blanket", "food-point", day)
+
+    def _plan_deliveries(self, home: Home) -> None:
+        """Nobody in the household can walk to the point: a team brings the kit each round."""
+        team = TEAM_OF_BANK[geography.ZONE_BY_SLUG[home.zone].bank]
+        first = True
+        for days in self._windows(home):
+            if days == [DAYS] or self.rng.random() > 0.8:
+                continue
+            day = self.rng.choice(days)
+            self.at(
+                day, self.rng.randint(9 * 60, 14 * 60), lambda h=home, t=team, f=first: self._deliver(h, t, f)
+            )
+            first = False
+
+    def _deliver(self, home: Home, team: str, first: bool) -> None:
+        if home.gone:
+            return
+        rep, day = self.rep, self.day
+        req = None
+        if first:
+            req = requests.open_request(
+                rep,
+                DESK,
+                need="home-delivery",
+                household=home.code,
+                reported_by=self.rng.choice(("сусідка", "соцпрацівник", "")) or None,
+                at=self.moment(day, 8 * 60 + self.rng.randint(0, 50)),
+            )
+            requests.assign(rep, HUB, req, team)
+        self.serve(home, "food-kit", "van-1", day, home_delivery=True, team=team)
+        if self.rng.random() < 0.6:
+            self.serve(home, "water", "van-1", day, home_delivery=True, team=team)
+        if req:
+            requests.done(rep, team, req, at=self.now())
+
+    # -- everything else a household meets -------------------------------------------------
+
+    def _plan_the_rest(self, home: Home) -> None:
+        rng = self.rng
+        left = DAYS - home.reg_day
+        if home.zone in geography.EAST_ZONES and rng.random() < 0.85:
+            self.at(
+                home.reg_day + rng.randint(0, min(10, left)),
+                rng.randint(10 * 60, 16 * 60),
+                lambda: self._offer(home, second=False),
+            )
+        if rng.random() < 0.16:
+            self.at(
+                home.reg_day + rng.randint(0, left), rng.randint(7 * 60, 15 * 60), lambda: self._request(home)
+            )
+        if home.elderly and rng.random() < 0.04:
+            self.at(
+                home.reg_day + rng.randint(0, left),
+                rng.randint(8 * 60, 12 * 60),
+                lambda: self._referral(home, "pension", "Пенсійний фонд України"),
+            )
+        elif rng.random() < 0.02:
+            kind, to = rng.choice(
+                (
+                    ("medical", "Стабпункт / лікарня Краматорська"),
+                    ("documents", "ЦНАП (виїзний)"),
+                    ("psychosocial", "Психологиня МСФ"),
+                )
+            )
+            self.at(
+                home.reg_day + rng.randint(0, left),
+                rng.randint(8 * 60, 12 * 60),
+                lambda: self._referral(home, kind, to),
+            )
+        if rng.random() < 0.012:
+            self.at(
+                home.reg_day + rng.randint(0, left), rng.randint(7 * 60, 18 * 60), lambda: self._welfare(home)
+            )
+
+    def _offer(self, home: Home, second: bool) -> None:
+        if home.gone:
+            return
+        rng, rep, day = self.rng, self.rep, self.day
+        x = rng.random()
+        answer = "accepted" if x < 0.08 else "undecided" if x < 0.22 else "refused"
+        reason = None
+        if answer == "refused":
+            reason = "animals" if home.animals and rng.random() < 0.7 else str(people.pick(rng, REFUSALS))
+        evacuation.offer(
+            rep,
+            "team-evac",
+            household=home.code,
+            answer=answer,
+            reason=reason,
+            on=self.iso(day),
+            seats=len(home.members) if answer == "accepted" else None,
+            animals=home.animals or None,
+        )
+        if answer == "accepted":
+            home.gone = True
+            registry.set_household(rep, "team-evac", home.code, "status", "left")
+            for pid in home.members:
+                registry.set_person(rep, "team-evac", pid, "status", "evacuated")
+        elif not second and day + 10 < DAYS and rng.random() < 0.25:
+            self.at(
+                day + rng.randint(10, DAYS - day),
+                rng.randint(10 * 60, 16 * 60),
+                lambda: self._offer(home, second=True),
+            )
+
+    def _request(self, home: Home) -> None:
+        if home.gone:
+            return
+        rng, rep, day = self.rng, self.rep, self.day
+        need = str(people.pick(rng, NEEDS))
+        if need == "animal-feed" and not home.animals:
+            need = "food"
+        code = requests.open_request(
+            rep,
+            DESK,
+            need=need,
+            urgency=str(people.pick(rng, URGENCY)),
+            household=home.code,
+            reported_by=str(people.pick(rng, REPORTERS)) or None,
+            at=self.now(),
+        )
+        if rng.random() < 0.72:
+            close = day + rng.randint(0, 6)
+            team = TEAM_OF_BANK[geography.ZONE_BY_SLUG[home.zone].bank]
+            self.at(close, rng.randint(12 * 60, 17 * 60), lambda: self._close_request(code, team))
+
+    def _close_request(self, code: str, team: str) -> None:
+        requests.assign(self.rep, HUB, code, team)
+        requests.done(self.rep, team, code, at=self.now())
+
+    def _referral(self, home: Home, kind: str, to: str) -> None:
+        if home.gone:
+            return
+        code = referrals.open_referral(
+            self.rep,
+            DESK,
+            household=home.code,
+            kind=kind,
+            to=to,
+            person=home.members[0],
+            on=self.iso(self.day),
+        )
+        if self.rng.random() < 0.4:
+            outcome = "resolved" if self.rng.random() < 0.6 else "in-progress"
+            self.at(
+                self.day + self.rng.randint(3, 12),
+                11 * 60,
+                lambda: referrals.close_referral(self.rep, HUB, code, outcome=outcome, on=self.iso(self.day)),
+            )
+
+    def _welfare(self, home: Home) -> None:
+        rng = self.rng
+        code = welfare.request_check(
+            self.rep,
+            HUB,
+            sought=rng.choice(home.names),
+            asked_by=rng.choice(WELFARE_ASKERS),
+            household=home.code,
+            zone=home.zone,
+            on=self.iso(self.day),
+        )
+        if rng.random() < 0.8:
+            answer = "alive-well" if rng.random() < 0.75 else "alive-needs-help"
+            if home.gone:
+                answer = "evacuated"
+            self.at(
+                self.day + rng.randint(1, 4),
+                rng.randint(13 * 60, 17 * 60),
+                lambda: welfare.answer_check(
+                    self.rep,
+                    TEAM_OF_BANK[geography.ZONE_BY_SLUG[home.zone].bank],
+                    code,
+                    answer=answer,
+                    on=self.iso(self.day),
+                ),
+            )
+
+    # -- the war -----------------------------------------------------------------------------
+
+    def schedule_war(self) -> None:
+        """Incidents every day, growing in the last weeks, most on the east bank; convoys twice a week."""
+        rng = self.rng
+        for day in range(DAYS + 1):
+            lam = math.sqrt(self.scale) * (2.0 + 7.0 * (day / DAYS) ** 2)
+            for _ in range(_poisson(rng, lam)):
+                hour = rng.choices(range(24), weights=FIRE_HOURS)[0]
+                self.at(day, hour * 60 + rng.randint(0, 59), self._incident)
+            if day % 7 in (0, 3):
+                self.at(day, 6 * 60 + 30, lambda d=day: self.convoy(d))
+        # The crossings go one by one.
+        self.at(9, 4 * 60 + 40, lambda: self._hit_crossing("bridge-central", "damaged", "mortar"))
+        self.at(16, 15 * 60 + 10, lambda: self._hit_crossing("bridge-central", "destroyed", "rocket"))
+        self.at(23, 5 * 60 + 5, lambda: self._hit_crossing("bridge-north", "damaged", "shelling"))
+
+    def _hit_crossing(self, site: str, state: str, kind: str) -> None:
+        s = geography.SITE_BY_SLUG[site]
+        incidents.report_incident(
+            self.rep,
+            HUB,
+            kind=kind,
+            zone=s.zone,
+            at=self.now(),
+            site=site,
+            lat=s.lat,
+            lon=s.lon,
+            note=f"{s.name}: {'зруйновано' if state == 'destroyed' else 'пошкоджено'}",
+        )
+        registry.set_site_state(self.rep, HUB, site, state)
+
+    def _incident(self) -> None:
+        rng, rep = self.rng, self.rep
+        zone = str(people.pick(rng, INCIDENT_ZONES))
+        kind = str(people.pick(rng, INCIDENT_KINDS))
+        lat, lon = geography.ZONE_BY_SLUG[zone].random_point(rng)
+        killed = rng.choice((1, 1, 1, 2)) if rng.random() < 0.07 else 0
+        wounded = rng.randint(1, 3) if rng.random() < 0.28 else 0
+        incidents.report_incident(
+            rep, HUB, kind=kind, zone=zone, at=self.now(), killed=killed, wounded=wounded, lat=lat, lon=lon
+        )
+        for _ in range(killed):
+            self._death(zone, lat, lon)
+
+    def _death(self, zone: str, lat: float, lon: float) -> None:
+        """A registered person is among the killed: the death, and where the body lies."""
+        rng, rep, day = self.rng, self.rep, self.day
+        homes = [h for h in self.by_zone[zone][-400:] if not h.gone]
+        if not homes:
+            return
+        home = rng.choice(homes)
+        pid = home.members.pop(rng.randrange(len(home.members)))
+        x = rng.random()
+        burial = "burial-cemetery" if x < 0.5 else f"могила у дворі, {home.address}" if x < 0.8 else None
+        registry.person_died(
+            rep, HUB, pid, on=self.iso(day), place=home.address, burial_place=burial, cause="обстріл"
+        )
+        if not home.members:
+            home.gone = True
+            registry.set_household(rep, HUB, home.code, "status", "closed")
+        if burial is None:
+            code = requests.open_request(
+                rep,
+                HUB,
+                need="body-recovery",
+                urgency="high",
+                zone=zone,
+                lat=lat,
+                lon=lon,
+                reported_by="сусіди",
+                at=self.now(),
+                note=f"Тіло під завалами, {home.address}",
+            )
+            if rng.random() < 0.5:
+                self.at(
+                    day + rng.randint(1, 5),
+                    rng.randint(9 * 60, 13 * 60),
+                    lambda: self._close_request(code, "medics"),
+                )
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    """Knuth's method; fine for the small rates of a day's incidents."""
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
