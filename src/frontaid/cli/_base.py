@@ -218,13 +218,7 @@ def done(st: State, message: str, data: dict[str, Any], code: str | None = None)
     emit(st, data, human)
 
 
-def today_str() -> str:
-    from datetime import date
-
-    return date.today().isoformat()
-
-
 __all__ = [
     "N_", "State", "app", "cell", "check_lang", "console", "default_actor", "done", "emit",
-    "fields_panel", "group", "label", "labels", "state", "table", "today_str",
+    "fields_panel", "group", "label", "labels", "state", "table",
 ]

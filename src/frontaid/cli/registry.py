@@ -22,7 +22,7 @@ from frontaid.cli._base import (
 )
 from frontaid.domain import vocab
 from frontaid.domain.codes import looks_like_code, normalise_code
-from frontaid.errors import BadCode, NotFound
+from frontaid.errors import BadCode, BadInput, NotFound, Refused
 from frontaid.i18n import gettext as _
 from frontaid.queries import log as logq
 from frontaid.queries import operations as opsq
@@ -104,9 +104,18 @@ def zone_add(
     Example: frontaid zone add east --name "Східний берег" --name-en "East bank" --population 900
     """
     st = state(ctx)
+    _new_slug(st.replica(), "zones", "zone", slug)
     reg.add_zone(st.replica(), st.actor, slug.strip(), name.strip(), name_en.strip(),
                  population_estimate=population)
     done(st, _("Zone {zone} added.").format(zone=slug), {"zone": slug})
+
+
+def _new_slug(rep: Replica, table: str, what: str, slug: str) -> None:
+    """Refuse an empty id or one already used: actions.registry records a second create over it."""
+    if not slug.strip():
+        raise BadInput("{what} is required.", what=what)
+    if rep.conn.execute(f"SELECT 1 FROM {table} WHERE eid = ? AND created = 1", (slug.strip(),)).fetchone():
+        raise Refused("'{code}' is already in use; choose another id.", code=slug.strip())
 
 
 def _zones(rep: Replica) -> list[dict[str, Any]]:
@@ -148,6 +157,7 @@ def site_add(
     Example: frontaid site add school-5 --kind food-point --name "Школа №5" --name-en "School 5" --zone east
     """
     st = state(ctx)
+    _new_slug(st.replica(), "sites", "site", slug)
     reg.add_site(st.replica(), st.actor, slug.strip(), kind, name.strip(), name_en.strip(), zone,
                  lat=lat, lon=lon, state=site_state)
     done(st, _("Site {site} added.").format(site=slug), {"site": slug})
