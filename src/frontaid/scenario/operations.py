@@ -27,7 +27,7 @@ from frontaid.actions import (
     welfare,
 )
 from frontaid.domain import cycles
-from frontaid.scenario import geography, people
+from frontaid.scenario import geography, people, weights
 from frontaid.scenario.clock import SimClock
 from frontaid.store.replica import Replica
 
@@ -43,75 +43,6 @@ TEAMS = (
 )
 OPEN = 8 * 60, 12 * 60  # the food point, UTC (10:00–14:00 in Kyiv)
 TODAY_CLOSE = 9 * 60 + 30  # today's events stop at mid-morning: the demo is opened "now"
-
-# Hours (UTC) of fire: around the clock, heavier before dawn and in the afternoon.
-FIRE_HOURS = (3, 3, 3, 5, 6, 6, 5, 4, 3, 3, 3, 3, 3, 4, 5, 6, 6, 6, 5, 4, 3, 3, 3, 3)
-INCIDENT_KINDS = (
-    ("shelling", 50),
-    ("mortar", 18),
-    ("rocket", 15),
-    ("airstrike", 5),
-    ("fire", 9),
-    ("mine", 3),
-)
-INCIDENT_ZONES = (("east-north", 36), ("east-south", 30), ("centre", 15), ("west", 14), ("outskirts-west", 5))
-NEEDS = (
-    ("medicine", 14),
-    ("food", 9),
-    ("heating", 10),
-    ("shelter-repair", 9),
-    ("water", 7),
-    ("evacuation", 4),
-    ("crossing-help", 4),
-    ("information", 5),
-    ("animal-feed", 4),
-    ("documents", 4),
-    ("psychosocial", 3),
-    ("hygiene", 4),
-    ("household-items", 5),
-    ("pension", 3),
-)
-URGENCY = (("normal", 60), ("high", 28), ("critical", 4), ("low", 8))
-REPORTERS = (
-    ("", 60),
-    ("сусідка", 12),
-    ("сусід", 6),
-    ("донька (Дніпро)", 6),
-    ("син (Київ)", 5),
-    ("волонтер", 6),
-    ("староста будинку", 5),
-)
-REFUSALS = (
-    ("home", 34),
-    ("no-place-to-go", 16),
-    ("property", 12),
-    ("health", 12),
-    ("caring-for-someone", 10),
-    ("waiting-for-family", 6),
-    ("animals", 6),
-    ("other", 4),
-)
-WELFARE_ASKERS = (
-    "донька (Дніпро)",
-    "син (Київ)",
-    "сестра (Полтава)",
-    "онука (Львів)",
-    "племінник (Запоріжжя)",
-    "сусідка, що виїхала",
-)
-# Per household per day: what the town draws, for sizing convoys.
-DAILY_RATE = {
-    "food-kit": 0.055,
-    "water": 0.03,
-    "hygiene-kit": 0.01,
-    "candles": 0.004,
-    "stove-fuel": 0.003,
-    "blanket": 0.002,
-    "medicine-kit": 0.002,
-    "animal-feed": 0.002,
-    "burial-kit": 0.0002,
-}
-
 
 @dataclass
 class Home:
@@ -246,7 +177,7 @@ class Sim:
 
     def convoy(self, day: int) -> None:
         """Goods arrive at the warehouse: enough for about ten days at the town's rate."""
-        for item, rate in DAILY_RATE.items():
+        for item, rate in weights.DAILY_RATE.items():
             want = math.ceil(rate * self.households * 10 / 10) * 10
             have = self.stock.get((item, "warehouse"), 0)
             if want > have:
@@ -280,9 +211,8 @@ class Sim:
         code = home if isinstance(home, str) else home.code
         have = self.stock.get((item, site), 0)
         if have < qty:
-            self.move(
-                item, site, max(qty, math.ceil(DAILY_RATE.get(item, 0.002) * self.households) + 5), self.day
-            )
+            day_of_use = math.ceil(weights.DAILY_RATE.get(item, 0.002) * self.households)
+            self.move(item, site, max(qty, day_of_use + 5), self.day)
         eid = distribution.hand_out(
             self.rep,
             TEAM_OF_BANK["west"] if home_delivery else DESK,
@@ -509,7 +439,9 @@ class Sim:
         answer = "accepted" if x < 0.08 else "undecided" if x < 0.22 else "refused"
         reason = None
         if answer == "refused":
-            reason = "animals" if home.animals and rng.random() < 0.7 else str(people.pick(rng, REFUSALS))
+            reason = str(people.pick(rng, weights.REFUSALS))
+            if home.animals and rng.random() < 0.7:
+                reason = "animals"
         evacuation.offer(
             rep,
             "team-evac",
@@ -536,16 +468,16 @@ class Sim:
         if home.gone:
             return
         rng, rep, day = self.rng, self.rep, self.day
-        need = str(people.pick(rng, NEEDS))
+        need = str(people.pick(rng, weights.NEEDS))
         if need == "animal-feed" and not home.animals:
             need = "food"
         code = requests.open_request(
             rep,
             DESK,
             need=need,
-            urgency=str(people.pick(rng, URGENCY)),
+            urgency=str(people.pick(rng, weights.URGENCY)),
             household=home.code,
-            reported_by=str(people.pick(rng, REPORTERS)) or None,
+            reported_by=str(people.pick(rng, weights.REPORTERS)) or None,
             at=self.now(),
         )
         if rng.random() < 0.72:
@@ -583,7 +515,7 @@ class Sim:
             self.rep,
             HUB,
             sought=rng.choice(home.names),
-            asked_by=rng.choice(WELFARE_ASKERS),
+            asked_by=rng.choice(weights.WELFARE_ASKERS),
             household=home.code,
             zone=home.zone,
             on=self.iso(self.day),
@@ -611,8 +543,8 @@ class Sim:
         rng = self.rng
         for day in range(DAYS + 1):
             lam = math.sqrt(self.scale) * (2.0 + 7.0 * (day / DAYS) ** 2)
-            for _ in range(_poisson(rng, lam)):
-                hour = rng.choices(range(24), weights=FIRE_HOURS)[0]
+            for _ in range(weights.poisson(rng, lam)):
+                hour = rng.choices(range(24), weights=weights.FIRE_HOURS)[0]
                 self.at(day, hour * 60 + rng.randint(0, 59), self._incident)
             if day % 7 in (0, 3):
                 self.at(day, 6 * 60 + 30, lambda d=day: self.convoy(d))
@@ -638,8 +570,8 @@ class Sim:
 
     def _incident(self) -> None:
         rng, rep = self.rng, self.rep
-        zone = str(people.pick(rng, INCIDENT_ZONES))
-        kind = str(people.pick(rng, INCIDENT_KINDS))
+        zone = str(people.pick(rng, weights.INCIDENT_ZONES))
+        kind = str(people.pick(rng, weights.INCIDENT_KINDS))
         lat, lon = geography.ZONE_BY_SLUG[zone].random_point(rng)
         killed = rng.choice((1, 1, 1, 2)) if rng.random() < 0.07 else 0
         wounded = rng.randint(1, 3) if rng.random() < 0.28 else 0
@@ -685,12 +617,3 @@ class Sim:
                     lambda: self._close_request(code, "medics"),
                 )
 
-
-def _poisson(rng: random.Random, lam: float) -> int:
-    """Knuth's method; fine for the small rates of a day's incidents."""
-    limit, k, p = math.exp(-lam), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
