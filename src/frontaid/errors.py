@@ -42,7 +42,9 @@ class FrontaidError(Exception):
 
     def text(self, lang: str | None = None) -> str:
         """The message in `lang` (default: the current language)."""
-        params = {k: gettext(v, lang) if isinstance(v, Label) else v for k, v in self.params.items()}
+        # `what` always names a field or a kind of record: a label, translated with the message.
+        params = {k: gettext(v, lang) if isinstance(v, Label) or (k == "what" and isinstance(v, str)) else v
+                  for k, v in self.params.items()}
         return gettext(self.template, lang).format(**params)
 
 

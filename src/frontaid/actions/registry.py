@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -18,10 +19,26 @@ HOUSEHOLD_FIELDS = {
 PERSON_FIELDS = {"name", "born", "sex", "vulnerabilities", "status", "note"}
 
 
+def _new_slug(rep: Replica, table: str, what: str, slug: str) -> str:
+    """A short id for a zone or site: required, plain, and not already used."""
+    s = (slug or "").strip()
+    if not s:
+        raise BadInput("{what} is required.", what=what)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", s):
+        raise BadInput("'{value}' is not a valid id: use lower-case Latin letters, digits and dashes.",
+                       value=s)
+    if rep.conn.execute(f"SELECT 1 FROM {table} WHERE eid = ? AND created = 1", (s,)).fetchone():
+        raise Refused("'{code}' is already in use; choose another id.", code=s)
+    return s
+
+
 def add_zone(rep: Replica, actor: str, slug: str, name: str, name_en: str, *, bank: str = "",
              pcode: str = "", geometry: Any = None, population_estimate: int | None = None) -> str:
-    data = {"name": name, "name_en": name_en, "bank": bank, "pcode": pcode,
-            "geometry": geometry, "population_estimate": population_estimate}
+    slug = _new_slug(rep, "zones", "zone", slug)
+    data = {"name": check.text(name, "name", limit=120), "name_en": check.text(name_en, "name", limit=120),
+            "bank": bank, "pcode": pcode, "geometry": geometry,
+            "population_estimate": None if population_estimate is None else check.count(
+                population_estimate, "people (estimate)", 0, 10_000_000)}
     rep.record([Change("zone", slug, "create", {k: v for k, v in data.items() if v not in (None, "")})],
                actor)
     return slug
@@ -30,11 +47,16 @@ def add_zone(rep: Replica, actor: str, slug: str, name: str, name_en: str, *, ba
 def add_site(rep: Replica, actor: str, slug: str, kind: str, name: str, name_en: str, zone: str,
              *, lat: float | None = None, lon: float | None = None, state: str | None = None,
              schedule: Any = None, note: str | None = None) -> str:
+    slug = _new_slug(rep, "sites", "site", slug)
     kind = check.choice(kind, vocab.SITE_KINDS, "site kind")
-    if state is not None and kind == "crossing":
-        state = check.choice(state, vocab.CROSSING_STATES, "crossing state")
-    data = {"kind": kind, "name": name, "name_en": name_en, "zone": check.zone(rep, zone),
-            "lat": lat, "lon": lon, "state": state, "schedule": schedule, "note": note}
+    if state is not None:
+        states = vocab.CROSSING_STATES if kind == "crossing" else {"open": "open", "closed": "closed"}
+        state = check.choice(state, states, "state")
+    data = {"kind": kind, "name": check.text(name, "name", limit=120),
+            "name_en": check.text(name_en, "name", limit=120), "zone": check.zone(rep, zone),
+            "lat": None if lat is None else check.coordinate(lat, "latitude"),
+            "lon": None if lon is None else check.coordinate(lon, "longitude"),
+            "state": state, "schedule": schedule, "note": check.text(note, "note", required=False)}
     rep.record([Change("site", slug, "create", {k: v for k, v in data.items() if v is not None})],
                actor)
     return slug

@@ -25,7 +25,7 @@ from typer._click.globals import get_current_context
 from typer.core import TyperGroup
 
 from frontaid.errors import FrontaidError, NoReplica
-from frontaid.i18n import LANGUAGES, Label, current_language, gettext, language_from_env, set_language
+from frontaid.i18n import LANGUAGES, current_language, gettext, language_from_env, set_language
 from frontaid.store.replica import Replica
 
 _ = gettext
@@ -42,11 +42,8 @@ CONTEXT = {"help_option_names": ["--help", "-h"], "terminal_width": 100, "max_co
 
 
 def error_text(err: FrontaidError, lang: str | None = None) -> str:
-    """`err.text(lang)`, with the noun in `what` translated too (actions pass it as plain English)."""
-    params = {k: Label(v) if k == "what" and isinstance(v, str) else v for k, v in err.params.items()}
-    shadow = FrontaidError.__new__(type(err))
-    shadow.template, shadow.params = err.template, params
-    return " ".join(shadow.text(lang).split())
+    """`err.text(lang)` on one line."""
+    return " ".join(err.text(lang).split())
 
 
 class FrontaidGroup(TyperGroup):

@@ -22,7 +22,7 @@ from frontaid.cli._base import (
 )
 from frontaid.domain import vocab
 from frontaid.domain.codes import looks_like_code, normalise_code
-from frontaid.errors import BadCode, BadInput, NotFound, Refused
+from frontaid.errors import BadCode, NotFound
 from frontaid.i18n import gettext as _
 from frontaid.queries import log as logq
 from frontaid.queries import operations as opsq
@@ -104,24 +104,9 @@ def zone_add(
     Example: frontaid zone add east --name "Східний берег" --name-en "East bank" --population 900
     """
     st = state(ctx)
-    _new_slug(st.replica(), "zones", "zone", slug)
     reg.add_zone(st.replica(), st.actor, slug.strip(), name.strip(), name_en.strip(),
                  population_estimate=population)
     done(st, _("Zone {zone} added.").format(zone=slug), {"zone": slug})
-
-
-def _new_slug(rep: Replica, table: str, what: str, slug: str) -> None:
-    """Refuse an empty id or one already used: actions.registry records a second create over it."""
-    if not slug.strip():
-        raise BadInput("{what} is required.", what=what)
-    if rep.conn.execute(f"SELECT 1 FROM {table} WHERE eid = ? AND created = 1", (slug.strip(),)).fetchone():
-        raise Refused("'{code}' is already in use; choose another id.", code=slug.strip())
-
-
-def _zones(rep: Replica) -> list[dict[str, Any]]:
-    # No query for this yet in queries/registry.py; a plain read of the projection.
-    return regq._rows(rep, "SELECT eid, name, name_en, population_estimate FROM zones WHERE created = 1 "
-                           "ORDER BY eid")
 
 
 @zone_app.command("list")
@@ -132,7 +117,7 @@ def zone_list(ctx: typer.Context) -> None:
     Example: frontaid zone list
     """
     st = state(ctx)
-    rows = _zones(st.replica())
+    rows = regq.list_zones(st.replica())
     en = st.lang == "en"
     emit(st, rows, lambda c: c.print(table(_("Zones"), [_("Zone"), _("Name"), _("People (estimate)")], [
         (r["eid"], r["name_en"] if en else r["name"], r["population_estimate"]) for r in rows],
@@ -157,7 +142,6 @@ def site_add(
     Example: frontaid site add school-5 --kind food-point --name "Школа №5" --name-en "School 5" --zone east
     """
     st = state(ctx)
-    _new_slug(st.replica(), "sites", "site", slug)
     reg.add_site(st.replica(), st.actor, slug.strip(), kind, name.strip(), name_en.strip(), zone,
                  lat=lat, lon=lon, state=site_state)
     done(st, _("Site {site} added.").format(site=slug), {"site": slug})
@@ -190,8 +174,7 @@ def site_list(ctx: typer.Context) -> None:
     Example: frontaid site list
     """
     st = state(ctx)
-    rows = regq._rows(st.replica(), "SELECT eid, kind, name, name_en, zone, state, lat, lon FROM sites "
-                                    "WHERE created = 1 ORDER BY kind, eid")
+    rows = regq.list_sites(st.replica())
     en = st.lang == "en"
     states = {**vocab.CROSSING_STATES, "closed": N_("closed")}
     emit(st, rows, lambda c: c.print(table(_("Sites"), [_("Site"), _("Kind"), _("Name"), _("Zone"),

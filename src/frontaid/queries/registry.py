@@ -116,3 +116,17 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
             rep, f"SELECT eid, zone, address FROM households WHERE address LIKE ? AND {LIVE} LIMIT ?",
             (f"%{q}%", limit - len(results)))]
     return results[:limit]
+
+
+def list_zones(rep: Replica) -> list[dict[str, Any]]:
+    return _rows(rep, "SELECT eid, name, name_en, bank, pcode, population_estimate FROM zones "
+                      "WHERE created = 1 ORDER BY eid")
+
+
+def list_sites(rep: Replica, kind: str | None = None) -> list[dict[str, Any]]:
+    where, params = "created = 1", []
+    if kind:
+        where += " AND kind = ?"
+        params.append(kind)
+    return _rows(rep, "SELECT eid, kind, name, name_en, zone, state, lat, lon, schedule FROM sites "
+                      f"WHERE {where} ORDER BY kind, eid", params)
