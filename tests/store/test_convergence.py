@@ -154,7 +154,8 @@ def act(w: World, r: int, kind: int, x: int, y: int, double_retracts: bool) -> N
                 corrections.retract(rep, a, target)
                 w.voided.add(target)
         elif kind == 12 and pick:
-            registry.add_person(rep, a, household=pick(hhs), name=f"New {y}", vulnerabilities=subset(VULNS, x))
+            registry.add_person(rep, a, household=pick(hhs), name=f"New {y}",
+                                vulnerabilities=subset(VULNS, x))
         elif kind == 13:
             stock.count(rep, a, item="food-kit", location="wh-1", qty=y % 120, on=day)
         else:  # a partial exchange: r pulls what it lacks from another replica
@@ -297,7 +298,8 @@ def run(data: st.DataObject, n: int, steps: list[tuple[int, int, int, int]], tow
 
 
 ORDERS = {"random": random_order, "per-origin": per_origin_order}
-COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+COMMON = dict(deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 @pytest.mark.parametrize("order", sorted(ORDERS))
@@ -315,7 +317,9 @@ def test_any_delivery_order_converges(order: str, data: st.DataObject, sc: Any, 
     "bug: projection_hash depends on arrival order (create stamps on set/count/derived columns; "
     "retracted.by) and rebuild fails on two retracts of one op; pinned one by one in test_projector.py"))
 @pytest.mark.parametrize("order", sorted(ORDERS))
-@settings(max_examples=60, derandomize=True, phases=[Phase.explicit, Phase.generate], **COMMON)  # type: ignore[arg-type]
+# derandomize: the same examples on every run, so the strict xfail is stable; no shrinking.
+@settings(max_examples=60, derandomize=True, phases=[Phase.explicit, Phase.generate],
+          **COMMON)  # type: ignore[arg-type]
 @given(data=st.data(), sc=scenario)
 def test_any_delivery_order_gives_one_projection_hash(order: str, data: st.DataObject, sc: Any,
                                                       town_on: Any) -> None:
