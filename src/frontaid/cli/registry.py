@@ -63,21 +63,30 @@ def yes(value: Any) -> str:
 @app.command()
 def init(
     ctx: typer.Context,
-    town: str = typer.Option(..., "--town", help="The town this deployment serves."),
+    town: str = typer.Option(None, "--town", help="The town this deployment serves (a new deployment)."),
     lang: str = typer.Option("uk", "--lang", help="Language of the deployment's printouts: uk or en."),
     device: str = typer.Option("hub", "--device", help="A name for this device (hub, desk-1, team-2)."),
+    join: str = typer.Option(None, "--join", help="Join a deployment with the code from `device enroll`."),
 ) -> None:
-    """Create a new replica (a new deployment) in the --db file.
+    """Create a new replica in the --db file: a new deployment, or a device joining one.
 
     Prints the device's origin id and the prefix its card codes start with.
+    After --join, run `frontaid sync URL` (or import a bundle) to receive the data.
 
     \b
     Example: frontaid --db town.db init --town Бахмут --device hub
     """
     from frontaid.cli._base import check_lang
+    from frontaid.errors import BadInput
+    from frontaid.sync.devices import join as join_deployment
 
     st = state(ctx)
-    rep = Replica.create(st.db, town.strip(), check_lang(lang), device_name=device)
+    if join:
+        rep = join_deployment(st.db, join)
+    elif town and town.strip():
+        rep = Replica.create(st.db, town.strip(), check_lang(lang), device_name=device)
+    else:
+        raise BadInput("Give the town (--town NAME) for a new deployment, or --join CODE to join one.")
     data = {"path": str(st.db), "town": rep.town, "origin": rep.origin, "prefix": rep.prefix}
     rep.close()
 
