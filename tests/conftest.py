@@ -117,13 +117,13 @@ def town_on() -> Callable[[Replica], Town]:
 
 
 def meaning(rep: Replica) -> str:
-    """`projection_hash()` minus the two parts known to depend on arrival order.
+    """`projection_hash()` minus the one part known to depend on arrival order.
 
-    It leaves out (1) the stamps `_effective_row` gives set-valued, count and derived
+    It leaves out the stamps `_effective_row` gives set-valued, count and derived
     columns (the row's create stamp, which is (0, '') when a change arrived before the
-    create) and (2) `retracted.by` (first-arrived of two retracts of one op). Values,
-    scalar stamps, elements, the ledger and which ops are void are all still compared.
-    Once both bugs are fixed, tests using this should use `projection_hash()` instead.
+    create: C_HLC_BUG in store/test_projector.py). Values, scalar stamps, elements,
+    the ledger, conflicts and retractions are all still compared. Once that bug is
+    fixed, tests using this should use `projection_hash()` instead.
     """
     import hashlib
     import json
@@ -153,8 +153,6 @@ def meaning(rep: Replica) -> str:
     for table in sorted(schema.AUX_TABLES):
         h.update(table.encode())
         cols = [r[1] for r in rep.conn.execute(f"PRAGMA table_info({table})")]
-        if table == "retracted":
-            cols = ["op"]
         listed = ", ".join(f'"{c}"' for c in cols)
         for row in rep.conn.execute(f"SELECT {listed} FROM {table} ORDER BY {listed}"):
             h.update(pack(list(row)))

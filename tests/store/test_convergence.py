@@ -307,15 +307,15 @@ COMMON = dict(deadline=None,
 @given(data=st.data(), sc=scenario)
 def test_any_delivery_order_converges(order: str, data: st.DataObject, sc: Any, town_on: Any,
                                       meaning_of: Any) -> None:
-    # `meaning_of` is projection_hash() without the two order-dependent parts pinned by the
-    # strict xfail below (see C_HLC_BUG and DOUBLE_RETRACT_BUG in test_projector.py).
+    # `meaning_of` is projection_hash() without the order-dependent create stamps pinned by
+    # the strict xfail below (C_HLC_BUG in test_projector.py).
     n, steps = sc
     run(data, n, steps, town_on, meaning_of, ORDERS[order], double_retracts=False)
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "bug: projection_hash depends on arrival order (create stamps on set/count/derived columns; "
-    "retracted.by) and rebuild fails on two retracts of one op; pinned one by one in test_projector.py"))
+    "bug: projection_hash depends on arrival order (create stamps on set/count/derived columns); "
+    "pinned one by one in test_projector.py (C_HLC_BUG)"))
 @pytest.mark.parametrize("order", sorted(ORDERS))
 # derandomize: the same examples on every run, so the strict xfail is stable; no shrinking.
 @settings(max_examples=60, derandomize=True, phases=[Phase.explicit, Phase.generate],

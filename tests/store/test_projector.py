@@ -29,11 +29,6 @@ C_HLC_BUG = (
     "vulnerabilities, qty, name_key) the row's create stamp (c_hlc, c_origin); that is (0, '') when "
     "an add/set/count arrived before the create, so projection_hash depends on arrival order"
 )
-DOUBLE_RETRACT_BUG = (
-    "bug: two retracts of one op (two devices voiding the same mistake offline): retracted.by keeps "
-    "whichever arrived first, so projection_hash depends on order, and _refold_all's plain "
-    "INSERT INTO retracted fails with UNIQUE constraint failed: retracted.op"
-)
 
 
 class Ops:
@@ -357,7 +352,6 @@ def test_retract_of_a_create_leaves_a_record_that_is_not_live(make_replica: Make
     assert_converged(reps)
 
 
-@pytest.mark.xfail(strict=True, reason=DOUBLE_RETRACT_BUG)
 def test_two_retracts_of_one_op_converge(make_replica: MakeReplica) -> None:
     op = Ops()
     create = op(A, T, "zone", "east", "create", {"name": "Схід"})
@@ -369,7 +363,6 @@ def test_two_retracts_of_one_op_converge(make_replica: MakeReplica) -> None:
     assert_converged(reps)
 
 
-@pytest.mark.xfail(strict=True, reason=DOUBLE_RETRACT_BUG)
 def test_rebuild_survives_two_retracts_of_one_op(make_replica: MakeReplica, town_on: Any) -> None:
     a, b = make_replica("a"), make_replica("b")
     t = town_on(a)
