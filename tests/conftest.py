@@ -117,13 +117,12 @@ def town_on() -> Callable[[Replica], Town]:
 
 
 def meaning(rep: Replica) -> str:
-    """`projection_hash()` minus the one part known to depend on arrival order.
+    """The projections' meaning, hashed independently of `projection_hash()`.
 
-    It leaves out the stamps `_effective_row` gives set-valued, count and derived
-    columns (the row's create stamp, which is (0, '') when a change arrived before the
-    create: C_HLC_BUG in store/test_projector.py). Values, scalar stamps, elements,
-    the ledger, conflicts and retractions are all still compared. Once that bug is
-    fixed, tests using this should use `projection_hash()` instead.
+    A second implementation, so that a slip in the core's hash cannot hide a divergence:
+    row values, the stamps of scalar fields (create stamp or `_v`), elements, the
+    ledger, conflicts and retractions. Set-valued, count and derived columns carry no
+    stamp of their own here (their values follow from elements, ledger and source).
     """
     import hashlib
     import json

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,11 +23,6 @@ MakeReplica = Callable[..., Replica]
 T = 1_736_150_000_000  # ms, 2025-01-06
 A, B = "aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"
 
-C_HLC_BUG = (
-    "bug: store.replica._effective_row gives set-valued, count and derived columns (utilities, "
-    "vulnerabilities, qty, name_key) the row's create stamp (c_hlc, c_origin); that is (0, '') when "
-    "an add/set/count arrived before the create, so projection_hash depends on arrival order"
-)
 
 
 class Ops:
@@ -131,7 +125,6 @@ def test_a_set_arriving_before_its_create(make_replica: MakeReplica) -> None:
     assert_converged([early, late])
 
 
-@pytest.mark.xfail(strict=True, reason=C_HLC_BUG)
 def test_a_name_change_arriving_before_the_create_of_a_person(make_replica: MakeReplica) -> None:
     op = Ops()
     create = op(A, T, "person", "P1", "create", {"household": "H1", "name": "Anna", "status": "present"})
@@ -206,7 +199,6 @@ def test_a_remove_arriving_before_its_add(make_replica: MakeReplica) -> None:
     assert value(r, "households", "H1", "utilities") == "gas,water"
 
 
-@pytest.mark.xfail(strict=True, reason=C_HLC_BUG)
 def test_a_stock_count_arriving_before_the_create_converges(make_replica: MakeReplica) -> None:
     op = Ops()
     create = op(A, T, "stock", "food-kit@wh", "create", {"item": "food-kit", "location": "wh"})
@@ -216,7 +208,6 @@ def test_a_stock_count_arriving_before_the_create_converges(make_replica: MakeRe
     assert_converged(reps)
 
 
-@pytest.mark.xfail(strict=True, reason=C_HLC_BUG)
 def test_an_add_arriving_before_the_create_converges(make_replica: MakeReplica) -> None:
     op, create = household_ops()
     add = op(B, T + 5, "household", "H1", "add", {"f": "utilities", "v": ["signal"]})
@@ -317,9 +308,7 @@ def test_a_retract_arriving_before_its_target(make_replica: MakeReplica) -> None
     undo = op(B, T + 3, "stock", "food-kit@wh", "retract", {"op": wrong.id})
     reps = fold(make_replica, all_orders([create, receive, wrong, undo]))
     assert {value(r, "stock", "food-kit@wh", "qty") for r in reps} == {50}
-    # Stamps converge only where the create came first: see C_HLC_BUG.
-    assert_converged([r for r, o in zip(reps, all_orders([create, receive, wrong, undo]), strict=True)
-                      if o[0] is create])
+    assert_converged(reps)
     early = fold(make_replica, [[undo, create, receive, wrong]])[0]
     assert early.conn.execute("SELECT COUNT(*) FROM ledger WHERE op = ?", (wrong.id,)).fetchone()[0] == 0
 
@@ -337,8 +326,7 @@ def test_a_retract_of_a_hand_out_arriving_before_it(make_replica: MakeReplica) -
     reps = fold(make_replica, orders)
     assert {value(r, "stock", "food-kit@p", "qty") for r in reps} == {10}
     assert {value(r, "handouts", "HO1", "created") for r in reps} == {None}
-    # The last order draws from the stock before its create: stamps differ there (C_HLC_BUG).
-    assert_converged(reps[:-1])
+    assert_converged(reps)  # the last order draws from the stock before its create
 
 
 def test_retract_of_a_create_leaves_a_record_that_is_not_live(make_replica: MakeReplica) -> None:
@@ -449,7 +437,6 @@ def _run(rep: Replica, t: Any, kind: int, x: int, y: int) -> None:
         pass  # the action refused (e.g. already merged); nothing was written
 
 
-@pytest.mark.xfail(strict=True, reason=C_HLC_BUG)
 def test_rebuild_after_voiding_a_count_at_a_point_with_hand_outs(make_replica: MakeReplica,
                                                                  town_on: Any) -> None:
     # One device, no sync: refold of the stock re-creates its row from the hand-outs' ledger
@@ -474,9 +461,9 @@ def test_rebuild_equals_incremental(make_replica: MakeReplica, town_on: Any, mea
     t = town_on(rep)
     for kind, x, y in steps:
         _run(rep, t, kind, x, y)
-    before = meaning_of(rep)  # projection_hash() but for C_HLC_BUG (pinned above)
+    before = (rep.projection_hash(), meaning_of(rep))
     qty = value(rep, "stock", "food-kit@point-1", "qty")
     rep.rebuild()
-    assert meaning_of(rep) == before
+    assert (rep.projection_hash(), meaning_of(rep)) == before
     assert value(rep, "stock", "food-kit@point-1", "qty") == qty
     assert rep.state_digest() == rep.digest()
