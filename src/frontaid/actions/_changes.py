@@ -56,6 +56,7 @@ def remove_elements(rep: Replica, entity: str, eid: str, field: str, values: lis
 
 def create(rep: Replica, actor: str, entity: str, data: dict[str, Any], eid: str | None = None) -> str:
     """Record a new record (empty fields left out); returns its id, a fresh code unless given."""
-    code = eid or rep.next_codes()[0]
-    rep.record([Change(entity, code, "create", {k: v for k, v in data.items() if v is not None})], actor)
+    with rep.transaction():  # the code and the record commit together: one fsync, one signature
+        code = eid or rep.next_codes()[0]
+        rep.record([Change(entity, code, "create", {k: v for k, v in data.items() if v is not None})], actor)
     return code

@@ -8,6 +8,7 @@ wrong digit and every swap of two neighbours.
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 PREFIX_LETTERS = "ABCEHKMPTX"
@@ -36,7 +37,9 @@ def damm(digits: str) -> int:
 
 
 def _digits(prefix: str, counter: int) -> str:
-    return "".join(str(PREFIX_LETTERS.index(c)) for c in prefix) + str(counter)
+    # The check covers the counter as the card shows it, zero padding included, so a
+    # slip in a padding zero (KMT-042 read as KMT-142) is caught like any other.
+    return "".join(str(PREFIX_LETTERS.index(c)) for c in prefix) + f"{counter:03d}"
 
 
 def new_prefix() -> str:
@@ -49,6 +52,7 @@ def make_code(prefix: str, counter: int) -> str:
     return f"{prefix}-{counter:03d}-{damm(_digits(prefix, counter))}"
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_code(text: str) -> str | None:
     """The canonical code for what a person typed, or None if it is not a valid code.
 
@@ -59,12 +63,15 @@ def normalise_code(text: str) -> str | None:
     if len(raw) < 5 or not all(c in PREFIX_LETTERS for c in raw[:3]) or not raw[3:].isdigit():
         return None
     prefix, number, check = raw[:3], raw[3:-1], raw[-1]
+    if not number or (len(number) > 3 and number[0] == "0"):
+        return None  # padding may be left out, but a card never shows more zeros than three digits need
     counter = int(number)
     if damm(_digits(prefix, counter)) != int(check):
         return None
     return make_code(prefix, counter)
 
 
+@functools.lru_cache(maxsize=65536)
 def looks_like_code(text: str) -> bool:
     """True when `text` has the shape of a code (three prefix letters then digits)."""
     raw = "".join(ch for ch in text.translate(_CYRILLIC).upper() if ch.isalnum())

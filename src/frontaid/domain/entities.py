@@ -31,17 +31,16 @@ class Entity:
     # Derived columns: (column, source field); the projector computes them.
     derived: tuple[tuple[str, str], ...] = ()
     by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+    critical_fields: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+        object.__setattr__(self, "critical_fields", frozenset(f.name for f in self.fields if f.critical))
 
     @property
     def set_fields(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.kind == "set")
 
-    @property
-    def critical_fields(self) -> frozenset[str]:
-        return frozenset(f.name for f in self.fields if f.critical)
 
     @property
     def count_fields(self) -> tuple[str, ...]:

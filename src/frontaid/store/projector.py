@@ -16,6 +16,7 @@ set of ops, never on their order of arrival (the property tests hold us to it).
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -39,6 +40,13 @@ def _encode_value(entity: Entity, field: str, value: Any) -> Any:
     if value is not None and entity.by_name[field].kind == "json":
         return _dumps(value) if isinstance(value, dict) else json.dumps(value, ensure_ascii=False)
     return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _insert_sql(table: str, cols: tuple[str, ...]) -> str:
+    names = "".join(f', "{c}"' for c in cols)
+    return (f'INSERT OR IGNORE INTO "{table}" (eid, created, c_hlc, c_origin{names})'
+            f" VALUES (?,1,?,?{',?' * len(cols)})")
 
 
 class Projector:
@@ -107,13 +115,7 @@ class Projector:
             if src in scalars:
                 cols.append(col)
                 values.append(_DERIVERS[src](scalars[src]))
-        names = "".join(f', "{c}"' for c in cols)
-        marks = ",?" * len(cols)
-        cur = self.conn.execute(
-            f'INSERT OR IGNORE INTO "{entity.table}" (eid, created, c_hlc, c_origin{names})'
-            f" VALUES (?,1,?,?{marks})",
-            [op.eid, op.hlc, op.origin, *values],
-        )
+        cur = self.conn.execute(_insert_sql(entity.table, tuple(cols)), [op.eid, op.hlc, op.origin, *values])
         if cur.rowcount == 0:
             # A row is there already: a change that arrived before this create, or a
             # second create of the same id. Merge field by field.
@@ -242,8 +244,11 @@ class Projector:
 
     def _retract(self, op: Op) -> None:
         target = op.data["op"]
-        cur = self.conn.execute("INSERT OR IGNORE INTO retracted VALUES (?, ?)", (target, op.id))
-        if not cur.rowcount:
+        # Two retracts of one op: the smaller id is recorded, whatever the arrival order.
+        known = target in self.retracted
+        self.conn.execute("INSERT INTO retracted VALUES (?, ?) ON CONFLICT (op) DO UPDATE "
+                          "SET by = min(by, excluded.by)", (target, op.id))
+        if known:
             return
         self.retracted.add(target)
         origin, seq = parse_op_id(target)

@@ -27,6 +27,7 @@ from frontaid.oplog.chain import new_signing_key, sign_head
 from frontaid.oplog.hlc import Clock, wall_ms
 from frontaid.oplog.op import GENESIS, Op, pack
 from frontaid.store import schema
+from frontaid.store.bulkfold import refold_all
 from frontaid.store.projector import Projector, row_to_op
 
 
@@ -53,6 +54,7 @@ class Replica:
         self._depth = 0
         self._projector: Projector | None = None
         self._dirty = False
+        self._key: SigningKey | None = None
         self.clock = Clock(int(self.meta("clock", 0)), wall=wall)
         # Fixed for the life of a replica; read once.
         self.origin = str(self.meta("origin"))
@@ -163,7 +165,7 @@ class Replica:
         row = conn.execute("SELECT value FROM meta WHERE key = 'projections'").fetchone()
         if row is None or row[0] != schema.projection_fingerprint():
             conn.execute("BEGIN IMMEDIATE")
-            _refold_all(conn)
+            refold_all(conn)
             conn.execute("COMMIT")
 
     def close(self) -> None:
@@ -184,6 +186,12 @@ class Replica:
     def set_meta(self, key: str, value: Any) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    @property
+    def signing_key(self) -> SigningKey:
+        if self._key is None:
+            self._key = SigningKey(bytes.fromhex(str(self.meta("signing_key"))))
+        return self._key
+
     # -- transactions ------------------------------------------------------------------
 
     @contextmanager
@@ -199,7 +207,8 @@ class Replica:
         self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
         self._projector = Projector(self.conn)
-        self._state = {k: self.meta(k) for k in ("seq", "head", "digest", "counter", "clock")}
+        self._state = dict(self.conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('seq', 'head', 'digest', 'counter', 'clock')"))
         self.clock.last = max(self.clock.last, int(self._state["clock"]))
         self._dirty = False
         try:
@@ -224,7 +233,7 @@ class Replica:
         """Sign the new head of our chain and store the running counters."""
         st = self._state
         origin = self.origin
-        key = SigningKey(bytes.fromhex(str(self.meta("signing_key"))))
+        key = self.signing_key
         head = bytes.fromhex(st["head"])
         seq = int(st["seq"])
         if seq:
@@ -280,9 +289,8 @@ class Replica:
 
     def _mark(self, origin: str, seq: int, head: bytes) -> None:
         """Sign an intermediate head inside a long transaction, so big runs can be cut there."""
-        key = SigningKey(bytes.fromhex(str(self.meta("signing_key"))))
         self.conn.execute("INSERT OR REPLACE INTO head_marks VALUES (?,?,?,?)",
-                          (origin, seq, head, sign_head(key, origin, seq, head)))
+                          (origin, seq, head, sign_head(self.signing_key, origin, seq, head)))
 
     def _seen_for(self, ch: Change) -> Any:
         """The version of the field the author saw: the stamp of the value being replaced."""
@@ -397,41 +405,25 @@ class Replica:
     def rebuild(self) -> None:
         """Drop every projection and fold it again from the log."""
         with self.transaction():
-            _refold_all(self.conn)
+            refold_all(self.conn)
             self._projector = Projector(self.conn)
 
     def projection_hash(self) -> str:
         return projection_hash(self.conn)
 
 
-def _refold_all(conn: sqlite3.Connection) -> None:
-    schema.drop_projections(conn)
-    schema.create_projections(conn)
-    conn.executemany(
-        "INSERT INTO retracted (op, by) SELECT ?, ?",
-        [(row_to_op(r).data["op"], f"{r[0]}:{r[1]}") for r in conn.execute(
-            "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops "
-            "WHERE verb = 'retract'")],
-    )
-    proj = Projector(conn)
-    cur = conn.execute(
-        "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops "
-        "WHERE verb != 'retract' ORDER BY origin, seq")
-    while batch := cur.fetchmany(5000):
-        for r in batch:
-            op = row_to_op(r)
-            if op.id not in proj.retracted:
-                proj._apply_effect(op)
-    conn.execute("INSERT OR REPLACE INTO meta VALUES ('projections', ?)",
-                 (schema.projection_fingerprint(),))
+def _effective_row(entity_fields: list[str], lww: frozenset[str], row: tuple[Any, ...]) -> list[Any]:
+    """A row as its meaning: values plus the stamp each last-writer-wins field holds, however stored.
 
-
-def _effective_row(entity_fields: list[str], row: tuple[Any, ...]) -> list[Any]:
-    """A row as its meaning: values plus the stamp each field holds, however stored."""
+    Set, count and derived columns carry no stamp: their value comes from elems, the
+    ledger or another column.
+    """
     eid, created, c_hlc, c_origin, v_json, merged_into, *values = row
     stamps = json.loads(v_json)
     eff: dict[str, Any] = {}
     for name, value in zip(["merged_into", *entity_fields], [merged_into, *values], strict=True):
+        if name not in lww:
+            continue
         if name in stamps:
             eff[name] = stamps[name]
         elif created and value is not None:
@@ -444,13 +436,14 @@ def projection_hash(conn: sqlite3.Connection) -> str:
     h = hashlib.blake2b(digest_size=16)
     for entity in ENTITIES.values():
         fields = [f.name for f in entity.fields] + [c for c, _ in entity.derived]
+        lww = frozenset(["merged_into"] + [f.name for f in entity.fields if f.kind not in ("set", "count")])
         cols = ", ".join(f'"{c}"' for c in fields)
         h.update(entity.table.encode())
         for row in conn.execute(
             f'SELECT eid, created, c_hlc, c_origin, _v, merged_into, {cols} '
             f'FROM "{entity.table}" ORDER BY eid'
         ):
-            h.update(pack(_effective_row(fields, row)))
+            h.update(pack(_effective_row(fields, lww, row)))
     for table in sorted(schema.AUX_TABLES):
         h.update(table.encode())
         ncols = len(conn.execute(f"PRAGMA table_info({table})").fetchall())
