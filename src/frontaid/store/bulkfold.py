@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from frontaid.domain.entities import ENTITIES, Entity
-from frontaid.oplog.op import Op, unpack
+from frontaid.oplog.op import Op, pack, unpack
 from frontaid.store import schema
-from frontaid.store.projector import _DERIVERS, ZERO, Stamp, _dumps, _encode_value
+from frontaid.store.projector import _DERIVERS, ZERO, Projector, Stamp, _dumps, _encode_value
+
+if TYPE_CHECKING:
+    from frontaid.store.replica import Replica
 
 _OP_SQL = "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops"
 
@@ -190,3 +193,32 @@ def refold_all(conn: sqlite3.Connection) -> None:
                         None if r[8] is None else unpack(r[8]), b""))
     fold.write(conn)
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('projections', ?)", (schema.projection_fingerprint(),))
+
+
+def ingest_bulk(rep: Replica, ops: Sequence[Op], hashes: Sequence[bytes]) -> int:
+    """`ingest` for a batch large against what the replica holds: one executemany into the
+    log, then every projection refolded in memory (same result, many times faster)."""
+    with rep.transaction() as conn:
+        before = conn.total_changes
+        conn.executemany("INSERT OR IGNORE INTO ops VALUES (?,?,?,?,?,?,?,?,?,?)", (
+            (op.origin, op.seq, op.hlc, op.actor, op.entity, op.eid, op.verb, pack(op.data),
+             None if op.seen is None else pack(op.seen), h) for op, h in zip(ops, hashes, strict=True)))
+        new = conn.total_changes - before
+        if new == len(ops):
+            digest = int(rep._state["digest"], 16)
+            for h in hashes:
+                digest ^= int.from_bytes(h, "big")
+            rep._state["digest"] = f"{digest:064x}"
+        elif new:
+            rep._state["digest"] = rep.digest()
+        for origin in {op.origin for op in ops}:
+            rep._advance_top(origin)
+        for hlc in sorted({op.hlc for op in ops}, reverse=True):
+            if rep.clock.observe(hlc):
+                break
+        if new:
+            refold_all(conn)
+            rep._projector = Projector(conn)
+            rep.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                  [("digest", rep._state["digest"]), ("clock", rep.clock.last)])
+    return new
