@@ -14,10 +14,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: $(STAMP)  ## build the demo town into ./demo.db and show its status
+demo: $(STAMP)  ## build the demo town into ./demo.db, show its status (and serve it, once the web app exists)
 	rm -f demo.db demo.db-wal demo.db-shm
 	$(BIN)/frontaid --db demo.db demo
-	$(BIN)/frontaid --db demo.db status
 
 test: $(STAMP)  ## run every test
 	$(BIN)/python -m pytest -n 2 tests
@@ -26,8 +25,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-bench: $(STAMP)
-	$(BIN)/python bench/foundation.py
+bench: $(STAMP)  ## print the benchmark tables (set HOUSEHOLDS=100000 for the issue's figures)
+	$(BIN)/python bench/foundation.py --households $(or $(HOUSEHOLDS),20000)
+	test ! -f bench/sync.py || $(BIN)/python bench/sync.py
 
 clean:
 	rm -rf $(VENV) demo.db* .pytest_cache .mypy_cache .ruff_cache .hypothesis
