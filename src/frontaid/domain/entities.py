@@ -32,19 +32,15 @@ class Entity:
     derived: tuple[tuple[str, str], ...] = ()
     by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
     critical_fields: frozenset[str] = field(init=False, repr=False, compare=False)
+    # Read for every op folded: computed once.
+    set_fields: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    count_fields: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
         object.__setattr__(self, "critical_fields", frozenset(f.name for f in self.fields if f.critical))
-
-    @property
-    def set_fields(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields if f.kind == "set")
-
-
-    @property
-    def count_fields(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields if f.kind == "count")
+        object.__setattr__(self, "set_fields", tuple(f.name for f in self.fields if f.kind == "set"))
+        object.__setattr__(self, "count_fields", tuple(f.name for f in self.fields if f.kind == "count"))
 
 
 def _e(name: str, table: str, *fields: Field, **kw: object) -> Entity:

@@ -49,6 +49,31 @@ def _insert_sql(table: str, cols: tuple[str, ...]) -> str:
             f" VALUES (?,1,?,?{',?' * len(cols)})")
 
 
+@functools.lru_cache(maxsize=256)
+def _add_counts_sql(table: str, counts: tuple[str, ...]) -> str:
+    sets = ", ".join(f'"{c}" = COALESCE("{c}", 0) + ?' for c in counts)
+    return f'UPDATE "{table}" SET {sets} WHERE eid = ?'
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_counts_sql(table: str, counts: tuple[str, ...]) -> str:
+    names = "".join(f', "{c}"' for c in counts)
+    return f'INSERT INTO "{table}" (eid{names}) VALUES (?{",?" * len(counts)})'
+
+
+_INSERT_LEDGER = "INSERT OR IGNORE INTO ledger VALUES (?,?,?,?,?,?,?)"
+_STOCK = ENTITIES["stock"]
+# Per entity: its scalar (last-writer-wins) fields, each mapped to whether it is json.
+_SCALARS: dict[str, dict[str, bool]] = {
+    e.name: {f.name: f.kind == "json" for f in e.fields if f.kind not in ("set", "count")}
+    for e in ENTITIES.values()
+}
+
+
+def _plain_strings(values: Any) -> bool:
+    return isinstance(values, list) and all(type(v) is str for v in values)
+
+
 class Projector:
     """Applies ops to the projection tables of one connection (inside its transaction)."""
 
@@ -100,47 +125,59 @@ class Projector:
             )
             self._refresh_set(entity, op.eid, op.data["f"])
         elif verb == "count":
-            self._ensure_row(entity, op.eid)
             self._ledger(op.id, entity, op.eid, int(op.data["d"]), op.data.get("reason"),
-                         op.data.get("day"), hook=0)
+                         op.data.get("day"), hook=0, ensure=True)
 
     def _create(self, entity: Entity, op: Op) -> None:
-        scalars = {
-            k: v for k, v in op.data.items()
-            if v is not None and k in entity.by_name and entity.by_name[k].kind not in ("set", "count")
-        }
-        cols = list(scalars)
-        values = [_encode_value(entity, k, scalars[k]) for k in cols]
+        data = op.data
+        eid = op.eid
+        json_of = _SCALARS[entity.name]  # scalar field → is it json
+        cols: list[str] = []
+        values: list[Any] = [eid, op.hlc, op.origin]
+        for k, v in data.items():
+            if v is not None and k in json_of:
+                cols.append(k)
+                values.append(_encode_value(entity, k, v) if json_of[k] else v)
         for col, src in entity.derived:
-            if src in scalars:
+            v = data.get(src)
+            if v is not None and src in json_of:
                 cols.append(col)
-                values.append(_DERIVERS[src](scalars[src]))
-        cur = self.conn.execute(_insert_sql(entity.table, tuple(cols)), [op.eid, op.hlc, op.origin, *values])
+                values.append(_DERIVERS[src](v))
+        sets = [name for name in entity.set_fields if data.get(name)]
+        # A new row's set holds exactly the create's elements: write it with the row
+        # rather than reading the elements back (when they are plain strings).
+        direct = [name for name in sets if _plain_strings(data[name])]
+        for name in direct:
+            cols.append(name)
+            values.append(",".join(sorted(set(data[name]))))
+        cur = self.conn.execute(_insert_sql(entity.table, tuple(cols)), values)
         if cur.rowcount == 0:
             # A row is there already: a change that arrived before this create, or a
             # second create of the same id. Merge field by field.
             self.conn.execute(
-                f'UPDATE "{entity.table}" SET created = 1 WHERE eid = ? AND created = 0', (op.eid,)
+                f'UPDATE "{entity.table}" SET created = 1 WHERE eid = ? AND created = 0', (eid,)
             )
-            for k, v in scalars.items():
-                self._set(entity, op.eid, k, v, op.stamp)
-        for name in entity.set_fields:
-            if op.data.get(name):
-                self._add(entity, op.eid, name, op.data[name], op.id)
-                self._refresh_set(entity, op.eid, name)
+            stamp = op.stamp
+            for k, v in data.items():
+                if v is not None and k in json_of:
+                    self._set(entity, eid, k, v, stamp)
+            direct = []
+        for name in sets:
+            self._add(entity, eid, name, data[name], op.id)
+            if name not in direct:
+                self._refresh_set(entity, eid, name)
         for name in entity.count_fields:
-            if op.data.get(name):
-                self._ledger(op.id, entity, op.eid, int(op.data[name]), "initial",
-                             op.data.get("day"), hook=0)
-        self._hooks(entity, op)
+            if data.get(name):
+                self._ledger(op.id, entity, eid, int(data[name]), "initial", data.get("day"), hook=0)
+        if entity.name == "handout":
+            self._hooks(op)
 
-    def _hooks(self, entity: Entity, op: Op) -> None:
+    def _hooks(self, op: Op) -> None:
         """Domain rules that reach another table: a hand-out draws from a stock."""
-        if entity.name == "handout" and op.data.get("at") and op.data.get("item"):
-            stock = f"{op.data['item']}@{op.data['at']}"
-            self._ensure_row(ENTITIES["stock"], stock)
-            self._ledger(op.id, ENTITIES["stock"], stock, -int(op.data.get("qty") or 1),
-                         "handout", op.data.get("on", "")[:10], hook=1)
+        d = op.data
+        if d.get("at") and d.get("item"):
+            self._ledger(op.id, _STOCK, f"{d['item']}@{d['at']}", -int(d.get("qty") or 1),
+                         "handout", d.get("on", "")[:10], hook=1, ensure=True)
 
     # -- scalar fields -------------------------------------------------------------
 
@@ -228,17 +265,17 @@ class Projector:
     # -- counts ------------------------------------------------------------------------
 
     def _ledger(self, oid: str, entity: Entity, eid: str, delta: int, reason: Any, day: Any,
-                hook: int) -> None:
-        cur = self.conn.execute(
-            "INSERT OR IGNORE INTO ledger VALUES (?,?,?,?,?,?,?)",
-            (oid, entity.name, eid, delta, reason, day, hook),
-        )
-        if cur.rowcount:
-            for name in entity.count_fields:
-                self.conn.execute(
-                    f'UPDATE "{entity.table}" SET "{name}" = COALESCE("{name}", 0) + ? WHERE eid = ?',
-                    (delta, eid),
-                )
+                hook: int, ensure: bool = False) -> None:
+        """One movement of a count, once per op; `ensure`: the record may not exist yet."""
+        cur = self.conn.execute(_INSERT_LEDGER, (oid, entity.name, eid, delta, reason, day, hook))
+        counts = entity.count_fields
+        if cur.rowcount and counts:
+            if not self.conn.execute(_add_counts_sql(entity.table, counts),
+                                     (delta,) * len(counts) + (eid,)).rowcount and ensure:
+                # No row yet: one INSERT instead of an empty row and an UPDATE.
+                self.conn.execute(_insert_counts_sql(entity.table, counts), (eid,) + (delta,) * len(counts))
+        elif ensure:
+            self._ensure_row(entity, eid)
 
     # -- retraction and refolding ------------------------------------------------------
 

@@ -11,8 +11,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -44,6 +43,34 @@ class Change:
 # A signed head every so many ops of our own, so that a sync batch can end there.
 MARK_EVERY = 2048
 
+_INSERT_OP = "INSERT INTO ops VALUES (?,?,?,?,?,?,?,?,?,?)"
+# Verbs whose op records the version of the field its author saw.
+_SEEN_VERBS = frozenset({"set", "merge", "unmerge"})
+
+
+class _Transaction:
+    """`Replica.transaction()`: a plain class, as it is entered once per write (contextlib costs)."""
+
+    __slots__ = ("rep",)
+
+    def __init__(self, rep: Replica) -> None:
+        self.rep = rep
+
+    def __enter__(self) -> sqlite3.Connection:
+        rep = self.rep
+        if rep._depth:
+            rep._depth += 1
+        else:
+            rep._begin()
+        return rep.conn
+
+    def __exit__(self, typ: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        rep = self.rep
+        if rep._depth > 1:
+            rep._depth -= 1
+        else:
+            rep._end(typ is None)
+
 
 class Replica:
     """One replica of a deployment's data."""
@@ -55,6 +82,7 @@ class Replica:
         self._projector: Projector | None = None
         self._dirty = False
         self._key: SigningKey | None = None
+        self._state: dict[str, Any] = {}  # the running counters, read at the start of a transaction
         self.clock = Clock(int(self.meta("clock", 0)), wall=wall)
         # Fixed for the life of a replica; read once.
         self.origin = str(self.meta("origin"))
@@ -194,31 +222,37 @@ class Replica:
 
     # -- transactions ------------------------------------------------------------------
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> _Transaction:
         """One all-or-nothing write; nested uses join the outer one."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self.conn
-            finally:
-                self._depth -= 1
-            return
+        return _Transaction(self)
+
+    def _begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
-        self._projector = Projector(self.conn)
-        self._state = dict(self.conn.execute(
-            "SELECT key, value FROM meta WHERE key IN ('seq', 'head', 'digest', 'counter', 'clock')"))
-        self.clock.last = max(self.clock.last, int(self._state["clock"]))
-        self._dirty = False
         try:
-            yield self.conn
-            if self._dirty:
-                self._seal()
-            self.conn.execute("COMMIT")
+            self._projector = Projector(self.conn)
+            self._state = dict(self.conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('seq', 'head', 'digest', 'counter', 'clock')"))
         except BaseException:
+            self._depth = 0
+            self._projector = None
             self.conn.execute("ROLLBACK")
             raise
+        self.clock.last = max(self.clock.last, int(self._state["clock"]))
+        self._dirty = False
+
+    def _end(self, ok: bool) -> None:
+        try:
+            if ok:
+                try:
+                    if self._dirty:
+                        self._seal()
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    self.conn.execute("ROLLBACK")
+                    raise
+            else:
+                self.conn.execute("ROLLBACK")
         finally:
             self._depth = 0
             self._projector = None
@@ -249,42 +283,46 @@ class Replica:
 
     def next_codes(self, n: int = 1) -> list[str]:
         """`n` fresh human codes for new records made on this device."""
-        with self.transaction():
-            start = int(self._state["counter"])
-            self._state["counter"] = start + n
-            self._dirty = True
+        if not self._depth:
+            with self.transaction():
+                return self.next_codes(n)
+        start = int(self._state["counter"])
+        self._state["counter"] = start + n
+        self._dirty = True
         return [make_code(self.prefix, start + i + 1) for i in range(n)]
 
     def record(self, changes: Sequence[Change], actor: str) -> list[Op]:
         """Stamp, chain, store and fold `changes` as ops of this device, atomically."""
+        if not self._depth:
+            with self.transaction():
+                return self.record(changes, actor)
         ops: list[Op] = []
-        with self.transaction() as conn:
-            st = self._state
-            origin = self.origin
-            seq = int(st["seq"])
-            prev = bytes.fromhex(st["head"])
-            digest = int(st["digest"], 16)
-            proj = self.projector
-            rows = []
-            for ch in changes:
-                seq += 1
-                seen = self._seen_for(ch)
-                op = Op(origin, seq, self.clock.now(), actor, ch.entity, ch.eid, ch.verb,
-                        ch.data, seen, prev)
-                h = op.hash()
-                rows.append((origin, seq, op.hlc, actor, ch.entity, ch.eid, ch.verb,
-                             pack(ch.data), None if seen is None else pack(seen), h))
-                conn.execute("INSERT INTO ops VALUES (?,?,?,?,?,?,?,?,?,?)", rows[-1])
-                proj.apply(op)
-                digest ^= int.from_bytes(h, "big")
-                prev = h
-                ops.append(op)
-                if seq % MARK_EVERY == 0:
-                    self._mark(origin, seq, h)
-            st["seq"] = seq
-            st["head"] = prev.hex()
-            st["digest"] = f"{digest:064x}"
-            self._dirty = True
+        st = self._state
+        origin = self.origin
+        seq = int(st["seq"])
+        prev = bytes.fromhex(st["head"])
+        digest = int(st["digest"], 16)
+        proj = self.projector
+        execute = self.conn.execute
+        now = self.clock.now
+        for ch in changes:
+            seq += 1
+            verb = ch.verb
+            seen = self._seen_for(ch) if verb in _SEEN_VERBS else None
+            op = Op(origin, seq, now(), actor, ch.entity, ch.eid, verb, ch.data, seen, prev)
+            h = op.hash()
+            execute(_INSERT_OP, (origin, seq, op.hlc, actor, ch.entity, ch.eid, verb, pack(ch.data),
+                                 None if seen is None else pack(seen), h))
+            proj.apply(op)
+            digest ^= int.from_bytes(h, "big")
+            prev = h
+            ops.append(op)
+            if seq % MARK_EVERY == 0:
+                self._mark(origin, seq, h)
+        st["seq"] = seq
+        st["head"] = prev.hex()
+        st["digest"] = f"{digest:064x}"
+        self._dirty = True
         return ops
 
     def _mark(self, origin: str, seq: int, head: bytes) -> None:
@@ -294,12 +332,8 @@ class Replica:
 
     def _seen_for(self, ch: Change) -> Any:
         """The version of the field the author saw: the stamp of the value being replaced."""
-        if ch.verb == "set":
-            stamp = self.projector.field_stamp(ch.entity, ch.eid, ch.data["f"])
-        elif ch.verb in ("merge", "unmerge"):
-            stamp = self.projector.field_stamp(ch.entity, ch.eid, "merged_into")
-        else:
-            return None
+        field_name = ch.data["f"] if ch.verb == "set" else "merged_into"
+        stamp = self.projector.field_stamp(ch.entity, ch.eid, field_name)
         return None if stamp is None else list(stamp)
 
     def ingest(self, ops: Sequence[Op], hashes: Sequence[bytes] | None = None) -> int:
@@ -319,7 +353,7 @@ class Replica:
                                 (op.origin, op.seq)).fetchone():
                     continue
                 h = hashes[i] if hashes is not None else op.hash()
-                conn.execute("INSERT INTO ops VALUES (?,?,?,?,?,?,?,?,?,?)", (
+                conn.execute(_INSERT_OP, (
                     op.origin, op.seq, op.hlc, op.actor, op.entity, op.eid, op.verb, pack(op.data),
                     None if op.seen is None else pack(op.seen), h))
                 proj.apply(op)
