@@ -124,10 +124,15 @@ def existing(rep: Replica, entity: str, ref: str) -> str:
 def zone(rep: Replica, ref: str) -> str:
     """A zone id from its id, Ukrainian or English name (case-insensitive)."""
     r = (ref or "").strip()
-    row = rep.conn.execute(
-        "SELECT eid FROM zones WHERE created = 1 AND (eid = ? OR lower(name) = lower(?) "
-        "OR lower(name_en) = lower(?))", (r, r, r)
-    ).fetchone()
+    memo = rep.lookups()
+    row = None if memo is None else memo.get(("zone", r))
+    if row is None:
+        row = rep.conn.execute(
+            "SELECT eid FROM zones WHERE created = 1 AND (eid = ? OR lower(name) = lower(?) "
+            "OR lower(name_en) = lower(?))", (r, r, r)
+        ).fetchone()
+        if row is not None and memo is not None:
+            memo[("zone", r)] = row
     if row is None:
         known = [z for (z,) in rep.conn.execute("SELECT eid FROM zones WHERE created = 1 ORDER BY eid")]
         raise UnknownChoice(value=ref, what="zone", choices=", ".join(known) or "-")
@@ -136,10 +141,15 @@ def zone(rep: Replica, ref: str) -> str:
 
 def site(rep: Replica, ref: str, kinds: Iterable[str] | None = None) -> str:
     r = (ref or "").strip()
-    row = rep.conn.execute(
-        "SELECT eid, kind FROM sites WHERE created = 1 AND (eid = ? OR lower(name) = lower(?) "
-        "OR lower(name_en) = lower(?))", (r, r, r)
-    ).fetchone()
+    memo = rep.lookups()
+    row = None if memo is None else memo.get(("site", r))
+    if row is None:
+        row = rep.conn.execute(
+            "SELECT eid, kind FROM sites WHERE created = 1 AND (eid = ? OR lower(name) = lower(?) "
+            "OR lower(name_en) = lower(?))", (r, r, r)
+        ).fetchone()
+        if row is not None and memo is not None:
+            memo[("site", r)] = row
     allowed = set(kinds) if kinds else None
     if row is None or (allowed and row[1] not in allowed):
         q = "SELECT eid FROM sites WHERE created = 1"

@@ -48,8 +48,19 @@ def hand_out(
     """Record a hand-out; refuses a second one of an entitlement in one round without a reason.
 
     `at` is the site the goods leave from (the point, or for a home delivery the
-    warehouse or vehicle), so stock follows every hand-out.
+    warehouse or vehicle), so stock follows every hand-out. The checks and the write
+    are one transaction: no other desk can hand the same entitlement out in between,
+    and the whole costs one durable commit.
     """
+    with rep.transaction():
+        return _hand_out(rep, actor, household=household, item=item, qty=qty, at=at, home=home, on=on,
+                         override=override, team=team)
+
+
+def _hand_out(
+    rep: Replica, actor: str, *, household: str, item: str, qty: int, at: str | None, home: bool,
+    on: str | datetime | None, override: str | None, team: str | None,
+) -> str:
     hh = check.existing(rep, "household", household)
     item = check.choice(item, vocab.ITEMS, "item")
     qty = check.count(qty, "quantity", 1, 1000)

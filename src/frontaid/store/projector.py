@@ -61,6 +61,7 @@ def _insert_counts_sql(table: str, counts: tuple[str, ...]) -> str:
     return f'INSERT INTO "{table}" (eid{names}) VALUES (?{",?" * len(counts)})'
 
 
+_LOOKED_UP = frozenset({"zone", "site"})
 _INSERT_LEDGER = "INSERT OR IGNORE INTO ledger VALUES (?,?,?,?,?,?,?)"
 _STOCK = ENTITIES["stock"]
 # Per entity: its scalar (last-writer-wins) fields, each mapped to whether it is json.
@@ -80,12 +81,19 @@ class Projector:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.retracted: set[str] = {r[0] for r in conn.execute("SELECT op FROM retracted")}
+        # Lookups of zones and sites the actions memoise for the life of this projector
+        # (one transaction, which no other writer can interleave); emptied whenever an
+        # op that could change a zone or a site is folded.
+        self.lookups: dict[Any, Any] = {}
 
     # -- entry points -------------------------------------------------------------
 
     def apply(self, op: Op) -> None:
         """Fold one op that has just been written to the log."""
+        if op.entity in _LOOKED_UP and self.lookups:
+            self.lookups.clear()
         if op.verb == "retract":
+            self.lookups.clear()
             self._retract(op)
             return
         if op.id in self.retracted:

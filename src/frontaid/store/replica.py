@@ -257,6 +257,13 @@ class Replica:
             self._depth = 0
             self._projector = None
 
+    def lookups(self) -> dict[Any, Any] | None:
+        """A memo for lookups of zones and sites, valid while the open transaction lasts.
+
+        None outside a transaction: another process may change them in between.
+        """
+        return None if self._projector is None else self._projector.lookups
+
     @property
     def projector(self) -> Projector:
         if self._projector is None:
