@@ -98,3 +98,24 @@ class Op:
 
 def chain_hash(body_packed: bytes) -> bytes:
     return hashlib.blake2b(body_packed, digest_size=32).digest()
+
+
+_ARRAY10: Final = b"\x9a"  # msgpack fixarray header, 10 elements
+_BIN32: Final = b"\xc4\x20"  # msgpack bin 8 header, 32 bytes
+_NIL: Final = b"\xc0"
+
+
+def encode_parts(packer: msgpack.Packer, origin: str, seq: int, hlc: int, actor: str, entity: str,
+                 eid: str, verb: str, data_packed: bytes, seen_packed: bytes | None, prev: bytes) -> bytes:
+    """`Op.encode`, byte for byte, from `data` and `seen` already packed canonically (as the
+    log stores them; `seen_packed` None for nil), without walking or packing them again.
+
+    `Op.encode` stays the reference: the 7 leading fields packed as a 7-array lose their
+    header (0x97) for the 10-array's (0x9a), then the blobs, then `prev` as bin 8 of 32
+    bytes. `packer` is a `msgpack.Packer(use_bin_type=True)`.
+    """
+    if len(prev) != 32:
+        raise ValueError("prev is a 32-byte hash")
+    head: bytes = packer.pack([origin, seq, hlc, actor, entity, eid, verb])
+    return (_ARRAY10 + head[1:] + data_packed + (_NIL if seen_packed is None else seen_packed)
+            + _BIN32 + prev)

@@ -3,7 +3,13 @@
 Same meaning as `projector.Projector` applied op by op (the property tests compare
 the two by `projection_hash`), but one pass in Python dictionaries and one bulk
 insert per table, so refolding a million ops takes seconds, not minutes. Used by
-`rebuild` and by sync when a batch is large against what the replica holds.
+`rebuild` and by sync when a batch is large against what the replica holds
+(`ingest_bulk`: the new ops are folded from memory, with the log's older ops read
+once, and written with their data as the canonical bytes they arrived in).
+
+A row keeps the stamp of each scalar field as the projection tables do: the create's
+stamp (`c`) stands for every non-null field the first create gave, and only fields
+written otherwise carry their own stamp (`_v`).
 """
 
 from __future__ import annotations
@@ -22,6 +28,11 @@ if TYPE_CHECKING:
     from frontaid.store.replica import Replica
 
 _OP_SQL = "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops"
+# field name -> kind, per entity (read for every field of every create).
+_KINDS: dict[str, dict[str, str]] = {e.name: {f.name: f.kind for f in e.fields} for e in ENTITIES.values()}
+# A bulk ingest this large against the log it joins drops the log's secondary indexes
+# and builds them again after (sorting once beats a million random index inserts).
+_REINDEX_MIN = 50_000
 
 
 class _Row:
@@ -31,6 +42,7 @@ class _Row:
         self.created = 0
         self.c: Stamp = ZERO
         self.values: dict[str, Any] = {}
+        # Stamps of fields not written by the first create (whose stamp is `c`).
         self.stamps: dict[str, Stamp] = {}
 
 
@@ -54,67 +66,83 @@ class MemoryFold:
 
     def add(self, op: Op) -> None:
         entity = ENTITIES.get(op.entity)
-        if entity is None or op.verb == "retract":
+        verb = op.verb
+        if entity is None or verb == "retract":
             return
-        verb, d = op.verb, op.data
+        d = op.data
+        oid = f"{op.origin}:{op.seq}"
         if verb == "set" and op.seen is not None and d["f"] in entity.critical_fields:
             # Pairs are found among all sets, voided or not, as the incremental fold does;
             # the flag query leaves out pairs with a voided side.
             key = (entity.name, op.eid, d["f"], json.dumps(op.seen))
-            self.critical_sets.setdefault(key, []).append((op.origin, op.id, d.get("v")))
-        if op.id in self.retracted:
+            self.critical_sets.setdefault(key, []).append((op.origin, oid, d.get("v")))
+        if oid in self.retracted:
             return
         if verb == "create":
-            self._create(entity, op)
+            self._create(entity, op, oid)
         elif verb == "set":
-            self._set(entity, op.eid, d["f"], d.get("v"), op.stamp)
+            self._set(entity.name, op.eid, d["f"], d.get("v"), (op.hlc, op.origin))
         elif verb == "merge":
-            self._set(entity, op.eid, "merged_into", d["into"], op.stamp)
+            self._set(entity.name, op.eid, "merged_into", d["into"], (op.hlc, op.origin))
         elif verb == "unmerge":
-            self._set(entity, op.eid, "merged_into", None, op.stamp)
+            self._set(entity.name, op.eid, "merged_into", None, (op.hlc, op.origin))
         elif verb == "add":
             self._row(entity.name, op.eid)
             bucket = self.elems.setdefault((entity.name, op.eid, d["f"]), set())
-            bucket.update((v, op.id) for v in d["v"])
+            bucket.update((v, oid) for v in d["v"])
         elif verb == "remove":
             self._row(entity.name, op.eid)
             self.elems.setdefault((entity.name, op.eid, d["f"]), set())
             self.removed.update((entity.name, op.eid, d["f"], v, t) for v, t in d["tags"])
         elif verb == "count":
             self._row(entity.name, op.eid)
-            self.ledger[op.id] = (entity.name, op.eid, int(d["d"]), d.get("reason"), d.get("day"), 0)
+            self.ledger[oid] = (entity.name, op.eid, int(d["d"]), d.get("reason"), d.get("day"), 0)
 
-    def _create(self, entity: Entity, op: Op) -> None:
-        row = self._row(entity.name, op.eid)
-        stamp = op.stamp
-        first = not row.created and not row.stamps and not row.values
+    def _create(self, entity: Entity, op: Op, oid: str) -> None:
+        name, eid, d = entity.name, op.eid, op.data
+        table = self.rows[name]
+        row = table.get(eid)
+        if row is None:
+            row = table[eid] = _Row()
+            first = True
+        else:
+            first = not row.created and not row.stamps and not row.values
+        stamp = (op.hlc, op.origin)
         if first:
             row.c = stamp
         row.created = 1
-        for k, v in op.data.items():
-            if v is None or k not in entity.by_name:
+        kinds = _KINDS[name]
+        values = row.values
+        for k, v in d.items():
+            if v is None:
                 continue
-            kind = entity.by_name[k].kind
+            kind = kinds.get(k)
+            if kind is None:
+                continue
             if kind == "set":
                 if v:
-                    self.elems.setdefault((entity.name, op.eid, k), set()).update((x, op.id) for x in v)
+                    self.elems.setdefault((name, eid, k), set()).update((x, oid) for x in v)
             elif kind == "count":
                 if v:
-                    self.ledger[op.id] = (entity.name, op.eid, int(v), "initial", op.data.get("day"), 0)
+                    self.ledger[oid] = (name, eid, int(v), "initial", d.get("day"), 0)
             elif first:
-                row.values[k] = v
-                row.stamps[k] = stamp
+                values[k] = v  # stamped by row.c
             else:
-                self._set(entity, op.eid, k, v, stamp)
-        if entity.name == "handout" and op.data.get("at") and op.data.get("item"):
-            stock = f"{op.data['item']}@{op.data['at']}"
+                self._set(name, eid, k, v, stamp)
+        if name == "handout" and d.get("at") and d.get("item"):
+            stock = f"{d['item']}@{d['at']}"
             self._row("stock", stock)
-            self.ledger[op.id] = ("stock", stock, -int(op.data.get("qty") or 1), "handout",
-                                  op.data.get("on", "")[:10], 1)
+            self.ledger[oid] = ("stock", stock, -int(d.get("qty") or 1), "handout",
+                                d.get("on", "")[:10], 1)
 
-    def _set(self, entity: Entity, eid: str, field: str, value: Any, stamp: Stamp) -> None:
-        row = self._row(entity.name, eid)
-        if stamp > row.stamps.get(field, ZERO):
+    def _set(self, entity: str, eid: str, field: str, value: Any, stamp: Stamp) -> None:
+        row = self._row(entity, eid)
+        # The field's stamp as the SQL projector reads it: its own, else the create's
+        # when the create gave it a value, else zero.
+        old = row.stamps.get(field)
+        if old is None:
+            old = row.c if row.created and row.values.get(field) is not None else ZERO
+        if stamp > old:
             row.values[field] = value
             row.stamps[field] = stamp
 
@@ -127,10 +155,11 @@ class MemoryFold:
     def write(self, conn: sqlite3.Connection) -> None:
         """Insert every projection row; the tables must be empty."""
         set_values: dict[tuple[str, str, str], str | None] = {}
+        retracted, removed = self.retracted, self.removed
         for key, pairs in self.elems.items():
             ent, eid, f = key
             present = sorted({v for v, t in pairs
-                              if t not in self.retracted and (ent, eid, f, v, t) not in self.removed})
+                              if t not in retracted and (ent, eid, f, v, t) not in removed})
             set_values[key] = ",".join(present) if present else None
         sums: dict[tuple[str, str], int] = {}
         for ent, eid, delta, _r, _d, _h in self.ledger.values():
@@ -154,71 +183,157 @@ class MemoryFold:
     def _write_entity(self, conn: sqlite3.Connection, entity: Entity,
                       set_values: dict[tuple[str, str, str], str | None],
                       sums: dict[tuple[str, str], int]) -> None:
+        rows = self.rows[entity.name]
+        if not rows:
+            return
+        name = entity.name
         scalars = [f.name for f in entity.fields if f.kind not in ("set", "count")]
+        json_at = [(6 + i, k) for i, k in enumerate(scalars) if entity.by_name[k].kind == "json"]
         sets = entity.set_fields
         counts = entity.count_fields
-        derived = entity.derived
+        derived = [(c, _DERIVERS[src], src) for c, src in entity.derived]
         cols = ["eid", "created", "c_hlc", "c_origin", "merged_into", "_v", *scalars, *sets, *counts,
-                *(c for c, _ in derived)]
+                *(c for c, _, _ in derived)]
         out = []
-        for eid, row in self.rows[entity.name].items():
-            # The create's stamp stands for every field it gave (the usual case: one create);
-            # only fields stamped otherwise are spelled out in `_v`.
+        for eid, row in rows.items():
+            values = row.values
+            get = values.get
             c = row.c if row.created else ZERO
-            v = {k: list(s) for k, s in row.stamps.items() if s != c or row.values.get(k) is None}
-            rec: list[Any] = [eid, row.created, c[0], c[1], row.values.get("merged_into"), _dumps(v)]
-            rec += [_encode_value(entity, k, row.values.get(k)) for k in scalars]
-            rec += [set_values.get((entity.name, eid, k)) for k in sets]
-            rec += [sums.get((entity.name, eid)) for _ in counts]
-            rec += [_DERIVERS[src](row.values[src]) if row.values.get(src) is not None else None
-                    for _, src in derived]
+            v = "{}"
+            if row.stamps:
+                # Only fields stamped otherwise than by the create are spelled out in `_v`.
+                spelled = {k: list(s) for k, s in row.stamps.items() if s != c or get(k) is None}
+                if spelled:
+                    v = _dumps(spelled)
+            rec: list[Any] = [eid, row.created, c[0], c[1], get("merged_into"), v]
+            rec += map(get, scalars)
+            for i, k in json_at:
+                if rec[i] is not None:
+                    rec[i] = _encode_value(entity, k, rec[i])
+            if sets:
+                rec += [set_values.get((name, eid, k)) for k in sets]
+            if counts:
+                rec += [sums.get((name, eid)) for _ in counts]
+            for _, derive, src in derived:
+                value = get(src)
+                rec.append(None if value is None else derive(value))
             out.append(rec)
         names = ", ".join(f'"{c}"' for c in cols)
         conn.executemany(f'INSERT INTO "{entity.table}" ({names}) VALUES ({",".join("?" * len(cols))})', out)
 
 
-def refold_all(conn: sqlite3.Connection) -> None:
-    """Drop the projections and fold the whole log again, in memory."""
-    schema.drop_projections(conn)
-    schema.create_projections(conn)
-    retracts = [(unpack(data)["op"], f"{o}:{s}") for o, s, data in conn.execute(
-        "SELECT origin, seq, data FROM ops WHERE verb = 'retract'")]
-    conn.executemany("INSERT INTO retracted (op, by) VALUES (?, ?) "
-                     "ON CONFLICT (op) DO UPDATE SET by = min(by, excluded.by)", retracts)
-    fold = MemoryFold({t for t, _ in retracts})
-    cur = conn.execute(_OP_SQL + " WHERE verb != 'retract'")
+def _stored_ops(conn: sqlite3.Connection, where: str = "") -> Iterable[Op]:
+    cur = conn.execute(_OP_SQL + where)
     while batch := cur.fetchmany(20000):
         for r in batch:
-            fold.add(Op(r[0], r[1], r[2], r[3], r[4], r[5], r[6], unpack(r[7]),
-                        None if r[8] is None else unpack(r[8]), b""))
+            yield Op(r[0], r[1], r[2], r[3], r[4], r[5], r[6], unpack(r[7]),
+                     None if r[8] is None else unpack(r[8]), b"")
+
+
+def _stored_retracts(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return [(unpack(data)["op"], f"{o}:{s}") for o, s, data in conn.execute(
+        "SELECT origin, seq, data FROM ops WHERE verb = 'retract'")]
+
+
+def _write_projections(conn: sqlite3.Connection, fold: MemoryFold, retracts: list[tuple[str, str]]) -> None:
+    """Replace the projection tables with what `fold` holds; indexes are built after the rows."""
+    schema.drop_projections(conn)
+    ddl = schema.projection_ddl()
+    indexes = [s for s in ddl if s.lstrip().upper().startswith("CREATE INDEX")]
+    for stmt in ddl:
+        if stmt not in indexes:
+            conn.execute(stmt)
+    conn.executemany("INSERT INTO retracted (op, by) VALUES (?, ?) "
+                     "ON CONFLICT (op) DO UPDATE SET by = min(by, excluded.by)", retracts)
     fold.write(conn)
+    for stmt in indexes:
+        conn.execute(stmt)
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('projections', ?)", (schema.projection_fingerprint(),))
 
 
-def ingest_bulk(rep: Replica, ops: Sequence[Op], hashes: Sequence[bytes]) -> int:
+def refold_all(conn: sqlite3.Connection) -> None:
+    """Drop the projections and fold the whole log again, in memory."""
+    retracts = _stored_retracts(conn)
+    fold = MemoryFold({t for t, _ in retracts})
+    fold.ops(_stored_ops(conn, " WHERE verb != 'retract'"))
+    _write_projections(conn, fold, retracts)
+
+
+def _new_ones(conn: sqlite3.Connection, ops: Sequence[Op]) -> list[int]:
+    """Indexes of the ops the log does not hold yet (each (origin, seq) once)."""
+    spans: dict[str, tuple[int, int]] = {}
+    for op in ops:
+        lo, hi = spans.get(op.origin, (op.seq, op.seq))
+        spans[op.origin] = (min(lo, op.seq), max(hi, op.seq))
+    held: dict[str, set[int]] = {
+        origin: {s for (s,) in conn.execute(
+            "SELECT seq FROM ops WHERE origin = ? AND seq BETWEEN ? AND ?", (origin, lo, hi))}
+        for origin, (lo, hi) in spans.items()}
+    out = []
+    for i, op in enumerate(ops):
+        seen = held[op.origin]
+        if op.seq not in seen:
+            seen.add(op.seq)
+            out.append(i)
+    return out
+
+
+def ingest_bulk(rep: Replica, ops: Sequence[Op], hashes: Sequence[bytes],
+                blobs: Sequence[tuple[bytes, bytes | None]] | None = None) -> int:
     """`ingest` for a batch large against what the replica holds: one executemany into the
-    log, then every projection refolded in memory (same result, many times faster)."""
+    log, then every projection refolded in memory (same result, many times faster).
+
+    The new ops are folded from memory and the log's older ops read once; `blobs`, when
+    given, are each op's (data, seen) as the canonical bytes its hash covers (sync's
+    `Run.blobs`), stored as they are instead of packed again.
+    """
     with rep.transaction() as conn:
-        before = conn.total_changes
-        conn.executemany("INSERT OR IGNORE INTO ops VALUES (?,?,?,?,?,?,?,?,?,?)", (
-            (op.origin, op.seq, op.hlc, op.actor, op.entity, op.eid, op.verb, pack(op.data),
-             None if op.seen is None else pack(op.seen), h) for op, h in zip(ops, hashes, strict=True)))
-        new = conn.total_changes - before
-        if new == len(ops):
-            digest = int(rep._state["digest"], 16)
-            for h in hashes:
-                digest ^= int.from_bytes(h, "big")
-            rep._state["digest"] = f"{digest:064x}"
-        elif new:
-            rep._state["digest"] = rep.digest()
-        for origin in {op.origin for op in ops}:
+        fresh = _new_ones(conn, ops)
+        if not fresh:
+            return 0
+        everything = len(fresh) == len(ops)
+        new_ops = ops if everything else [ops[i] for i in fresh]
+        new_hashes = hashes if everything else [hashes[i] for i in fresh]
+        if blobs is None:
+            new_blobs: Sequence[tuple[bytes, bytes | None]] = [
+                (pack(op.data), None if op.seen is None else pack(op.seen)) for op in new_ops]
+        else:
+            new_blobs = blobs if everything else [blobs[i] for i in fresh]
+
+        # The fold: what the log held (read before the new ops go in), then the new ops.
+        retracts = _stored_retracts(conn)
+        retracts += [(op.data["op"], f"{op.origin}:{op.seq}") for op in new_ops if op.verb == "retract"]
+        fold = MemoryFold({t for t, _ in retracts})
+        fold.ops(_stored_ops(conn, " WHERE verb != 'retract'"))
+        fold.ops(new_ops)
+
+        reindex = len(new_ops) >= _REINDEX_MIN and len(new_ops) > rep.op_count()
+        indexes = [sql for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ops' AND sql IS NOT NULL")]
+        if reindex:
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                        "AND tbl_name = 'ops' AND sql IS NOT NULL").fetchall():
+                conn.execute(f'DROP INDEX "{name}"')
+        conn.executemany("INSERT INTO ops VALUES (?,?,?,?,?,?,?,?,?,?)", (
+            (op.origin, op.seq, op.hlc, op.actor, op.entity, op.eid, op.verb, b[0], b[1], h)
+            for op, b, h in zip(new_ops, new_blobs, new_hashes, strict=True)))
+        if reindex:
+            for sql in indexes:
+                conn.execute(sql)
+
+        digest = int(rep._state["digest"], 16)
+        for h in new_hashes:
+            digest ^= int.from_bytes(h, "big")
+        rep._state["digest"] = f"{digest:064x}"
+        for origin in {op.origin for op in new_ops}:
             rep._advance_top(origin)
-        for hlc in sorted({op.hlc for op in ops}, reverse=True):
-            if rep.clock.observe(hlc):
-                break
-        if new:
-            refold_all(conn)
-            rep._projector = Projector(conn)
-            rep.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                                  [("digest", rep._state["digest"]), ("clock", rep.clock.last)])
-    return new
+        if not rep.clock.observe(max(op.hlc for op in new_ops)):
+            # The latest stamp is too far ahead: take the latest one that is not.
+            for hlc in sorted({op.hlc for op in new_ops}, reverse=True):
+                if rep.clock.observe(hlc):
+                    break
+        _write_projections(conn, fold, retracts)
+        rep._projector = Projector(conn)
+        conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                         [("digest", rep._state["digest"]), ("clock", rep.clock.last)])
+    return len(new_ops)

@@ -18,6 +18,7 @@ from frontaid.errors import IntegrityError
 from frontaid.oplog.chain import verify_head
 from frontaid.oplog.hlc import physical
 from frontaid.oplog.op import GENESIS, Op
+from frontaid.store.bulkfold import ingest_bulk
 from frontaid.store.replica import Change, Replica
 from frontaid.sync.batch import Batch, Run, decode_batch, deployment_id
 from frontaid.sync.devices import check_proof, fingerprint
@@ -48,7 +49,7 @@ class Report:
     refused: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     # Runs verified and waiting to be written in one go (see BULK_MIN); None: op by op.
-    bulk: list[tuple[list[Op], list[bytes]]] | None = None
+    bulk: list[tuple[list[Op], list[bytes], list[tuple[bytes, bytes | None]]]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"applied": self.applied, "already": self.already, "held": self.held,
@@ -88,8 +89,9 @@ def apply_payload(rep: Replica, payload: Any, now_ms: int | None = None) -> Repo
             _apply_run(rep, batch, run, device, devices, report, now)
             devices = trusted(rep)
         if report.bulk is not None:
-            ops = [op for run_ops, _ in report.bulk for op in run_ops]
-            report.applied += rep.ingest_bulk(ops, [h for _, hs in report.bulk for h in hs])
+            ops = [op for run_ops, _, _ in report.bulk for op in run_ops]
+            report.applied += ingest_bulk(rep, ops, [h for _, hs, _ in report.bulk for h in hs],
+                                          [b for _, _, bs in report.bulk for b in bs])
             for origin in {op.origin for op in ops}:
                 _release_held(rep, origin, report)
         _release_stale(rep, report, now)
@@ -169,8 +171,12 @@ def _apply_run(rep: Replica, batch: Batch, run: Run, device: Device, devices: di
             # them); the rest are written together at the end.
             trust = [i for i in range(skip, len(ops)) if ops[i].entity in ("device", "enrollment")]
             report.applied += rep.ingest([ops[i] for i in trust], [hashes[i] for i in trust])
-            rest = [i for i in range(skip, len(ops)) if ops[i].entity not in ("device", "enrollment")]
-            report.bulk.append(([ops[i] for i in rest], [hashes[i] for i in rest]))
+            if not trust and skip == 0:
+                report.bulk.append((ops, hashes, run.blobs[:len(ops)]))
+            else:
+                rest = [i for i in range(skip, len(ops)) if ops[i].entity not in ("device", "enrollment")]
+                report.bulk.append(([ops[i] for i in rest], [hashes[i] for i in rest],
+                                    [run.blobs[i] for i in rest]))
         else:
             report.applied += rep.ingest(ops[skip:], hashes[skip:])
             _release_held(rep, origin, report)

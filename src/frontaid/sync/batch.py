@@ -5,11 +5,21 @@ op's `prev` and seq are implied, so the receiver recomputes the chain as it
 decodes. Each run ends where a signed head vouches for it: verifying that one
 signature against the recomputed hash of the last op vouches for the whole run.
 
-    {"v": 1, "deployment": id, "from": origin, "vector": {origin: seq},
+    {"v": 2, "deployment": id, "from": origin, "vector": {origin: seq},
      "runs": [[origin, first_seq, first_prev, [[dhlc, actor, entity, eid, verb, data, seen], ...]]],
      "heads": [[origin, seq, hash, sig]], "more": bool}
 
 `dhlc` is the hybrid clock minus the previous op's (the first is absolute).
+
+`data` and `seen` (version 2) travel as the bytes the log stores: the op's canonical
+msgpack encoding of them (`seen` may be nil). The hash of an op covers exactly those
+bytes (`op.encode_parts`), so neither side packs them again, and nothing is trusted
+for it: a blob a carrier altered, or re-encoded in any other way (keys unsorted, an int
+widened), gives another hash, breaks the chain and fails the run's signature. A blob
+its author signed is stored and forwarded byte for byte, so every replica hashes the
+same bytes. The receiver still unpacks each blob once (it must be exactly one msgpack
+value, `data` a map) to fold it. Version 1 payloads (data and seen as values, packed
+canonically on receipt) are still read; an entry may also carry values in a v2 payload.
 """
 
 from __future__ import annotations
@@ -18,12 +28,14 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgpack
+
 from frontaid.errors import IntegrityError
-from frontaid.oplog.op import GENESIS, Op
-from frontaid.store.projector import row_to_op
+from frontaid.oplog.op import GENESIS, Op, chain_hash, encode_parts, pack, unpack
 from frontaid.store.replica import Replica
 
-VERSION = 1
+VERSION = 2
+READS = (1, 2)
 DEFAULT_LIMIT = 20_000
 
 
@@ -37,6 +49,9 @@ class Run:
     origin: str
     ops: list[Op]
     hashes: list[bytes]
+    # Each op's (data, seen) as the canonical bytes its hash covers (seen: None when nil),
+    # so the log stores them without packing again.
+    blobs: list[tuple[bytes, bytes | None]] = field(default_factory=list)
 
     @property
     def last_hash(self) -> bytes:
@@ -90,12 +105,12 @@ def make_batch(rep: Replica, peer_vector: dict[str, int], limit: int = DEFAULT_L
             "SELECT hash FROM ops WHERE origin = ? AND seq = ?", (origin, start)).fetchone()
         entries: list[list[Any]] = []
         last_hlc = 0
-        for r in rep.conn.execute(
-                "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops "
+        # The stored blobs go out as they are: they are the bytes the hashes cover.
+        for hlc, actor, entity, eid, verb, data, seen in rep.conn.execute(
+                "SELECT hlc, actor, entity, eid, verb, data, seen FROM ops "
                 "WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq", (origin, start, end)):
-            op = row_to_op(r)
-            entries.append([op.hlc - last_hlc, op.actor, op.entity, op.eid, op.verb, op.data, op.seen])
-            last_hlc = op.hlc
+            entries.append([hlc - last_hlc, actor, entity, eid, verb, data, seen])
+            last_hlc = hlc
         runs.append([origin, start + 1, prev_row[0] if prev_row else GENESIS, entries])
         h, sig = rep.conn.execute(
             "SELECT hash, sig FROM head_marks WHERE origin = ? AND seq = ?", (origin, end)).fetchone()
@@ -114,31 +129,48 @@ def _bad() -> IntegrityError:
 def decode_batch(payload: Any) -> Batch:
     """Rebuild the ops of a payload, recomputing every hash of every chain."""
     try:
-        if not isinstance(payload, dict) or payload.get("v") != VERSION:
+        if not isinstance(payload, dict) or payload.get("v") not in READS:
             raise _bad()
         batch = Batch(str(payload["from"]), str(payload["deployment"]),
                       {str(k): int(v) for k, v in payload["vector"].items()},
                       more=bool(payload.get("more")))
         for origin, seq, sig_hash, sig in payload["heads"]:
             batch.heads[(str(origin), int(seq))] = (bytes(sig_hash), bytes(sig))
+        packer = msgpack.Packer(use_bin_type=True)
         for origin, first, prev, entries in payload["runs"]:
             origin, seq, prev = str(origin), int(first), bytes(prev)
             if seq < 1 or len(prev) != 32:
                 raise _bad()
             ops: list[Op] = []
             hashes: list[bytes] = []
+            blobs: list[tuple[bytes, bytes | None]] = []
             hlc = 0
-            for dhlc, actor, entity, eid, verb, data, seen in entries:
+            for dhlc, actor, entity, eid, verb, data_raw, seen_raw in entries:
                 hlc += int(dhlc)
-                if not isinstance(data, dict):
+                actor, entity, eid, verb = str(actor), str(entity), str(eid), str(verb)
+                if type(data_raw) is bytes:
+                    data = unpack(data_raw)
+                else:  # a value (version 1): its canonical bytes are what the hash covers
+                    data, data_raw = data_raw, pack(data_raw)
+                if seen_raw is None:
+                    seen = None
+                elif type(seen_raw) is bytes:
+                    seen = unpack(seen_raw)
+                else:
+                    seen, seen_raw = seen_raw, pack(seen_raw)
+                if type(data) is not dict:
                     raise _bad()
-                op = Op(origin, seq, hlc, str(actor), str(entity), str(eid), str(verb), data, seen, prev)
-                prev = op.hash()
-                ops.append(op)
-                hashes.append(prev)
+                h = chain_hash(encode_parts(packer, origin, seq, hlc, actor, entity, eid, verb,
+                                            data_raw, seen_raw, prev))
+                if seen is None:
+                    seen_raw = None  # nil is stored as NULL
+                ops.append(Op(origin, seq, hlc, actor, entity, eid, verb, data, seen, prev))
+                hashes.append(h)
+                blobs.append((data_raw, seen_raw))
+                prev = h
                 seq += 1
             if ops:
-                batch.runs.append(Run(origin, ops, hashes))
+                batch.runs.append(Run(origin, ops, hashes, blobs))
     except (KeyError, TypeError, ValueError) as exc:
         raise _bad() from exc
     return batch
