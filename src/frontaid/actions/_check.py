@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -44,6 +45,12 @@ def day(value: str | date | None, default: date | None = None) -> str:
         return (default or date.today()).isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    return _day_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_text(value: str) -> str:
+    # Cached: a day's date is typed (or simulated) many times over.
     try:
         return date.fromisoformat(value.strip()[:10]).isoformat()
     except ValueError:
@@ -56,6 +63,12 @@ def moment(value: str | datetime | None) -> str:
         return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M")
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M")
+    return _moment_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _moment_text(value: str) -> str:
+    # Cached: hand-outs at one desk share their minutes.
     text = value.strip().replace(" ", "T")
     try:
         parsed = datetime.fromisoformat(text)

@@ -47,9 +47,19 @@ def new_prefix() -> str:
     return "".join(secrets.choice(PREFIX_LETTERS) for _ in range(3))
 
 
+@functools.lru_cache(maxsize=64)
+def _after_prefix(prefix: str) -> int:
+    """Damm's interim digit after a prefix's digits: the check of a code goes on from there."""
+    return damm("".join(str(PREFIX_LETTERS.index(c)) for c in prefix))
+
+
 def make_code(prefix: str, counter: int) -> str:
     """The code for the `counter`-th record made on the device with `prefix`."""
-    return f"{prefix}-{counter:03d}-{damm(_digits(prefix, counter))}"
+    number = f"{counter:03d}"
+    interim = _after_prefix(prefix)  # the same as damm(_digits(prefix, counter)), a code per record
+    for ch in number:
+        interim = _DAMM[interim][ord(ch) - 48]
+    return f"{prefix}-{number}-{interim}"
 
 
 @functools.lru_cache(maxsize=65536)

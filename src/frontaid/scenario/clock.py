@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+import functools
+from datetime import UTC, date, datetime, time
 
 
 class SimClock:
@@ -26,11 +27,23 @@ class SimClock:
         """Move to `moment`; never backwards (a later event already recorded stays later)."""
         self.ms = max(self.ms, _ms(moment))
 
-    def set_day(self, day: date, minute: int) -> str:
-        """Move to `minute` past midnight of `day`; returns the moment as an action wants it."""
-        moment = datetime.combine(day, time(), tzinfo=UTC) + timedelta(minutes=minute)
-        self.set(moment)
-        return moment.strftime("%Y-%m-%dT%H:%M")
+    def set_day(self, day: date, minute: int) -> None:
+        """Move to `minute` past midnight of `day`."""
+        self.ms = max(self.ms, _day_ms(day) + minute * 60_000)
+
+    def minute_text(self) -> str:
+        """The current moment as an action wants it (`YYYY-MM-DDTHH:MM`, UTC)."""
+        return _minute_text(self.ms // 60_000)
+
+
+@functools.lru_cache(maxsize=256)
+def _day_ms(day: date) -> int:
+    return _ms(datetime.combine(day, time(), tzinfo=UTC))
+
+
+@functools.lru_cache(maxsize=4096)
+def _minute_text(minute: int) -> str:
+    return datetime.fromtimestamp(minute * 60, tz=UTC).strftime("%Y-%m-%dT%H:%M")
 
 
 def _ms(moment: datetime) -> int:

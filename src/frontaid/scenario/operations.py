@@ -77,6 +77,7 @@ class Sim:
     ) -> None:
         self.rep, self.rng, self.clock, self.today = rep, rng, clock, today
         self.epoch = today - timedelta(days=DAYS)
+        self._dates: dict[int, date] = {}  # day number → date, asked for many times a day
         self.year = today.year
         self.households = households
         self.progress = progress
@@ -92,7 +93,10 @@ class Sim:
     # -- time ----------------------------------------------------------------------------
 
     def date_of(self, day: int) -> date:
-        return self.epoch + timedelta(days=day)
+        d = self._dates.get(day)
+        if d is None:
+            d = self._dates[day] = self.epoch + timedelta(days=day)
+        return d
 
     def iso(self, day: int) -> str:
         return self.date_of(day).isoformat()
@@ -117,7 +121,7 @@ class Sim:
         heapq.heappush(self._queue.setdefault(day, []), (minute, self._order, fn))
 
     def now(self) -> str:
-        return self.clock.now().strftime("%Y-%m-%dT%H:%M")
+        return self.clock.minute_text()
 
     def run(self) -> None:
         """Run every scheduled day in order, committing in bounded chunks."""

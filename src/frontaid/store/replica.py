@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import msgpack
 from nacl.signing import SigningKey
 
 from frontaid.domain.codes import make_code, new_prefix
@@ -24,7 +25,7 @@ from frontaid.domain.entities import ENTITIES
 from frontaid.errors import AlreadyInitialised, NoReplica, SchemaTooNew
 from frontaid.oplog.chain import new_signing_key, sign_head
 from frontaid.oplog.hlc import Clock, wall_ms
-from frontaid.oplog.op import GENESIS, Op, pack
+from frontaid.oplog.op import GENESIS, Op, chain_hash, encode_parts, pack
 from frontaid.store import schema
 from frontaid.store.bulkfold import refold_all
 from frontaid.store.projector import Projector, row_to_op
@@ -43,6 +44,7 @@ class Change:
 # A signed head every so many ops of our own, so that a sync batch can end there.
 MARK_EVERY = 2048
 
+_PACKER = msgpack.Packer(use_bin_type=True)
 _INSERT_OP = "INSERT INTO ops VALUES (?,?,?,?,?,?,?,?,?,?)"
 # Verbs whose op records the version of the field its author saw.
 _SEEN_VERBS = frozenset({"set", "merge", "unmerge"})
@@ -316,10 +318,16 @@ class Replica:
             seq += 1
             verb = ch.verb
             seen = self._seen_for(ch) if verb in _SEEN_VERBS else None
-            op = Op(origin, seq, now(), actor, ch.entity, ch.eid, verb, ch.data, seen, prev)
-            h = op.hash()
-            execute(_INSERT_OP, (origin, seq, op.hlc, actor, ch.entity, ch.eid, verb, pack(ch.data),
-                                 None if seen is None else pack(seen), h))
+            hlc = now()
+            # The canonical bytes of data and seen are made once: stored as they are, and
+            # hashed inside the op's encoding (`encode_parts` is `Op.encode` byte for byte).
+            data_packed = pack(ch.data)
+            seen_packed = None if seen is None else pack(seen)
+            h = chain_hash(encode_parts(_PACKER, origin, seq, hlc, actor, ch.entity, ch.eid, verb,
+                                        data_packed, seen_packed, prev))
+            execute(_INSERT_OP, (origin, seq, hlc, actor, ch.entity, ch.eid, verb, data_packed,
+                                 seen_packed, h))
+            op = Op(origin, seq, hlc, actor, ch.entity, ch.eid, verb, ch.data, seen, prev)
             proj.apply(op)
             digest ^= int.from_bytes(h, "big")
             prev = h
