@@ -204,15 +204,16 @@ def test_ops_of_a_device_never_enrolled_are_refused(deployment: Any, sk: Any) ->
     """A replica with the deployment key (a leaked code, a copied laptop) but no enrolment."""
     from nacl.signing import SigningKey
 
+    from frontaid.domain.codes import new_prefix
     from frontaid.oplog.hlc import wall_ms
 
     hub = deployment.hub
     key = SigningKey.generate()
     origin = os.urandom(8).hex()
     rogue = Replica._create(
-        deployment.root / "rogue.db", wall=wall_ms, signing_key=bytes(key), origin=origin, prefix="ZZZ",
+        deployment.root / "rogue.db", wall=wall_ms, signing_key=bytes(key), origin=origin, prefix=new_prefix(),
         deployment_key=deployment_key(hub), town=hub.town, lang="en", epoch=hub.epoch,
-        device={"name": "rogue", "public": bytes(key.verify_key).hex(), "prefix": "ZZZ", "role": "hub"})
+        device={"name": "rogue", "public": bytes(key.verify_key).hex(), "prefix": "KMT", "role": "hub"})
     try:
         # It cannot even take the hub's data: nothing vouches for the hub to it.
         refused_whole(sk, rogue, deployment.export(hub, {}))
