@@ -211,7 +211,8 @@ def test_ops_of_a_device_never_enrolled_are_refused(deployment: Any, sk: Any) ->
     key = SigningKey.generate()
     origin = os.urandom(8).hex()
     rogue = Replica._create(
-        deployment.root / "rogue.db", wall=wall_ms, signing_key=bytes(key), origin=origin, prefix=new_prefix(),
+        deployment.root / "rogue.db", wall=wall_ms, signing_key=bytes(key), origin=origin,
+        prefix=new_prefix(),
         deployment_key=deployment_key(hub), town=hub.town, lang="en", epoch=hub.epoch,
         device={"name": "rogue", "public": bytes(key.verify_key).hex(), "prefix": "KMT", "role": "hub"})
     try:
