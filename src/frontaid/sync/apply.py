@@ -24,10 +24,17 @@ from frontaid.sync.batch import Batch, Run, decode_batch, deployment_id
 from frontaid.sync.devices import check_proof, fingerprint
 
 HOLD_MS = 72 * 3600 * 1000
-# A batch this large, and larger than half of what the replica holds, is written with
+# A batch this large, and at least a quarter of what the replica holds, is written with
 # one executemany and a full refold in memory instead of op by op (a new device's
-# first sync, a hub catching up with a month of bundles).
+# first sync, a hub catching up with a month of bundles). The refold costs about a fifth
+# of an op-by-op apply per op held (measured with bench/sync.py), hence the quarter.
 BULK_MIN = 20_000
+BULK_SHARE = 4
+
+
+def bulk_worthwhile(new: int, held: int) -> bool:
+    """Whether `new` ops are better written in bulk into a replica holding `held`."""
+    return new >= BULK_MIN and new * BULK_SHARE >= held
 
 
 @dataclass
@@ -70,7 +77,7 @@ def apply_payload(rep: Replica, payload: Any, now_ms: int | None = None) -> Repo
         raise IntegrityError("it belongs to another deployment")
     now = now_ms if now_ms is not None else rep.clock.wall()
     report = Report()
-    if batch.op_count >= BULK_MIN and batch.op_count > rep.op_count() // 2:
+    if bulk_worthwhile(batch.op_count, rep.op_count()):
         report.bulk = []
     with rep.transaction():
         devices = trusted(rep)

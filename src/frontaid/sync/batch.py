@@ -80,7 +80,7 @@ def _run_end(rep: Replica, origin: str, start: int, top: int, budget: int) -> in
     if not marks:
         return None
     fitting = [m for m in marks if m - start <= budget]
-    return fitting[-1] if fitting else marks[0]
+    return int(fitting[-1] if fitting else marks[0])
 
 
 def make_batch(rep: Replica, peer_vector: dict[str, int], limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
