@@ -236,6 +236,8 @@ def _release_stale(rep: Replica, report: Report, now: int) -> None:
 
 def _flag_clock_ahead(rep: Replica, batch: Batch, report: Report) -> None:
     for run in batch.runs:
+        if not rep.clock.too_far_ahead(max(op.hlc for op in run.ops)):
+            continue  # the usual case: one look at the wall clock per run, not per op
         ahead = [op for op in run.ops if rep.clock.too_far_ahead(op.hlc)]
         if ahead:
             hours = (physical(ahead[-1].hlc) - rep.clock.wall()) // 3_600_000
