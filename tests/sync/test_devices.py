@@ -119,17 +119,12 @@ def test_a_bad_code_is_one_line(tmp_path: Path, sk: Any) -> None:
     assert not (tmp_path / "x.db").exists() or (tmp_path / "x.db").stat().st_size == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: a device enrolled by a second hub-role device (allowed by devices.enroll) trusts only its "
-    "anchor (the enroller); the root hub's self-registration op is vouched by no enrolment, so "
-    "apply_payload refuses every batch holding the root hub's ops: 'holds ops from 1 device(s) this "
-    "replica does not know'. The device can never receive the deployment's data."))
 def test_a_device_enrolled_by_a_second_hub_receives_the_deployment(deployment: Any, sk: Any) -> None:
     relay = deployment.join("relay", "hub")
     code = devices.enroll(relay, "tester", "team-r")
     dev = devices.join(deployment.root / "team-r.db", code)
     deployment.devices.append(dev)
     assert deployment.ship(dev, relay).applied == 1  # the relay accepts its registration
-    deployment.ship(relay, dev)  # refused: the root hub's ops come with the relay's
+    deployment.ship(relay, dev)  # the root hub's ops come with the relay's, vouched by the root anchor
     deployment.sync_all()
     deployment.assert_converged()

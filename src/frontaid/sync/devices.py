@@ -104,10 +104,18 @@ def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date
     rep.record([Change("enrollment", public, "create",
                        {"name": name, "role": role, "key": public, "prefix": prefix,
                         "expires": expires})], actor)
-    hub_public = rep.conn.execute("SELECT public FROM devices WHERE eid = ?", (rep.origin,)).fetchone()[0]
+    # The code anchors the new device to the deployment's root hub (the one whose
+    # registration no enrolment vouches for), whichever hub enrols it: every other
+    # device, a second hub included, is vouched for by an enrolment in a trusted chain.
+    root = rep.meta("anchor_origin")
+    if root:
+        anchor, anchor_fp = str(root), bytes.fromhex(str(rep.meta("anchor_fingerprint")))
+    else:
+        own = rep.conn.execute("SELECT public FROM devices WHERE eid = ?", (rep.origin,)).fetchone()[0]
+        anchor, anchor_fp = rep.origin, fingerprint(own)
     return encode_code([
         CODE_VERSION, bytes.fromhex(str(rep.meta("deployment_key"))), bytes(one_time),
-        rep.origin, fingerprint(hub_public), rep.town, rep.epoch.isoformat(), str(rep.meta("lang")),
+        anchor, anchor_fp, rep.town, rep.epoch.isoformat(), str(rep.meta("lang")),
         prefix, role, name,
     ])
 
