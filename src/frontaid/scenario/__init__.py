@@ -10,13 +10,14 @@ report (see `story.py`). The same seed and `today` give the same town.
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from frontaid.oplog.hlc import wall_ms
+from frontaid.errors import AlreadyInitialised
 from frontaid.scenario import story
 from frontaid.scenario.clock import SimClock
 from frontaid.scenario.operations import DAYS, Sim
@@ -48,7 +49,19 @@ def build_demo(
     today = today or date.today()
     epoch = today - timedelta(days=DAYS)
     clock = SimClock(datetime.combine(epoch, time(6, 0), tzinfo=UTC))
-    rep = Replica.create(path, TOWN, "uk", device_name="hub", epoch=epoch, prefix=PREFIX, wall=clock.now_ms)
+    path = Path(path)
+    if path.exists() and path.stat().st_size > 0:
+        raise AlreadyInitialised(path=str(path))
+    # Built in a side file with the rollback journal in memory and no fsyncs (a town
+    # half built is worth nothing and is simply built again), then made a normal
+    # durable WAL replica and renamed into place: `path` holds the whole town or nothing.
+    building = path.with_name(f".{path.name}.building")
+    for leftover in (building, *(building.with_name(building.name + x) for x in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    rep = Replica.create(building, TOWN, "uk", device_name="hub", epoch=epoch, prefix=PREFIX,
+                         wall=clock.now_ms)
+    rep.conn.execute("PRAGMA journal_mode = MEMORY")
+    rep.conn.execute("PRAGMA synchronous = OFF")
     try:
         sim = Sim(rep, random.Random(seed), clock, today, households, progress)
         if progress:
@@ -64,10 +77,17 @@ def build_demo(
             rep.set_meta(STORY_META, json.dumps(sim.story, ensure_ascii=False, sort_keys=True))
     except BaseException:
         rep.close()
+        building.unlink(missing_ok=True)
         raise
+    rep.conn.execute("PRAGMA journal_mode = WAL")
+    rep.conn.execute("PRAGMA synchronous = FULL")
+    rep.close()
+    with open(building, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(building, path)
     # From here on the replica lives in real time; the hybrid clock keeps every later
     # stamp above the simulated ones even if "today" ran ahead of the wall clock.
-    rep.clock.wall = wall_ms
+    rep = Replica.open(path)
     rep.story = sim.story  # type: ignore[attr-defined]
     return rep
 
