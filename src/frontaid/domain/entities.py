@@ -90,7 +90,7 @@ ENTITIES: Final[dict[str, Entity]] = {
             "handout", "handouts",
             F("household"), F("item"), F("qty", "int"), F("entitlement"), F("round", "int"),
             F("at"), F("home", "int"), F("on"), F("override"), F("team"),
-            indexes=(("household", "entitlement", "round"), ("on",), ("item", "at")),
+            indexes=(("household", "entitlement", "round"), ("on",)),
         ),
         _e(
             "stock", "stock",

@@ -40,8 +40,18 @@ def entries(rep: Replica, *, limit: int = 50, entity: str | None = None, eid: st
         where.append("hlc >= ?")
         params.append(since_hlc)
     devices = dict(rep.conn.execute("SELECT eid, name FROM devices WHERE created = 1"))
+    if entity or eid:
+        newest = rep.ops(" AND ".join(where), params, order="hlc DESC", limit=limit)
+    else:
+        # No index on hlc: within an origin the clock rises with seq, so take each
+        # origin's newest by primary key and merge them.
+        newest = []
+        for origin in set(rep.vector()) | set(devices):  # a device's ops may all sit past a gap
+            cond = " AND ".join(["origin = ?", *where])
+            newest += rep.ops(cond, [origin, *params], order="seq DESC", limit=limit)
+        newest = sorted(newest, key=lambda o: o.stamp, reverse=True)[:limit]
     out = []
-    for op in rep.ops(" AND ".join(where), params, order="hlc DESC", limit=limit):
+    for op in newest:
         out.append({
             "id": op.id, "when": to_datetime(op.hlc).strftime("%Y-%m-%d %H:%M:%S"), "actor": op.actor,
             "device": devices.get(op.origin, op.origin[:8]), "entity": op.entity, "eid": op.eid,
