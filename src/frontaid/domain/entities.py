@@ -69,14 +69,14 @@ ENTITIES: Final[dict[str, Entity]] = {
             F("animals", "int"), F("animal_kinds"), F("utilities", "set"), F("status", critical=True),
             F("displaced", "int"), F("lat", "real"), F("lon", "real"), F("note"),
             F("registered_on"),
-            indexes=(("zone",), ("status",)),
+            indexes=(("zone",),),
         ),
         _e(
             "person", "people",
             F("household", critical=True), F("name"), F("born", "int"), F("sex"),
             F("vulnerabilities", "set"), F("status", critical=True), F("died_on"),
             F("death_place"), F("death_cause"), F("burial_place"), F("note"),
-            indexes=(("household",), ("status",)),
+            indexes=(("household",),),
             derived=(("name_key", "name"),),
         ),
         _e(
@@ -90,7 +90,7 @@ ENTITIES: Final[dict[str, Entity]] = {
             "handout", "handouts",
             F("household"), F("item"), F("qty", "int"), F("entitlement"), F("round", "int"),
             F("at"), F("home", "int"), F("on"), F("override"), F("team"),
-            indexes=(("household", "entitlement", "round"), ("on",)),
+            indexes=(("household", "entitlement", "round"),),
         ),
         _e(
             "stock", "stock",
