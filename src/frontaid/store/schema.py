@@ -117,8 +117,8 @@ def entity_ddl(entity: Entity) -> list[str]:
     for idx in entity.indexes:
         name = f"{entity.table}_{'_'.join(idx)}"
         stmts.append(f'CREATE INDEX "{name}" ON "{entity.table}" ({", ".join(map(repr, idx))})')
-    for col, _src in entity.derived:
-        stmts.append(f'CREATE INDEX "{entity.table}_{col}" ON "{entity.table}" ("{col}")')
+    # Derived columns (name_key) are not indexed: search matches inside names
+    # (LIKE '%…%'), which no B-tree serves; every insert would pay for nothing.
     return stmts
 
 
