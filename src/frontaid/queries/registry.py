@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
+from rapidfuzz import fuzz
+from rapidfuzz import process as rf_process
+from rapidfuzz.distance import Levenshtein
+
 from frontaid.domain.codes import looks_like_code, normalise_code
-from frontaid.domain.names import fold
+from frontaid.match import names
 from frontaid.queries import LIVE
 from frontaid.store.replica import Replica
 
@@ -94,8 +99,74 @@ def person(rep: Replica, code: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_CANDIDATES = 2000  # people scored per search; the keys pick them, rapidfuzz ranks them
+
+
+def _key_ranges(token: str) -> list[tuple[str, str]]:
+    """Ranges of `name_keys.key` a typed word reaches: its phonetic key as a prefix, its
+    given-name groups (Ніко… → g:mykola), and phonetic keys one typo away (rapidfuzz)."""
+    sk = names.skeleton(token)
+    ranges = [(f"p:{sk}", f"p:{sk}\uffff")] if sk else [(f"v:{names.loose(token)}",) * 2]
+    ranges += [(f"g:{g}", f"g:{g}") for g in sorted(names.groups_with_prefix(token))]
+    return ranges
+
+
+def _near_keys(rep: Replica, token: str) -> list[str]:
+    """Phonetic keys within one edit of the word's (kovalenkp → kvlnk), same first consonant."""
+    sk = names.skeleton(token)
+    if len(sk) < 3:
+        return []
+    keys = [k for (k,) in rep.conn.execute(
+        "SELECT DISTINCT key FROM name_keys WHERE key >= ? AND key < ?", (f"p:{sk[0]}", f"p:{sk[0]}\uffff"))]
+    found = rf_process.extract(f"p:{sk}", keys, scorer=Levenshtein.distance, score_cutoff=1, limit=20)
+    return [k for k, _d, _i in found]
+
+
+def _eids_for(rep: Replica, token: str) -> set[str]:
+    where = " OR ".join("(key >= ? AND key <= ?)" for _ in _key_ranges(token))
+    params = [x for r in _key_ranges(token) for x in r]
+    found = {e for (e,) in rep.conn.execute(
+        f"SELECT eid FROM name_keys WHERE {where} LIMIT ?", [*params, _CANDIDATES * 5])}
+    if len(found) < _CANDIDATES:
+        near = _near_keys(rep, token)
+        if near:
+            marks = ",".join("?" * len(near))
+            found |= {e for (e,) in rep.conn.execute(
+                f"SELECT eid FROM name_keys WHERE key IN ({marks}) LIMIT ?", [*near, _CANDIDATES])}
+    return found
+
+
+def _word_score(q: str, word: str) -> float:
+    """How well one typed word fits one word of a name, 0-100: equal, prefix, same given
+    name, else rapidfuzz's similarity of the loose spellings."""
+    lq, lw = names.loose(q), names.loose(word)
+    if lq == lw or names.tokens_match(q, word):
+        return 100.0
+    if lw.startswith(lq) or any(f.startswith(lq) for g in names.given_groups(word)
+                                for f in names.GROUP_FORMS[g]):
+        return 90.0 + 10.0 * len(lq) / max(len(lw), 1)
+    return float(fuzz.ratio(lq, lw)) * 0.9
+
+
+def _person_score(words: list[str], year: int | None, name: str, born: int | None) -> float:
+    mine = names.tokens(name)
+    if not mine:
+        return 0.0
+    score = sum(max(_word_score(w, m) for m in mine) for w in words) / len(words) if words else 50.0
+    if year is not None:
+        score += 20.0 if born == year else 5.0 if born and abs(born - year) <= 1 else -30.0
+    return score
+
+
 def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
-    """People and households whose name, code or address contains `text` (case-folded)."""
+    """People and households found by name in any script or spelling, card code, birth
+    year or address: best first.
+
+    "ihor koval" finds Ігор Коваленко, Игорь Коваленко and Igor Kowalenko; "ков" finds
+    every name that starts so; "kovalneko" forgives the typo; "коваленко 1948" puts
+    the one born in 1948 first.
+    """
     q = text.strip()
     if not q:
         return []
@@ -107,10 +178,28 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
                 rep, f"SELECT eid, zone, address FROM households WHERE eid = ? AND {LIVE}", (code,))]
             results += [{"kind": "person", **r} for r in _rows(
                 rep, f"SELECT eid, household, name, born FROM people WHERE eid = ? AND {LIVE}", (code,))]
-    key = f"%{fold(q)}%"
-    results += [{"kind": "person", **r} for r in _rows(
-        rep, f"SELECT eid, household, name, born, status FROM people WHERE name_key LIKE ? AND {LIVE} "
-             "ORDER BY name_key LIMIT ?", (key, limit))]
+    parts = q.split()
+    years = [int(p) for p in parts if _YEAR.match(p)]
+    year = years[0] if years else None
+    words = names.tokens(" ".join(p for p in parts if not _YEAR.match(p)))
+    if words:
+        pools = [_eids_for(rep, w) for w in words]
+        pool = set.intersection(*pools) or set.union(*pools)
+        ids = sorted(pool)[:_CANDIDATES]
+        people: list[dict[str, Any]] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            people += _rows(rep, f"SELECT eid, household, name, born, status FROM people WHERE eid IN "
+                                 f"({','.join('?' * len(chunk))}) AND {LIVE}", chunk)
+        scored = [(_person_score(words, year, p["name"] or "", p["born"]), p) for p in people]
+        scored = [sp for sp in scored if sp[0] >= 60.0]
+        scored.sort(key=lambda sp: (-sp[0], sp[1]["name"] or "", sp[1]["eid"]))
+        seen = {r["eid"] for r in results}
+        results += [{"kind": "person", **p} for _s, p in scored if p["eid"] not in seen]
+    elif year is not None:
+        results += [{"kind": "person", **r} for r in _rows(
+            rep, f"SELECT eid, household, name, born, status FROM people WHERE born = ? AND {LIVE} "
+                 "ORDER BY name_key LIMIT ?", (year, limit))]
     if len(results) < limit:
         results += [{"kind": "household", **r} for r in _rows(
             rep, f"SELECT eid, zone, address FROM households WHERE address LIKE ? AND {LIVE} LIMIT ?",

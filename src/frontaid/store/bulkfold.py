@@ -20,9 +20,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from frontaid.domain.entities import ENTITIES, Entity
+from frontaid.match.names import name_keys
 from frontaid.oplog.op import Op, pack, unpack
 from frontaid.store import schema
-from frontaid.store.projector import _DERIVERS, ZERO, Projector, Stamp, _dumps, _encode_value
+from frontaid.store.projector import _DERIVERS, KEYED, ZERO, Projector, Stamp, _dumps, _encode_value
 
 if TYPE_CHECKING:
     from frontaid.store.replica import Replica
@@ -179,6 +180,10 @@ class MemoryFold:
                         a, b = sorted([id1, id2])
                         conflicts.add((ent, eid, f, a, b))
         conn.executemany("INSERT INTO conflicts VALUES (?,?,?,?,?)", sorted(conflicts))
+        for ent, field in KEYED.items():
+            conn.executemany("INSERT OR IGNORE INTO name_keys VALUES (?,?)", sorted(
+                (k, eid) for eid, row in self.rows[ent].items()
+                if isinstance(name := row.values.get(field), str) for k in name_keys(name)))
 
     def _write_entity(self, conn: sqlite3.Connection, entity: Entity,
                       set_values: dict[tuple[str, str, str], str | None],

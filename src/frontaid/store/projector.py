@@ -24,12 +24,17 @@ from typing import Any
 
 from frontaid.domain.entities import ENTITIES, Entity
 from frontaid.domain.names import fold
+from frontaid.match.names import name_keys
 from frontaid.oplog.op import Op, op_id, parse_op_id, unpack
 
 Stamp = tuple[int, str]
 ZERO: Stamp = (0, "")
 
 _DERIVERS = {"name": fold}
+# Entities whose field feeds the `name_keys` search index.
+KEYED: dict[str, str] = {"person": "name"}
+_INSERT_KEYS = "INSERT OR IGNORE INTO name_keys VALUES (?,?)"
+_DELETE_KEYS = "DELETE FROM name_keys WHERE key = ? AND eid = ?"
 
 
 def _dumps(value: dict[str, Any]) -> str:
@@ -159,6 +164,8 @@ class Projector:
             cols.append(name)
             values.append(",".join(sorted(set(data[name]))))
         cur = self.conn.execute(_insert_sql(entity.table, tuple(cols)), values)
+        if cur.rowcount and entity.name in KEYED:
+            self._index_name(eid, None, data.get(KEYED[entity.name]))
         if cur.rowcount == 0:
             # A row is there already: a change that arrived before this create, or a
             # second create of the same id. Merge field by field.
@@ -223,9 +230,13 @@ class Projector:
                 f'INSERT INTO "{table}" (eid, _v, "{field}"{cols}) VALUES (?,?,?{",?" * len(derived)})',
                 [eid, _dumps({field: list(stamp)}), stored, *(v for _, v in derived)],
             )
+            if KEYED.get(entity.name) == field:
+                self._index_name(eid, None, value)
             return
         if stamp <= self._field_stamp(row, field):
             return
+        if KEYED.get(entity.name) == field:
+            self._index_name(eid, row[4], value)
         stamps = json.loads(row[3])
         stamps[field] = list(stamp)
         self.conn.execute(
@@ -244,6 +255,15 @@ class Projector:
                 a, b = sorted([op.id, op_id(origin, seq)])
                 self.conn.execute("INSERT OR IGNORE INTO conflicts VALUES (?,?,?,?,?)",
                                   (entity.name, op.eid, field, a, b))
+
+    def _index_name(self, eid: str, old: Any, new: Any) -> None:
+        """Keep `name_keys` equal to the keys of the current name (old ones by their value)."""
+        before = set(name_keys(old)) if isinstance(old, str) else set()
+        after = set(name_keys(new)) if isinstance(new, str) else set()
+        if before - after:
+            self.conn.executemany(_DELETE_KEYS, [(k, eid) for k in sorted(before - after)])
+        if after - before:
+            self.conn.executemany(_INSERT_KEYS, [(k, eid) for k in sorted(after - before)])
 
     def _ensure_row(self, entity: Entity, eid: str) -> None:
         self.conn.execute(f'INSERT OR IGNORE INTO "{entity.table}" (eid) VALUES (?)', (eid,))
@@ -323,6 +343,11 @@ class Projector:
         if entity is None:
             return
         c = self.conn
+        if entity.name in KEYED:
+            old = c.execute(f'SELECT "{KEYED[entity.name]}" FROM "{entity.table}" WHERE eid = ?',
+                            (eid,)).fetchone()
+            if old is not None:
+                self._index_name(eid, old[0], None)
         c.execute(f'DELETE FROM "{entity.table}" WHERE eid = ?', (eid,))
         for table in ("elems", "elem_removed"):
             c.execute(f"DELETE FROM {table} WHERE entity = ? AND eid = ?", (entity.name, eid))

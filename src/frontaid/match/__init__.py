@@ -1,0 +1,1 @@
+"""Finding people across scripts: name keys (names.py), the given-name table (given.py)."""
