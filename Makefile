@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean venv
+.PHONY: demo test lint bench clean venv chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,7 +18,11 @@ demo: $(STAMP)  ## build the demo town into ./demo.db, show its status (and serv
 	rm -f demo.db demo.db-wal demo.db-shm
 	$(BIN)/frontaid --db demo.db demo
 
-test: $(STAMP)  ## run every test
+# The browser tests drive Debian's chromium (never a downloaded one); CI runs this as root.
+chromium:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+test: $(STAMP) chromium  ## run every test (installs Debian's chromium for the browser tests if missing)
 	$(BIN)/python -m pytest -n 2 tests
 
 lint: $(STAMP)

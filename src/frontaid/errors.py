@@ -18,7 +18,13 @@ values, never a person's name or a place where someone shelters.
     │   ├── NoReplica                no replica at that path: run `frontaid init`
     │   ├── AlreadyInitialised       `init` on an existing replica
     │   └── SchemaTooNew             written by a newer frontaid
-    └── IntegrityError               exit 2 · HTTP 422: an op or bundle failed its checks
+    ├── IntegrityError               exit 2 · HTTP 422: an op or bundle failed its checks
+    └── AuthError                    the web app's login (users are per hub, see web/users.py)
+        ├── LoginFailed              HTTP 401: wrong name or password
+        ├── LockedOut                HTTP 429: too many wrong passwords in a row
+        ├── LoginRequired            HTTP 401: no session, or it expired
+        ├── NotAllowed               HTTP 403: the user's role may not do this
+        └── BadCsrf                  HTTP 403: a form without this session's token
 """
 
 from __future__ import annotations
@@ -118,3 +124,33 @@ class IntegrityError(FrontaidError):
     def text(self, lang: str | None = None) -> str:
         reason = gettext(self.reason, lang).format(**self.reason_params)
         return gettext(self.template, lang).format(reason=reason)
+
+
+class AuthError(FrontaidError):
+    msgid = "You cannot do this."
+    http_status = 403
+
+
+class LoginFailed(AuthError):
+    msgid = "Wrong name or password."
+    http_status = 401
+
+
+class LockedOut(AuthError):
+    msgid = "Too many wrong passwords. Try again in {minutes} minutes or ask a coordinator."
+    http_status = 429
+
+
+class LoginRequired(AuthError):
+    msgid = "Please log in (the session expired or was closed)."
+    http_status = 401
+
+
+class NotAllowed(AuthError):
+    msgid = "The role '{role}' cannot do this."
+    http_status = 403
+
+
+class BadCsrf(AuthError):
+    msgid = "This form is out of date. Reload the page and try again."
+    http_status = 403

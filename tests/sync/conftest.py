@@ -260,5 +260,10 @@ def stop(proc: subprocess.Popen[Any]) -> None:
 @pytest.fixture
 def sk() -> ModuleType:
     """This module: the helpers above."""
-    return sys.modules[__name__]
+    return _THIS
+
+
+# Taken at import: every directory's conftest is a module named `conftest`, so by the time a
+# test runs, sys.modules["conftest"] may be another directory's (tests/web has one too).
+_THIS = sys.modules[__name__]
 

@@ -1,23 +1,154 @@
-"""The ASGI app `frontaid serve` runs: sync endpoints now, the web pages as they come."""
+"""The ASGI app `frontaid serve` runs: the sync endpoints, the web pages and their JSON API.
+
+Everything the browser loads comes from here (`web/static/`): no CDN, no fonts
+or scripts fetched at run time, because the hub has no internet.
+"""
 
 from __future__ import annotations
 
+import secrets
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from frontaid import __version__
+from frontaid.errors import FrontaidError, LoginRequired
+from frontaid.i18n import LANGUAGES, set_language
 from frontaid.store.replica import Replica
 from frontaid.sync.http import sync_router
+from frontaid.web import api, desk
+from frontaid.web.auth import CSRF_FIELD, LANG_COOKIE, PERMISSIONS, SESSION_COOKIE, language, users_of
+from frontaid.web.render import HERE, render
+from frontaid.web.users import Session, Users, users_path
+
+LOGIN_CSRF_COOKIE = "frontaid_login_csrf"
 
 
-def create_app(db: Path) -> FastAPI:
-    Replica.open(db).close()  # fail at start, with a clear message, if the db is not a replica
-    app = FastAPI(title="frontaid", version=__version__)
+def _safe_next(target: str | None) -> str:
+    """A local path to go back to after login (never another site)."""
+    parts = urlsplit(target or "")
+    if not target or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | None = None) -> FastAPI:
+    rep = Replica.open(db)  # fail at start, with a clear message, if the db is not a replica
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        rep.close()
+
+    app = FastAPI(title="frontaid", version=__version__, docs_url=None, redoc_url=None,
+                  description=api.__doc__, lifespan=lifespan)
+    app.state.replica = rep
+    app.state.lock = threading.Lock()
+    app.state.users = users or Users(users_path(Path(db)), clock=clock)
     app.include_router(sync_router(lambda: Replica.open(db)))
+    app.include_router(api.router)
+    app.include_router(desk.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    @app.get("/health")
+    @app.middleware("http")
+    async def in_language(request: Request, call_next: Callable[..., object]) -> Response:
+        set_language(language(request))
+        response: Response = await call_next(request)  # type: ignore[misc]
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    @app.exception_handler(FrontaidError)
+    def frontaid_error(request: Request, exc: FrontaidError) -> Response:
+        lang = language(request)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": exc.text(lang), "kind": type(exc).__name__},
+                                status_code=exc.http_status)
+        if isinstance(exc, LoginRequired):
+            target = "/login?next=" + request.url.path
+            if request.headers.get("hx-request") == "true":
+                return Response(status_code=401, headers={"HX-Redirect": target})
+            return RedirectResponse(target, status_code=303)
+        return render(request, "error.html", None, status_code=exc.http_status, message=exc.text(lang))
+
+    @app.get("/health", include_in_schema=False)
     def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> Response:
+        sess: Session = users_of(request).session(request.cookies.get(SESSION_COOKIE))
+        if sess.role in PERMISSIONS["search"]:
+            return RedirectResponse("/desk", status_code=303)
+        return render(request, "home.html", sess, can_desk=False)
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request, next: str = "/") -> Response:
+        return _login_form(request, _safe_next(next))
+
+    def _login_form(request: Request, next_: str, error: str | None = None, name: str = "",
+                    status_code: int = 200) -> Response:
+        token = secrets.token_urlsafe(24)
+        response = render(request, "login.html", None, status_code=status_code, login_csrf=token,
+                          next=next_, error=error, name=name)
+        response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+        return response
+
+    @app.post("/login", response_class=HTMLResponse, include_in_schema=False)
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        name, password = str(form.get("name") or ""), str(form.get("password") or "")
+        next_ = _safe_next(str(form.get("next") or "/"))
+        expected = request.cookies.get(LOGIN_CSRF_COOKIE)
+        if not expected or not secrets.compare_digest(expected, str(form.get(CSRF_FIELD) or "")):
+            from frontaid.errors import BadCsrf
+            return _login_form(request, next_, BadCsrf().text(language(request)), name, status_code=403)
+        try:
+            token, _sess = users_of(request).login(name, password)
+        except FrontaidError as err:
+            return _login_form(request, next_, err.text(language(request)), name, status_code=err.http_status)
+        response = RedirectResponse(next_, status_code=303)
+        api.set_session_cookie(response, token, request.url.scheme == "https")
+        response.delete_cookie(LOGIN_CSRF_COOKIE)
+        return response
+
+    @app.post("/logout", include_in_schema=False)
+    async def logout(request: Request) -> Response:
+        from frontaid.web.auth import check_csrf, session
+        sess = session(request)
+        form = await request.form()
+        check_csrf(sess, str(form.get(CSRF_FIELD) or request.headers.get("x-csrf-token") or ""))
+        users_of(request).logout(request.cookies.get(SESSION_COOKIE))
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    @app.get("/lang/{code}", include_in_schema=False)
+    def switch_language(code: str, next: str = "/") -> Response:
+        response = RedirectResponse(_safe_next(next), status_code=303)
+        if code in LANGUAGES:
+            response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax")
+        return response
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs(request: Request) -> Response:
+        # Our own page over /openapi.json: Swagger UI would load its scripts from a CDN.
+        ops = []
+        for path, methods in app.openapi()["paths"].items():
+            for method, op in methods.items():
+                ops.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                            "description": op.get("description", ""),
+                            "params": [p["name"] for p in op.get("parameters", [])]})
+        sess = None
+        with suppress(LoginRequired):
+            sess = users_of(request).session(request.cookies.get(SESSION_COOKIE))
+        return render(request, "docs.html", sess, ops=ops)
 
     return app

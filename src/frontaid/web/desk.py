@@ -1,0 +1,135 @@
+"""The distribution desk: find a household, see its entitlements, hand out with one tap.
+
+The page and the JSON API (`web/api.py`) call the same functions here, which call
+the same queries and actions as the CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from babel.dates import format_date
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from frontaid.actions import distribution
+from frontaid.domain import vocab
+from frontaid.errors import AlreadyHandedOut, FrontaidError, NotFound
+from frontaid.i18n import gettext
+from frontaid.queries import registry
+from frontaid.store.replica import Replica
+from frontaid.web.auth import CSRF_FIELD, language, need, need_post, sees_names, without_names
+from frontaid.web.render import render
+from frontaid.web.users import Session
+
+POINT_COOKIE = "frontaid_point"
+POINT_KINDS = ("food-point", "heating-point", "warehouse", "vehicle")
+
+
+@contextmanager
+def replica(request: Request) -> Iterator[Replica]:
+    """The hub's replica, one request at a time (one SQLite connection shared by the app)."""
+    with request.app.state.lock:
+        yield request.app.state.replica
+
+
+def search(rep: Replica, q: str, role: str) -> list[dict[str, Any]]:
+    results = registry.search(rep, q, limit=20)
+    return results if sees_names(role) else without_names(results)
+
+
+def household(rep: Replica, code: str, role: str) -> dict[str, Any]:
+    hh = registry.household(rep, code)
+    if hh is None:
+        raise NotFound(what="household", code=code)
+    return hh if sees_names(role) else without_names(hh)
+
+
+def entitlements(rep: Replica, code: str, lang: str, on: date | None = None) -> list[dict[str, Any]]:
+    return [{"item": e.item, "label": gettext(vocab.ITEMS.get(e.item, e.item), lang), "due": e.due,
+             "round": e.round, "last": e.last, "next_due": e.next_due.isoformat(),
+             "next_due_text": format_date(e.next_due, "d MMM", locale=lang)}
+            for e in distribution.entitlements(rep, code, on)]
+
+
+def points(rep: Replica, lang: str) -> list[dict[str, Any]]:
+    sites = [s for s in registry.list_sites(rep) if s["kind"] in POINT_KINDS]
+    sites.sort(key=lambda s: (POINT_KINDS.index(s["kind"]), s["eid"]))
+    return [{"eid": s["eid"], "name": (s["name_en"] if lang == "en" and s["name_en"] else s["name"])}
+            for s in sites]
+
+
+router = APIRouter(include_in_schema=False)
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _household_context(rep: Replica, code: str, sess: Session, lang: str) -> dict[str, Any]:
+    hh = household(rep, code, sess.role)
+    return {"hh": hh, "ents": entitlements(rep, hh["eid"], lang)}
+
+
+@router.get("/desk", response_class=HTMLResponse)
+def desk_page(request: Request, q: str = "", household: str = "",
+              sess: Session = Depends(need("search"))) -> Response:
+    lang = language(request)
+    with replica(request) as rep:
+        ctx: dict[str, Any] = {"q": q, "results": search(rep, q, sess.role) if q else None,
+                               "points": points(rep, lang), "point": request.cookies.get(POINT_COOKIE)}
+        if household:
+            ctx.update(_household_context(rep, household, sess, lang))
+    return render(request, "desk.html", sess, **ctx)
+
+
+@router.get("/desk/search", response_class=HTMLResponse)
+def desk_search(request: Request, q: str = "", sess: Session = Depends(need("search"))) -> Response:
+    with replica(request) as rep:
+        results = search(rep, q, sess.role) if q.strip() else None
+    return render(request, "_results.html", sess, q=q, results=results)
+
+
+@router.get("/desk/household/{code}", response_class=HTMLResponse)
+def desk_household(request: Request, code: str, sess: Session = Depends(need("search"))) -> Response:
+    with replica(request) as rep:
+        ctx = _household_context(rep, code, sess, language(request))
+    return render(request, "_household.html", sess, **ctx)
+
+
+@router.post("/desk/hand-out", response_class=HTMLResponse)
+async def desk_hand_out(request: Request, sess: Session = Depends(need_post("hand_out"))) -> Response:
+    form = await request.form()
+    names = ("household", "item", "at", "at_default", "override")
+    fields = {k: str(form.get(k) or "").strip() for k in names}
+    # htmx sends the desk's point selector as `at`; a form posted without JavaScript has the hidden default.
+    fields["at"] = fields["at"] or fields["at_default"]
+    lang = language(request)
+    ctx: dict[str, Any] = {}
+    with replica(request) as rep:
+        try:
+            code = distribution.hand_out(rep, sess.name, household=fields["household"], item=fields["item"],
+                                         at=fields["at"] or None, home=not fields["at"],
+                                         override=fields["override"] or None)
+            ctx["done"] = {"code": code, "item": gettext(vocab.ITEMS.get(fields["item"], ""), lang)}
+        except AlreadyHandedOut as err:
+            ctx["warning"] = {"text": err.text(lang), "item": fields["item"],
+                              "label": gettext(vocab.ITEMS.get(fields["item"], ""), lang)}
+        except FrontaidError as err:
+            if isinstance(err, NotFound) and err.params.get("what") == "household":
+                raise
+            ctx["error"] = err.text(lang)
+        ctx.update(_household_context(rep, fields["household"], sess, lang))
+        if not _is_htmx(request):
+            ctx.update(points=points(rep, lang), q="", results=None)
+    ctx["point"] = fields["at"] or request.cookies.get(POINT_COOKIE)
+    response = render(request, "_household.html" if _is_htmx(request) else "desk.html", sess, **ctx)
+    if fields["at"]:
+        response.set_cookie(POINT_COOKIE, fields["at"], max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
+
+
+__all__ = ["CSRF_FIELD", "entitlements", "household", "points", "replica", "router", "search"]

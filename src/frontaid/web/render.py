@@ -1,0 +1,34 @@
+"""Jinja2 templates rendered in the request's language (`_` in a template is gettext)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from frontaid.domain import vocab
+from frontaid.i18n import LANGUAGES, gettext
+from frontaid.web.auth import CSRF_FIELD, CSRF_HEADER, language
+from frontaid.web.users import Session
+
+HERE = Path(__file__).parent
+env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                  trim_blocks=True, lstrip_blocks=True)
+
+
+def render(request: Request, template: str, sess: Session | None, status_code: int = 200,
+           **context: Any) -> HTMLResponse:
+    lang = language(request)
+
+    def _(msgid: str, **params: Any) -> str:
+        text = gettext(msgid, lang)
+        return text.format(**params) if params else text
+
+    html = env.get_template(template).render(
+        _=_, lang=lang, languages=LANGUAGES, user=sess, csrf_field=CSRF_FIELD, csrf_header=CSRF_HEADER,
+        path=request.url.path, vocab=vocab, label=lambda slug: gettext(vocab.ITEMS.get(slug, slug), lang),
+        **context)
+    return HTMLResponse(html, status_code=status_code)
