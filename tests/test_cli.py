@@ -302,9 +302,47 @@ def test_demo_builds_a_small_town(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     doc = ok(db, "demo", "--households", "60", "--seed", "3", "--no-serve")
     assert doc["people"]["households"] > 0 and doc["replica"]["ops"] > 0
-    again = run(db, "demo", "--households", "60", "--seed", "3", "--force")
-    assert again.exit_code == 0, again.stderr
-    assert "web app is not available yet" in again.stdout
+    again = ok(db, "demo", "--households", "60", "--seed", "3", "--force", "--no-serve")
+    assert again["people"] == doc["people"]  # the same seed gives the same town, over the old file
+
+
+def test_demo_serves_the_town_with_demo_logins(tmp_path: Path) -> None:
+    """`make demo` ends in a served town: a real process, the printed login works."""
+    import socket
+    import subprocess
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp_path / "demo.db"
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "frontaid"), "--db", str(db), "--json", "demo",
+         "--households", "60", "--port", str(port)], stdout=subprocess.PIPE, text=True)
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline() if proc.stdout else ""
+            lines.append(line)
+            if line.startswith("}"):
+                break
+        doc = json.loads("".join(lines))
+        password = doc["web"]["logins"]["desk"]
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        good = httpx.post(f"http://127.0.0.1:{port}/api/login", json={"name": "desk", "password": password})
+        bad = httpx.post(f"http://127.0.0.1:{port}/api/login", json={"name": "desk", "password": "x" * 12})
+        assert good.status_code == 200 and bad.status_code == 401
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 def test_demo_refuses_to_overwrite(town: dict[str, Any]) -> None:

@@ -67,14 +67,18 @@ def serve(
     \b
     Example: frontaid --db hub.db serve --host 0.0.0.0 --port 8080
     """
+    run_server(state(ctx).db, host, port)
+
+
+def run_server(db: Path, host: str, port: int) -> None:
+    """Serve the replica at `db` (web app and sync) until Ctrl+C."""
     import uvicorn
 
     from frontaid.web.app import create_app
 
-    st = state(ctx)
-    application = create_app(st.db)
+    application = create_app(db)
     typer.echo(_("Serving {db} on http://{host}:{port} (Ctrl+C to stop).").format(
-        db=st.db, host=host, port=port))
+        db=db, host=host, port=port))
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
 
 

@@ -137,8 +137,12 @@ def demo(
     seed: int = typer.Option(7, "--seed", help="Random seed (the same seed gives the same town)."),
     no_serve: bool = typer.Option(False, "--no-serve", help="Do not start the web app afterwards."),
     force: bool = typer.Option(False, "--force", help="Overwrite the --db file if it exists."),
+    port: int = typer.Option(8080, "--port", help="Port of the web app (on 127.0.0.1)."),
 ) -> None:
-    """Build the demo town from the field report into --db, then show its status.
+    """Build the demo town from the field report into --db, show its status, then serve it.
+
+    The web app listens on 127.0.0.1 only; two demo logins (coordinator and desk) are
+    made with a fresh password, printed once.
 
     \b
     Example: frontaid --db demo.db demo --households 300 --seed 7 --no-serve
@@ -148,7 +152,9 @@ def demo(
     if path.exists() and path.stat().st_size > 0:
         if not force:
             raise AlreadyInitialised(path=str(path))
-        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        from frontaid.web.users import users_path
+
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), users_path(path)):
             p.unlink(missing_ok=True)
     from frontaid.scenario import build_demo  # written alongside; imported late so the CLI works without it
 
@@ -172,9 +178,26 @@ def demo(
     finally:
         rep.close()
 
+    logins: dict[str, str] = {}
+    if not no_serve:
+        import secrets
+
+        from frontaid.web.users import Users, users_path
+
+        users = Users(users_path(path))
+        password = secrets.token_urlsafe(9)
+        for name in ("coordinator", "desk"):
+            users.add(name, name, password)
+            logins[name] = password
+        data = {**data, "web": {"url": f"http://127.0.0.1:{port}/desk", "logins": logins}}
+
     def human(c: Console) -> None:
         print_status(c, data)
-        if not no_serve:
-            c.print(_("The web app is not available yet; open the data with `frontaid --db {path} status`.")
-                    .format(path=path))
+        if logins:
+            c.print(_("Open http://127.0.0.1:{port}/desk and log in as {users} with the password {password}")
+                    .format(port=port, users=" / ".join(logins), password=password))
     emit(st, data, human)
+    if not no_serve:
+        from frontaid.cli.sync import run_server
+
+        run_server(path, "127.0.0.1", port)
