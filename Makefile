@@ -14,13 +14,13 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: $(STAMP)  ## build the demo town into ./demo.db, show its status (and serve it, once the web app exists)
-	rm -f demo.db demo.db-wal demo.db-shm
+demo: $(STAMP)  ## build the demo town into ./demo.db, show its status, serve it on http://127.0.0.1:8080/desk
+	rm -f demo.db demo.db-wal demo.db-shm demo.web.db
 	$(BIN)/frontaid --db demo.db demo
 
 # The browser tests drive Debian's chromium (never a downloaded one); CI runs this as root.
 chromium:
-	test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+	test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
 
 test: $(STAMP) chromium  ## run every test (installs Debian's chromium for the browser tests if missing)
 	$(BIN)/python -m pytest -n 2 tests
