@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from frontaid.cli._base import emit, group, state, table
 from frontaid.i18n import gettext
-from frontaid.web.users import ROLES, Users, users_path
+from frontaid.web.roles import ROLES
+
+if TYPE_CHECKING:
+    from frontaid.web.users import Users
 
 _ = gettext
 
@@ -17,6 +21,8 @@ user_app = group("user", "Web users of this hub: who may log in to the desk and 
 
 
 def _users(ctx: typer.Context) -> Users:
+    from frontaid.web.users import Users, users_path  # argon2 loads only for user commands
+
     st = state(ctx)
     st.replica()  # refuse a path that is not a replica, with the usual message
     return Users(users_path(st.db))

@@ -21,6 +21,7 @@ from frontaid.errors import AlreadyInitialised
 from frontaid.scenario import story
 from frontaid.scenario.clock import SimClock
 from frontaid.scenario.operations import DAYS, Sim
+from frontaid.store.projector import reindex_names
 from frontaid.store.replica import Replica
 
 TOWN = "Бахмут"
@@ -62,6 +63,7 @@ def build_demo(
                          wall=clock.now_ms)
     rep.conn.execute("PRAGMA journal_mode = MEMORY")
     rep.conn.execute("PRAGMA synchronous = OFF")
+    rep.index_names = False  # the search index is built once, sorted, at the end
     try:
         sim = Sim(rep, random.Random(seed), clock, today, households, progress)
         if progress:
@@ -73,7 +75,9 @@ def build_demo(
         sim.schedule_war()
         sim.schedule_registrations(households - story.HOUSEHOLDS)
         sim.run()
+        rep.index_names = True
         with rep.transaction():
+            reindex_names(rep.conn)
             rep.set_meta(STORY_META, json.dumps(sim.story, ensure_ascii=False, sort_keys=True))
     except BaseException:
         rep.close()

@@ -37,6 +37,20 @@ _INSERT_KEYS = "INSERT OR IGNORE INTO name_keys VALUES (?,?)"
 _DELETE_KEYS = "DELETE FROM name_keys WHERE key = ? AND eid = ?"
 
 
+def reindex_names(conn: sqlite3.Connection) -> None:
+    """Fill `name_keys` from the current names in one sorted pass: the rows the fold keeps.
+
+    For bulk builds that deferred the index (`Replica.index_names = False`); inserting
+    in key order appends to the B-tree instead of scattering writes through it.
+    """
+    conn.execute("DELETE FROM name_keys")
+    for entity_name, field in KEYED.items():
+        table = ENTITIES[entity_name].table
+        rows = conn.execute(f'SELECT eid, "{field}" FROM "{table}" WHERE "{field}" IS NOT NULL').fetchall()
+        conn.executemany(_INSERT_KEYS, sorted(
+            (k, eid) for eid, name in rows if isinstance(name, str) for k in name_keys(name)))
+
+
 def _dumps(value: dict[str, Any]) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -83,8 +97,9 @@ def _plain_strings(values: Any) -> bool:
 class Projector:
     """Applies ops to the projection tables of one connection (inside its transaction)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, defer_name_keys: bool = False) -> None:
         self.conn = conn
+        self.defer_name_keys = defer_name_keys
         self.retracted: set[str] = {r[0] for r in conn.execute("SELECT op FROM retracted")}
         # Lookups of zones and sites the actions memoise for the life of this projector
         # (one transaction, which no other writer can interleave); emptied whenever an
@@ -258,6 +273,8 @@ class Projector:
 
     def _index_name(self, eid: str, old: Any, new: Any) -> None:
         """Keep `name_keys` equal to the keys of the current name (old ones by their value)."""
+        if self.defer_name_keys:
+            return  # a bulk build fills the index once at the end (reindex_names)
         before = set(name_keys(old)) if isinstance(old, str) else set()
         after = set(name_keys(new)) if isinstance(new, str) else set()
         if before - after:

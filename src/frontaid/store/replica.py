@@ -84,6 +84,9 @@ class Replica:
         self._projector: Projector | None = None
         self._dirty = False
         self._key: SigningKey | None = None
+        # False during a bulk build: the search index is filled once at the end
+        # (projector.reindex_names), which must then be called.
+        self.index_names = True
         self._state: dict[str, Any] = {}  # the running counters, read at the start of a transaction
         self.clock = Clock(int(self.meta("clock", 0)), wall=wall)
         # Fixed for the life of a replica; read once.
@@ -236,7 +239,7 @@ class Replica:
         self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
-            self._projector = Projector(self.conn)
+            self._projector = Projector(self.conn, defer_name_keys=not self.index_names)
             self._state = dict(self.conn.execute(
                 "SELECT key, value FROM meta WHERE key IN ('seq', 'head', 'digest', 'counter', 'clock')"))
         except BaseException:
@@ -465,7 +468,7 @@ class Replica:
         """Drop every projection and fold it again from the log."""
         with self.transaction():
             refold_all(self.conn)
-            self._projector = Projector(self.conn)
+            self._projector = Projector(self.conn, defer_name_keys=not self.index_names)
 
     def projection_hash(self) -> str:
         return projection_hash(self.conn)

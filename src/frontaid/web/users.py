@@ -27,8 +27,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from frontaid.errors import BadInput, LockedOut, LoginFailed, LoginRequired, Refused
+from frontaid.web.roles import ROLES
 
-ROLES = ("coordinator", "desk", "field", "analyst")
 MIN_PASSWORD = 8
 MAX_FAILURES = 5
 LOCKOUT = 15 * 60            # seconds

@@ -1,0 +1,3 @@
+"""The web roles, in a module of their own so the CLI can name them without loading argon2."""
+
+ROLES = ("coordinator", "desk", "field", "analyst")
