@@ -19,6 +19,11 @@ values, never a person's name or a place where someone shelters.
     │   ├── AlreadyInitialised       `init` on an existing replica
     │   └── SchemaTooNew             written by a newer frontaid
     ├── IntegrityError               exit 2 · HTTP 422: an op or bundle failed its checks
+    ├── SyncError                    talking to a hub (sync/http.py)
+    │   ├── Unauthorised             HTTP 401: a device the hub does not know, or a bad signature
+    │   ├── Revoked                  HTTP 403: a revoked device
+    │   ├── HubUnreachable           HTTP 502: nothing answers at that address
+    │   └── SyncRefused              HTTP 502: the hub said no, with its reason
     └── AuthError                    the web app's login (users are per hub, see web/users.py)
         ├── LoginFailed              HTTP 401: wrong name or password
         ├── LockedOut                HTTP 429: too many wrong passwords in a row
@@ -124,6 +129,30 @@ class IntegrityError(FrontaidError):
     def text(self, lang: str | None = None) -> str:
         reason = gettext(self.reason, lang).format(**self.reason_params)
         return gettext(self.template, lang).format(reason=reason)
+
+
+class SyncError(FrontaidError):
+    msgid = "The sync did not go through."
+
+
+class Unauthorised(SyncError):
+    msgid = "This device is not allowed to sync with this hub."
+    http_status = 401
+
+
+class Revoked(SyncError):
+    msgid = "This device was revoked; its changes are no longer accepted."
+    http_status = 403
+
+
+class HubUnreachable(SyncError):
+    msgid = "Cannot reach {url}: check the Wi-Fi and that `frontaid serve` runs there."
+    http_status = 502
+
+
+class SyncRefused(SyncError):
+    msgid = "The hub refused the sync: {reason}"
+    http_status = 502
 
 
 class AuthError(FrontaidError):

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Request, Response
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
-from frontaid.errors import FrontaidError, IntegrityError
+from frontaid.errors import FrontaidError, HubUnreachable, IntegrityError, Revoked, SyncRefused, Unauthorised
 from frontaid.i18n import current_language
 from frontaid.oplog.op import pack
 from frontaid.store.replica import Replica
@@ -53,16 +53,6 @@ def signed_headers(rep: Replica, method: str, path: str, body: bytes) -> dict[st
     sig = key.sign(request_message(method, path, ms, body)).signature
     return {"X-Frontaid-Origin": rep.origin, "X-Frontaid-Time": str(ms),
             "X-Frontaid-Signature": bytes(sig).hex(), "Content-Type": CT}
-
-
-class Unauthorised(FrontaidError):
-    msgid = "This device is not allowed to sync with this hub."
-    http_status = 401
-
-
-class Revoked(FrontaidError):
-    msgid = "This device was revoked; its changes are no longer accepted."
-    http_status = 403
 
 
 def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
@@ -240,16 +230,6 @@ def httpx_unpack(raw: bytes) -> dict[str, Any]:
 
     value = unpack(raw)
     return value if isinstance(value, dict) else {}
-
-
-class HubUnreachable(FrontaidError):
-    msgid = "Cannot reach {url}: check the Wi-Fi and that `frontaid serve` runs there."
-    http_status = 502
-
-
-class SyncRefused(FrontaidError):
-    msgid = "The hub refused the sync: {reason}"
-    http_status = 502
 
 
 def serve_path_opener(path: Path) -> Callable[[], Replica]:
