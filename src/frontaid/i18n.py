@@ -59,11 +59,4 @@ def gettext(msgid: str, lang: str | None = None) -> str:
     return catalog(lang or _current.get()).get(msgid, msgid)
 
 
-def both(msgid: str, **params: object) -> str:
-    """Ukrainian and English side by side, for printouts and logs read by either."""
-    uk = gettext(msgid, "uk").format(**params)
-    en = msgid.format(**params)
-    return uk if uk == en else f"{uk} / {en}"
-
-
 _ = gettext

@@ -41,19 +41,6 @@ def set_elements(rep: Replica, entity: str, eid: str, field: str, values: list[s
     return changes
 
 
-def add_elements(entity: str, eid: str, field: str, values: list[str]) -> Change:
-    return Change(entity, eid, "add", {"f": field, "v": sorted(values)})
-
-
-def remove_elements(rep: Replica, entity: str, eid: str, field: str, values: list[str]) -> list[Change]:
-    current = live_tags(rep, entity, eid, field)
-    gone = sorted(set(values) & set(current))
-    if not gone:
-        return []
-    tags = [[v, t] for v in gone for t in sorted(current[v])]
-    return [Change(entity, eid, "remove", {"f": field, "v": gone, "tags": tags})]
-
-
 def create(rep: Replica, actor: str, entity: str, data: dict[str, Any], eid: str | None = None) -> str:
     """Record a new record (empty fields left out); returns its id, a fresh code unless given."""
     with rep.transaction():  # the code and the record commit together: one fsync, one signature

@@ -134,18 +134,24 @@ def existing(rep: Replica, entity: str, ref: str) -> str:
     return key
 
 
-def zone(rep: Replica, ref: str) -> str:
-    """A zone id from its id, Ukrainian or English name (case-insensitive)."""
+def _named(rep: Replica, table: str, ref: str) -> tuple[Any, ...] | None:
+    """(eid, kind) of a live zone or site by its id, Ukrainian or English name; memoised per transaction."""
     r = (ref or "").strip()
     memo = rep.lookups()
-    row = None if memo is None else memo.get(("zone", r))
+    row = None if memo is None else memo.get((table, r))
     if row is None:
+        kind = "kind" if table == "sites" else "NULL"
         row = rep.conn.execute(
-            "SELECT eid FROM zones WHERE created = 1 AND (eid = ? OR lower(name) = lower(?) "
-            "OR lower(name_en) = lower(?))", (r, r, r)
-        ).fetchone()
+            f"SELECT eid, {kind} FROM {table} WHERE created = 1 AND (eid = ? OR lower(name) = lower(?) "
+            "OR lower(name_en) = lower(?))", (r, r, r)).fetchone()
         if row is not None and memo is not None:
-            memo[("zone", r)] = row
+            memo[(table, r)] = row
+    return row
+
+
+def zone(rep: Replica, ref: str) -> str:
+    """A zone id from its id, Ukrainian or English name (case-insensitive)."""
+    row = _named(rep, "zones", ref)
     if row is None:
         known = [z for (z,) in rep.conn.execute("SELECT eid FROM zones WHERE created = 1 ORDER BY eid")]
         raise UnknownChoice(value=ref, what="zone", choices=", ".join(known) or "-")
@@ -153,21 +159,11 @@ def zone(rep: Replica, ref: str) -> str:
 
 
 def site(rep: Replica, ref: str, kinds: Iterable[str] | None = None) -> str:
-    r = (ref or "").strip()
-    memo = rep.lookups()
-    row = None if memo is None else memo.get(("site", r))
-    if row is None:
-        row = rep.conn.execute(
-            "SELECT eid, kind FROM sites WHERE created = 1 AND (eid = ? OR lower(name) = lower(?) "
-            "OR lower(name_en) = lower(?))", (r, r, r)
-        ).fetchone()
-        if row is not None and memo is not None:
-            memo[("site", r)] = row
+    """A site id from its id or name, of one of `kinds` when given."""
+    row = _named(rep, "sites", ref)
     allowed = set(kinds) if kinds else None
     if row is None or (allowed and row[1] not in allowed):
-        q = "SELECT eid FROM sites WHERE created = 1"
-        known = [s for (s,) in rep.conn.execute(q + " ORDER BY eid")
-                 if not allowed or rep.conn.execute(
-                     "SELECT kind FROM sites WHERE eid = ?", (s,)).fetchone()[0] in allowed]
+        rows = rep.conn.execute("SELECT eid, kind FROM sites WHERE created = 1 ORDER BY eid")
+        known = [s for s, kind in rows if not allowed or kind in allowed]
         raise UnknownChoice(value=ref, what="site", choices=", ".join(known) or "-")
     return str(row[0])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frontaid.errors import BadInput, NotFound, Refused
+from frontaid.errors import BadInput, NotFound, Refused, Retracted
 from frontaid.oplog.op import parse_op_id
 from frontaid.store.replica import Change, Replica
 
@@ -21,7 +21,7 @@ def retract(rep: Replica, actor: str, target: str, reason: str | None = None) ->
     if row[2] in ("retract", "resolve") or row[0] == "device":
         raise Refused("That op cannot be retracted.")
     if rep.conn.execute("SELECT 1 FROM retracted WHERE op = ?", (target,)).fetchone():
-        raise Refused("That record was voided and cannot be changed.")
+        raise Retracted()
     data: dict[str, object] = {"op": target, "saw": rep.vector()}
     if reason:
         data["reason"] = reason

@@ -9,6 +9,8 @@ from typing import Any
 from frontaid.actions import _check as check
 from frontaid.actions._changes import create, set_elements, set_field
 from frontaid.domain import vocab
+from frontaid.domain.codes import normalise_code
+from frontaid.domain.entities import ENTITIES
 from frontaid.errors import BadInput, Refused
 from frontaid.store.replica import Change, Replica
 
@@ -217,12 +219,11 @@ def merge(rep: Replica, actor: str, entity: str, duplicate: str, into: str) -> N
 
 
 def unmerge(rep: Replica, actor: str, entity: str, code: str) -> None:
-    from frontaid.domain.codes import normalise_code
-
+    if entity not in ("household", "person"):
+        raise BadInput("Only households and people can be merged.")
     eid = normalise_code(code) or code
-    row = rep.conn.execute(
-        f"SELECT merged_into FROM {'households' if entity == 'household' else 'people'} WHERE eid = ?",
-        (eid,)).fetchone()
+    row = rep.conn.execute(f'SELECT merged_into FROM "{ENTITIES[entity].table}" WHERE eid = ?',
+                           (eid,)).fetchone()
     if row is None or row[0] is None:
         raise Refused("That record is not merged.")
     rep.record([Change(entity, eid, "unmerge", {})], actor)

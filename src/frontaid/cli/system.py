@@ -15,7 +15,7 @@ from frontaid.actions import corrections
 from frontaid.cli._base import app, console, done, emit, fields_panel, label, state, table
 from frontaid.cli.operations import evac_tables
 from frontaid.domain import vocab
-from frontaid.errors import AlreadyInitialised, BadInput
+from frontaid.errors import AlreadyInitialised
 from frontaid.i18n import gettext as _
 from frontaid.queries import log as logq
 from frontaid.queries import status as statusq
@@ -169,10 +169,7 @@ def demo(
                 tasks[phase] = bar.add_task(_(phase), total=total)
             bar.update(tasks[phase], completed=done_, total=total)
 
-        try:
-            rep: Replica = build_demo(path, households=households, seed=seed, progress=progress)
-        except ValueError as err:  # the scenario's own checks of its arguments
-            raise BadInput("The demo town cannot be built: {reason}.", reason=str(err)) from None
+        rep: Replica = build_demo(path, households=households, seed=seed, progress=progress)
     try:
         data = statusq.status(rep)
     finally:

@@ -12,8 +12,6 @@ REQUEST_TRANSITIONS: Final[dict[str, frozenset[str]]] = {
     "cancelled": frozenset({"open"}),
 }
 
-CLOSED_REQUEST_STATES: Final = frozenset({"done", "cancelled"})
-
 
 def can_move(state: str, target: str) -> bool:
     return target in REQUEST_TRANSITIONS.get(state, frozenset())

@@ -33,15 +33,15 @@ def list_requests(rep: Replica, *, open_only: bool = False, need: str | None = N
 def stock_levels(rep: Replica, today: date | None = None) -> list[dict[str, Any]]:
     """Stock per item and location, with days of cover at the recent hand-out rate."""
     since = ((today or date.today()) - timedelta(days=COVER_WINDOW_DAYS)).isoformat()
-    rate = {(r[0], r[1]): -r[2] / COVER_WINDOW_DAYS for r in rep.conn.execute(
-        "SELECT eid, 0, SUM(delta) FROM ledger WHERE entity = 'stock' AND reason = 'handout' AND day >= ? "
+    rate = {eid: -drawn / COVER_WINDOW_DAYS for eid, drawn in rep.conn.execute(
+        "SELECT eid, SUM(delta) FROM ledger WHERE entity = 'stock' AND reason = 'handout' AND day >= ? "
         "GROUP BY eid", (since,))}
     out = []
     for eid, qty in rep.conn.execute(
         "SELECT eid, COALESCE(qty, 0) FROM stock WHERE created = 1 OR qty IS NOT NULL ORDER BY eid"
     ):
         item, _, location = eid.partition("@")
-        r = rate.get((eid, 0), 0.0)
+        r = rate.get(eid, 0.0)
         out.append({"item": item, "location": location, "qty": qty,
                     "per_day": round(r, 1), "days_of_cover": round(qty / r, 1) if r > 0 else None})
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from frontaid.queries import LIVE
@@ -56,7 +56,3 @@ def replica_summary(rep: Replica) -> dict[str, Any]:
         "vector": rep.vector(),
         "state": rep.state_digest()[:16],
     }
-
-
-def today_of(now: datetime | None) -> date:
-    return (now or datetime.now(UTC)).date()

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from frontaid.errors import AlreadyInitialised
+from frontaid.errors import AlreadyInitialised, BadInput
 from frontaid.scenario import story
 from frontaid.scenario.clock import SimClock
 from frontaid.scenario.operations import DAYS, Sim
@@ -46,7 +46,7 @@ def build_demo(
     people at the default 2,500); `today` is the last day of the six weeks.
     """
     if households < 50:
-        raise ValueError("the demo town needs at least 50 households")
+        raise BadInput("The demo town needs at least {n} households.", n=50)
     today = today or date.today()
     epoch = today - timedelta(days=DAYS)
     clock = SimClock(datetime.combine(epoch, time(6, 0), tzinfo=UTC))

@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Iterable
 from typing import Any
 
 from frontaid.domain.entities import ENTITIES, Entity
@@ -119,12 +118,6 @@ class Projector:
         if op.id in self.retracted:
             return
         self._apply_effect(op)
-
-    def apply_many(self, ops: Iterable[Op]) -> None:
-        for op in ops:
-            self.apply(op)
-
-    # -- the effect of one op --------------------------------------------------------
 
     def _apply_effect(self, op: Op) -> None:
         entity = ENTITIES.get(op.entity)
@@ -381,7 +374,7 @@ class Projector:
 
 
 def ops_of(conn: sqlite3.Connection, entity: str, eid: str) -> list[Op]:
-    """Every op on one record, in log order (origin, seq)."""
+    """Every op on one record, by hybrid clock (the fold does not depend on the order)."""
     rows = conn.execute(
         "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops "
         "WHERE entity = ? AND eid = ? ORDER BY hlc, origin",

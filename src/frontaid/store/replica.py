@@ -288,7 +288,6 @@ class Replica:
         seq = int(st["seq"])
         if seq:
             sig = sign_head(key, origin, seq, head)
-            self.conn.execute("INSERT OR REPLACE INTO heads VALUES (?,?,?,?)", (origin, seq, head, sig))
             self.conn.execute("INSERT OR REPLACE INTO head_marks VALUES (?,?,?,?)",
                               (origin, seq, head, sig))
             self.conn.execute("INSERT OR REPLACE INTO tops VALUES (?,?,?)", (origin, seq, head))

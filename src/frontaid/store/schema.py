@@ -65,6 +65,13 @@ LOG_MIGRATIONS: Final[tuple[str, ...]] = (
     """
     DROP INDEX IF EXISTS ops_hlc;
     """,
+    # 4: `heads` (each origin's latest signed head) is derived from `head_marks`: a view,
+    # so no write keeps two tables in step.
+    """
+    DROP TABLE heads;
+    CREATE VIEW heads AS SELECT m.origin, m.seq, m.hash, m.sig FROM head_marks m
+        WHERE m.seq = (SELECT MAX(x.seq) FROM head_marks x WHERE x.origin = m.origin);
+    """,
 )
 LOG_VERSION: Final = len(LOG_MIGRATIONS)
 
@@ -145,11 +152,6 @@ def projection_fingerprint() -> str:
     """Changes whenever the projection tables or the fold would differ."""
     text = f"{PROJECTOR_VERSION}\n" + "\n".join(projection_ddl())
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-
-
-def create_projections(conn: sqlite3.Connection) -> None:
-    for stmt in projection_ddl():
-        conn.execute(stmt)
 
 
 def drop_projections(conn: sqlite3.Connection) -> None:

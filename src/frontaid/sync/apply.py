@@ -56,12 +56,14 @@ class Report:
     released: int = 0
     refused: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
-    # Runs verified and waiting to be written in one go (see BULK_MIN); None: op by op.
-    bulk: list[tuple[list[Op], list[bytes], list[tuple[bytes, bytes | None]]]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"applied": self.applied, "already": self.already, "held": self.held,
                 "released": self.released, "refused": self.refused, "flags": self.flags}
+
+
+# Verified runs (ops, hashes, stored data/seen bytes) written together at the end.
+Deferred = list[tuple[list[Op], list[bytes], list[tuple[bytes, bytes | None]]]]
 
 
 def trusted(rep: Replica) -> dict[str, Device]:
@@ -78,13 +80,17 @@ def apply_payload(rep: Replica, payload: Any, now_ms: int | None = None) -> Repo
         raise IntegrityError("it belongs to another deployment")
     now = now_ms if now_ms is not None else rep.clock.wall()
     report = Report()
-    if bulk_worthwhile(batch.op_count, rep.op_count()):
-        report.bulk = []
+    # Runs verified and waiting to be written in one go at the end; None: op by op.
+    bulk: Deferred | None = [] if bulk_worthwhile(batch.op_count, rep.op_count()) else None
     with rep.transaction():
         devices = trusted(rep)
         pending = list(batch.runs)
         while pending:
-            ready = [r for r in pending if r.origin in devices or _self_registration(rep, r, devices)]
+            # Who each pending run's device is, checked once per round (a registration
+            # means a signature check; trust changes only after a run is applied).
+            known = {r.origin: devices.get(r.origin) or _self_registration(rep, r, devices)
+                     for r in pending}
+            ready = [r for r in pending if known[r.origin]]
             if not ready:
                 raise IntegrityError("it holds ops from {n} device(s) this replica does not know; "
                                      "sync with the hub first", n=len({r.origin for r in pending}))
@@ -92,14 +98,14 @@ def apply_payload(rep: Replica, payload: Any, now_ms: int | None = None) -> Repo
                                       r.origin))
             run = ready[0]
             pending.remove(run)
-            device = devices.get(run.origin) or _self_registration(rep, run, devices)
+            device = known[run.origin]
             assert device is not None
-            _apply_run(rep, batch, run, device, devices, report, now)
+            _apply_run(rep, batch, run, device, report, now, bulk)
             devices = trusted(rep)
-        if report.bulk is not None:
-            ops = [op for run_ops, _, _ in report.bulk for op in run_ops]
-            report.applied += ingest_bulk(rep, ops, [h for _, hs, _ in report.bulk for h in hs],
-                                          [b for _, _, bs in report.bulk for b in bs])
+        if bulk is not None:
+            ops = [op for run_ops, _, _ in bulk for op in run_ops]
+            report.applied += ingest_bulk(rep, ops, [h for _, hs, _ in bulk for h in hs],
+                                          [b for _, _, bs in bulk for b in bs])
             for origin in {op.origin for op in ops}:
                 _release_held(rep, origin, report)
         _release_stale(rep, report, now)
@@ -140,8 +146,8 @@ def _check_authority(run: Run, device: Device) -> None:
             raise IntegrityError("a device that is not a hub tried to enrol or revoke devices")
 
 
-def _apply_run(rep: Replica, batch: Batch, run: Run, device: Device, devices: dict[str, Device],
-               report: Report, now: int) -> None:
+def _apply_run(rep: Replica, batch: Batch, run: Run, device: Device, report: Report, now: int,
+               bulk: Deferred | None) -> None:
     origin = run.origin
     last = run.ops[-1]
     head = batch.heads.get((origin, last.seq))
@@ -174,27 +180,23 @@ def _apply_run(rep: Replica, batch: Batch, run: Run, device: Device, devices: di
                                  device=device.name)
         skip = max(0, min(len(ops), top - first.seq + 1))
         report.already += skip
-        if report.bulk is not None:
+        if bulk is not None:
             # Ops that change whom we trust apply at once (later runs are checked against
             # them); the rest are written together at the end.
             trust = [i for i in range(skip, len(ops)) if ops[i].entity in ("device", "enrollment")]
             report.applied += rep.ingest([ops[i] for i in trust], [hashes[i] for i in trust])
             if not trust and skip == 0:
-                report.bulk.append((ops, hashes, run.blobs[:len(ops)]))
+                bulk.append((ops, hashes, run.blobs[:len(ops)]))
             else:
                 rest = [i for i in range(skip, len(ops)) if ops[i].entity not in ("device", "enrollment")]
-                report.bulk.append(([ops[i] for i in rest], [hashes[i] for i in rest],
-                                    [run.blobs[i] for i in rest]))
+                bulk.append(([ops[i] for i in rest], [hashes[i] for i in rest],
+                             [run.blobs[i] for i in rest]))
         else:
             report.applied += rep.ingest(ops[skip:], hashes[skip:])
             _release_held(rep, origin, report)
     if ops[-1].seq == last.seq:
         rep.conn.execute("INSERT OR IGNORE INTO head_marks VALUES (?,?,?,?)",
                          (origin, last.seq, head[0], head[1]))
-        rep.conn.execute(
-            "INSERT INTO heads VALUES (?,?,?,?) ON CONFLICT (origin) DO UPDATE SET "
-            "seq = excluded.seq, hash = excluded.hash, sig = excluded.sig WHERE excluded.seq > heads.seq",
-            (origin, last.seq, head[0], head[1]))
 
 
 def _release_held(rep: Replica, origin: str, report: Report) -> None:

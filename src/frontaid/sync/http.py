@@ -13,7 +13,6 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,7 +22,7 @@ from nacl.signing import SigningKey, VerifyKey
 
 from frontaid.errors import FrontaidError, HubUnreachable, IntegrityError, Revoked, SyncRefused, Unauthorised
 from frontaid.i18n import current_language
-from frontaid.oplog.op import pack
+from frontaid.oplog.op import pack, unpack
 from frontaid.store.replica import Replica
 from frontaid.sync import envelope
 from frontaid.sync.apply import apply_payload, trusted
@@ -168,7 +167,7 @@ class SyncClient:
             raise HubUnreachable(url=self.url) from exc
         if resp.status_code != 200:
             try:
-                message = str(httpx_unpack(resp.content).get("error"))
+                message = str(unpack(resp.content)["error"])
             except Exception:  # an answer that is not ours at all
                 message = f"HTTP {resp.status_code}"
             raise SyncRefused(reason=message)
@@ -223,14 +222,3 @@ class SyncClient:
             theirs = self.vector()
             if not payload["more"]:
                 return
-
-
-def httpx_unpack(raw: bytes) -> dict[str, Any]:
-    from frontaid.oplog.op import unpack
-
-    value = unpack(raw)
-    return value if isinstance(value, dict) else {}
-
-
-def serve_path_opener(path: Path) -> Callable[[], Replica]:
-    return lambda: Replica.open(path)
