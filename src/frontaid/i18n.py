@@ -1,7 +1,8 @@
 """Ukrainian-first translation: gettext catalogs (.po) read with babel at run time.
 
-English strings are the msgids; `locale/uk/LC_MESSAGES/frontaid.po` holds the
-Ukrainian. Reading the .po directly (no compiled .mo) keeps a fresh clone working
+English strings are the msgids; `locale/uk/LC_MESSAGES/*.po` hold the Ukrainian,
+one catalog per part of the app (frontaid.po for the core, web.po, match.po, ...),
+merged into one table; a msgid may appear in only one of them. Reading the .po directly (no compiled .mo) keeps a fresh clone working
 with no build step.
 """
 
@@ -44,10 +45,12 @@ def catalog(lang: str) -> dict[str, str]:
         return {}
     from babel.messages.pofile import read_po
 
-    path = _LOCALE_DIR / lang / "LC_MESSAGES" / "frontaid.po"
-    with path.open("rb") as fh:
-        cat = read_po(fh, locale=lang)
-    return {str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy}
+    table: dict[str, str] = {}
+    for path in sorted((_LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as fh:
+            cat = read_po(fh, locale=lang)
+        table.update({str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy})
+    return table
 
 
 class Label(str):
