@@ -2,8 +2,8 @@
 
 English strings are the msgids; `locale/uk/LC_MESSAGES/*.po` hold the Ukrainian,
 one catalog per part of the app (frontaid.po for the core, web.po, match.po, ...),
-merged into one table; a msgid may appear in only one of them. Reading the .po directly (no compiled .mo) keeps a fresh clone working
-with no build step.
+merged into one table; a msgid may appear in only one of them. Reading the .po
+directly (no compiled .mo) keeps a fresh clone working with no build step.
 """
 
 from __future__ import annotations

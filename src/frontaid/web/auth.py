@@ -2,10 +2,13 @@
 
 Roles (one per user, see `frontaid user add`):
 
-    coordinator   everything
-    desk          the distribution desk: search, household, entitlements, hand-out
-    field         the same from a phone at the doorstep
-    analyst       households without names (no search: looking a name up is seeing it)
+    coordinator   everything, and alone: assigning requests, flags, merging duplicates
+    desk          the distribution desk: search, household, entitlements, hand-out, register,
+                  open a request
+    field         the same from a phone at the doorstep, plus moving requests along and
+                  reporting incidents
+    analyst       figures, lists, the board and the map without names (no search:
+                  looking a name up is seeing it)
 """
 
 from __future__ import annotations
@@ -29,11 +32,27 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "search": frozenset({"coordinator", "desk", "field"}),
     "household": frozenset({"coordinator", "desk", "field", "analyst"}),
     "hand_out": frozenset({"coordinator", "desk", "field"}),
+    "register": frozenset({"coordinator", "desk", "field"}),
+    "requests": frozenset({"coordinator", "desk", "field", "analyst"}),
+    "request_open": frozenset({"coordinator", "desk", "field"}),
+    "request_progress": frozenset({"coordinator", "field"}),
+    "request_assign": frozenset({"coordinator"}),
+    "incidents": frozenset({"coordinator", "desk", "field", "analyst"}),
+    "incident_add": frozenset({"coordinator", "field"}),
+    "map": frozenset({"coordinator", "desk", "field", "analyst"}),
+    "dashboard": frozenset({"coordinator", "desk", "field", "analyst"}),
+    "flags": frozenset({"coordinator"}),
+    "dedup": frozenset({"coordinator"}),
 }
 
 # Keys never sent to a user who sees no names (anything that names or locates a person).
 PERSONAL_KEYS = frozenset({"name", "address", "note", "reported_by", "death_place", "burial_place",
                            "lat", "lon"})
+
+
+def can(sess: Session | None, permission: str) -> bool:
+    """Whether the user of `sess` has `permission` (for menus: the route checks again)."""
+    return sess is not None and sess.role in PERMISSIONS[permission]
 
 
 def sees_names(role: str) -> bool:
@@ -98,5 +117,5 @@ def need_post(permission: str) -> Any:
     return dependency
 
 
-__all__ = ["PERMISSIONS", "LoginRequired", "allowed", "check_csrf", "language", "need", "need_post",
+__all__ = ["PERMISSIONS", "LoginRequired", "allowed", "can", "check_csrf", "language", "need", "need_post",
            "sees_names", "session", "without_names"]

@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from frontaid.domain import vocab
 from frontaid.i18n import LANGUAGES, gettext
-from frontaid.web.auth import CSRF_FIELD, CSRF_HEADER, language
+from frontaid.web.auth import CSRF_FIELD, CSRF_HEADER, can, language
 from frontaid.web.users import Session
 
 HERE = Path(__file__).parent
@@ -29,6 +29,8 @@ def render(request: Request, template: str, sess: Session | None, status_code: i
 
     html = env.get_template(template).render(
         _=_, lang=lang, languages=LANGUAGES, user=sess, csrf_field=CSRF_FIELD, csrf_header=CSRF_HEADER,
-        path=request.url.path, vocab=vocab, label=lambda slug: gettext(vocab.ITEMS.get(slug, slug), lang),
+        path=request.url.path, vocab=vocab,
+        can=lambda permission: can(sess, permission),
+        label=lambda slug: gettext(vocab.ITEMS.get(slug, slug), lang),
         **context)
     return HTMLResponse(html, status_code=status_code)

@@ -1,0 +1,7 @@
+"""The requests board: columns by status, filters by need and zone, assignment to a team."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)

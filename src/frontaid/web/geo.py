@@ -1,0 +1,10 @@
+"""The map: zones coloured by recent danger, sites, open requests, bodies awaiting recovery.
+
+Served with vendored Leaflet and the town's own GeoJSON: no tile server.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)

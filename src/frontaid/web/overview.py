@@ -1,0 +1,7 @@
+"""The dashboard (the figures of `frontaid status`, with small charts) and the flags queue."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
