@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter()  # HTML routes pass include_in_schema=False; JSON routes under /api are documented
