@@ -7,7 +7,6 @@ or scripts fetched at run time, because the hub has no internet.
 from __future__ import annotations
 
 import secrets
-import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
@@ -26,6 +25,7 @@ from frontaid.sync.http import sync_router
 from frontaid.web import api, board, dedup, desk, geo, incidents, overview, registry
 from frontaid.web.auth import CSRF_FIELD, LANG_COOKIE, PERMISSIONS, SESSION_COOKIE, language, users_of
 from frontaid.web.render import HERE, render
+from frontaid.web.replicas import ReplicaPool
 from frontaid.web.users import Session, Users, users_path
 
 LOGIN_CSRF_COOKIE = "frontaid_login_csrf"
@@ -40,17 +40,19 @@ def _safe_next(target: str | None) -> str:
 
 
 def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | None = None) -> FastAPI:
-    rep = Replica.open(db)  # fail at start, with a clear message, if the db is not a replica
+    pool = ReplicaPool(Path(db))  # opens one now: fails at start, with a clear message, if not a replica
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        rep.close()
+        pool.close()
 
     app = FastAPI(title="frontaid", version=__version__, docs_url=None, redoc_url=None,
                   description=api.__doc__, lifespan=lifespan)
-    app.state.replica = rep
-    app.state.lock = threading.Lock()
+    # Requests borrow from the pool (`desk.replica`); `replica` and `lock` stay for older callers.
+    app.state.replicas = pool
+    app.state.replica = pool.first
+    app.state.lock = pool.writer_lock
     app.state.users = users or Users(users_path(Path(db)), clock=clock)
     app.include_router(sync_router(lambda: Replica.open(db)))
     app.include_router(api.router)

@@ -99,6 +99,7 @@ def need(permission: str) -> Any:
     """A FastAPI dependency: the session, if its role has `permission` (GET and friends)."""
     def dependency(request: Request) -> Session:
         return allowed(session(request), permission)
+    dependency.permission = permission  # type: ignore[attr-defined]  # read by the authorisation test
     return dependency
 
 
@@ -114,6 +115,7 @@ def need_post(permission: str) -> Any:
             token = value if isinstance(value, str) else None
         check_csrf(sess, token)
         return sess
+    dependency.permission = permission  # type: ignore[attr-defined]  # read by the authorisation test
     return dependency
 
 

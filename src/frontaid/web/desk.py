@@ -31,9 +31,23 @@ POINT_KINDS = ("food-point", "heating-point", "warehouse", "vehicle")
 
 @contextmanager
 def replica(request: Request) -> Iterator[Replica]:
-    """The hub's replica, one request at a time (one SQLite connection shared by the app)."""
-    with request.app.state.lock:
-        yield request.app.state.replica
+    """A replica of the hub's file for this request: read and write with it as with any.
+
+    Borrowed from the app's pool (`web/replicas.py`): requests read at the same time,
+    each on its own connection, and a write transaction waits only for other writes.
+    An action's checks run inside its transaction, so they see every earlier write.
+    Do not nest two `replica()` blocks (each would hold a connection of the pool).
+    """
+    with request.app.state.replicas.borrow() as rep:
+        yield rep
+
+
+@contextmanager
+def writer(request: Request) -> Iterator[Replica]:
+    """`replica()` with the writer lock held for the whole block: for a decision read before the
+    action's own transaction (e.g. a flag still open), so no other write comes in between."""
+    with request.app.state.replicas.writer() as rep:
+        yield rep
 
 
 def search(rep: Replica, q: str, role: str) -> list[dict[str, Any]]:
@@ -132,4 +146,4 @@ async def desk_hand_out(request: Request, sess: Session = Depends(need_post("han
     return response
 
 
-__all__ = ["CSRF_FIELD", "entitlements", "household", "points", "replica", "router", "search"]
+__all__ = ["CSRF_FIELD", "entitlements", "household", "points", "replica", "router", "search", "writer"]
