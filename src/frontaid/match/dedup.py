@@ -1,0 +1,431 @@
+"""Finding people registered twice: blocking, Fellegi–Sunter scoring, three bands.
+
+`find_pairs(records)` returns the pairs worth a look, each with a match weight and the
+fields that agreed or disagreed; `possible_duplicates(rep, name, ...)` asks the same of
+one new name against the registry (the warning on registration).
+
+Blocking (which pairs are compared at all). Each record gets a handful of keys; two
+records are compared when they share one (the union of the blocks):
+
+- every unordered pair of its name words, each word as its phonetic key or given-name
+  group (`names.skeleton`, `names.given_groups`): word order does not matter, so
+  "Коваленко Ігор" meets "Ihor Kovalenko", and a missing patronymic still leaves a pair;
+- each name word with the birth year (a typo in the other word);
+- each name word with the household (registered twice at one door, year unknown);
+- the document number; the full birth date with the first consonant of the rarest word.
+
+A block bigger than `BLOCK_CAP` is not compared all against all: its members are sorted
+by their name spelling and each meets the next `WINDOW` ones (sorted neighbourhood), so
+candidate pairs grow linearly with the records, however common a name is.
+
+Scoring. The match weight is the sum over fields of log2(m/u) for the level the field
+reached (m: how often true duplicates reach it; u: how often two different people do).
+The levels and their m, u are fixed priors, written in `_WEIGHTS` below; the one
+estimated from the data is the chance agreement of names: u for a name word is its
+frequency among the records (term-frequency adjustment, smoothed toward a prior of
+1 in 500), so two Коваленко agree for less than two Хмельницький.
+
+- name: words aligned in any order; agree (every word of the shorter name equals one of
+  the other, across scripts), close (typos), partial (one word differs or is missing),
+  disagree, gender (Олександр/Олександра, Коваль­ський/Ковальська: a near-veto);
+- born: same full date; same year; close (one-digit typo, swapped digits, a year apart);
+  disagree within 5 years; far (more than 5 years apart: father and son) is a near-veto;
+- sex, document (equal, one typo, different), address (equal, close, partial, different),
+  zone and household (same or not). A field missing on either side weighs nothing.
+
+Bands: `LINK` (weight ≥ 24) and `REVIEW` (8 ≤ weight < 24); below 8 the pair is
+distinct and dropped. Nothing is merged automatically: `frontaid dedup run` queues every
+pair for review, and merges the link band only when given `--merge-links`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
+from frontaid.match import names
+from frontaid.store.replica import Replica
+
+LINK: Final = 24.0
+REVIEW: Final = 8.0
+BLOCK_CAP: Final = 24
+WINDOW: Final = 6
+# A name word's chance agreement: its frequency, smoothed toward 1 in 500 with the
+# weight of 1000 records (so a registry of ten people does not make every name common).
+_TF_PRIOR: Final = 0.002
+_TF_PSEUDO: Final = 1000.0
+_MAX_WORDS: Final = 4
+
+# field -> level -> (m, u). u None: computed per pair (name words' frequencies).
+_WEIGHTS: Final[dict[str, dict[str, tuple[float, float | None]]]] = {
+    "name": {"agree": (0.85, None), "close": (0.12, None), "partial": (0.03, None),
+             "disagree": (0.01, 0.99), "gender": (1e-6, 0.01)},
+    "born": {"date": (0.85, 1 / 25000), "year": (0.9, 1 / 60), "close": (0.08, 0.004),
+             "near": (0.02, 0.15), "far": (1e-6, 0.8)},
+    "sex": {"agree": (0.98, 0.5), "disagree": (0.02, 0.5)},
+    "doc": {"agree": (0.9, 1e-6), "close": (0.07, 1e-4), "disagree": (0.03, 1.0)},
+    "address": {"agree": (0.6, 0.002), "close": (0.25, 0.005), "partial": (0.1, 0.05),
+                "disagree": (0.05, 0.94)},
+    "zone": {"agree": (0.85, 0.1), "disagree": (0.15, 0.9)},
+    "household": {"agree": (0.4, 0.001), "disagree": (0.6, 0.999)},
+}
+_W: Final = {f: {lv: (math.log2(m / u) if u else 0.0) for lv, (m, u) in levels.items()}
+             for f, levels in _WEIGHTS.items()}
+# A close name word counts as this many times more likely by chance than an equal one.
+_CLOSE_U: Final = 30.0
+_MAX_NAME_WEIGHT: Final = 30.0
+# The four words a Pair's fields show, from the finer levels.
+_SHOWN: Final = {"agree": "agree", "date": "agree", "year": "agree", "close": "close",
+                 "partial": "close", "near": "disagree", "far": "disagree", "gender": "disagree",
+                 "disagree": "disagree", "missing": "missing"}
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    name: str                 # full name as written; any script; given/family in any order
+    born: str = ""            # "1952" or "1952-03-04" or ""
+    sex: str = ""             # "f" | "m" | ""
+    address: str = ""
+    zone: str = ""
+    household: str = ""
+    doc: str = ""             # a document number if known (tax id/passport), else ""
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str                    # Record.id, a < b
+    b: str
+    score: float              # match weight (log2 odds, Fellegi–Sunter)
+    band: str                 # "link" | "review"
+    fields: dict[str, str] = field(default_factory=dict)  # field -> agree|close|disagree|missing
+
+
+def band(score: float) -> str:
+    """The band of a match weight: link, review or distinct."""
+    return "link" if score >= LINK else "review" if score >= REVIEW else "distinct"
+
+
+# -- features ---------------------------------------------------------------------------
+
+_DIGITS = re.compile(r"\d+")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    loose: str
+    skel: str
+    groups: frozenset[str]
+    codes: tuple[str, ...]    # blocking codes: phonetic key and given-name groups
+    tf: str                   # what its frequency is counted by
+
+
+
+_WORDS: dict[str, _Word] = {}
+
+
+def _word(token: str) -> _Word:
+    w = _WORDS.get(token)
+    if w is None:
+        lo = names.loose(token)
+        sk = names.skeleton(token)
+        groups = frozenset(names.given_groups(token))
+        codes = tuple([sk or f"v{lo}", *sorted(f"g{g}" for g in groups)])
+        w = _Word(lo, sk, groups, codes, f"g{min(groups)}" if groups else lo)
+        if len(_WORDS) < 500_000:
+            _WORDS[token] = w
+    return w
+
+
+@dataclass(slots=True)
+class _Rec:
+    rec: Record
+    words: tuple[_Word, ...]
+    year: int | None
+    date: str          # yyyymmdd when the full date is known
+    sex: str
+    doc: str
+    address: str
+    spelling: str      # the name's loose words, sorted: the order inside big blocks
+
+
+def _born(text: str) -> tuple[int | None, str]:
+    digits = "".join(_DIGITS.findall(text or ""))
+    if len(digits) >= 8:
+        return int(digits[:4]), digits[:8]
+    if len(digits) >= 4:
+        return int(digits[:4]), ""
+    return None, ""
+
+
+def _features(r: Record) -> _Rec:
+    words = tuple(_word(t) for t in names.tokens(r.name)[:_MAX_WORDS + 2] if names.loose(t))
+    year, date = _born(r.born)
+    addr = " ".join(names.loose(t) or t for t in _NOT_ALNUM.split(
+        " ".join(names.tokens(r.address) + _DIGITS.findall(r.address)).casefold()) if t)
+    return _Rec(r, words, year, date, (r.sex or "").strip().lower()[:1],
+                _NOT_ALNUM.sub("", (r.doc or "").casefold()), addr,
+                " ".join(sorted(w.loose for w in words)))
+
+
+def _keys(x: _Rec, rare: dict[int, str]) -> set[str]:
+    keys: set[str] = set()
+    codes = [w.codes for w in x.words]
+    for i, j in itertools.combinations(range(len(codes)), 2):
+        for ci in codes[i]:
+            for cj in codes[j]:
+                keys.add(f"n{min(ci, cj)}|{max(ci, cj)}")
+    flat = {c for cs in codes for c in cs}
+    if x.year is not None:
+        keys.update(f"y{c}|{x.year}" for c in flat)
+    if x.rec.household:
+        keys.update(f"h{c}|{x.rec.household}" for c in flat)
+    if len(x.doc) >= 4:
+        keys.add(f"d{x.doc}")
+    if x.date:
+        keys.add(f"b{x.date}|{rare.get(id(x), '')}")
+    if len(codes) == 1:  # a one-word name: the word alone
+        keys.update(f"o{c}" for c in flat)
+    return keys
+
+
+# -- comparing --------------------------------------------------------------------------
+
+_EXACT, _CLOSE, _DIFF, _GENDER = 3, 2, 0, -1
+_WORD_CMP: dict[tuple[str, str], int] = {}
+_TRAILING_VOWELS = re.compile(r"[aeiou]+$")
+
+
+def _cmp_words(a: _Word, b: _Word) -> int:
+    if a.loose == b.loose or (a.groups & b.groups):
+        return _EXACT
+    k = (a.loose, b.loose)
+    hit = _WORD_CMP.get(k)
+    if hit is not None:
+        return hit
+    res = _DIFF
+    sa, sb = _TRAILING_VOWELS.sub("", a.loose), _TRAILING_VOWELS.sub("", b.loose)
+    if sa == sb and a.loose.endswith("a") != b.loose.endswith("a"):
+        res = _GENDER  # Олександр/Олександра, Ковальов/Ковальова, Іван/Іванна
+    elif a.groups and b.groups:
+        res = _DIFF  # two known, different given names: Микола and Михайло
+    elif (a.skel and a.skel == b.skel and len(a.skel) >= 3) or \
+            JaroWinkler.normalized_similarity(a.loose, b.loose) >= 0.88:
+        res = _CLOSE
+    if len(_WORD_CMP) < 1_000_000:
+        _WORD_CMP[k] = res
+    return res
+
+
+def _name_level(a: tuple[_Word, ...], b: tuple[_Word, ...],
+                tf: dict[str, float]) -> tuple[str, float]:
+    if not a or not b:
+        return "missing", 0.0
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    short, long_ = short[:_MAX_WORDS], long_[:_MAX_WORDS]
+    grid = [[_cmp_words(s, t) for t in long_] for s in short]
+    best: tuple[int, ...] = ()
+    best_sum = -99
+    for perm in itertools.permutations(range(len(long_)), len(short)):
+        total = sum(grid[i][j] if grid[i][j] != _GENDER else -5 for i, j in enumerate(perm))
+        if total > best_sum:
+            best_sum, best = total, perm
+    levels = [grid[i][j] for i, j in enumerate(best)]
+    if _GENDER in levels:
+        return "gender", _W["name"]["gender"]
+    u = 1.0
+    matched = 0
+    for i, j in enumerate(best):
+        if levels[i] == _EXACT:
+            u *= max(tf[short[i].tf], tf[long_[j].tf])
+            matched += 1
+        elif levels[i] == _CLOSE:
+            u *= min(1.0, _CLOSE_U * max(tf[short[i].tf], tf[long_[j].tf]))
+            matched += 1
+    if matched == 0:
+        return "disagree", _W["name"]["disagree"]
+    if matched == len(short) and len(short) >= 2:
+        level = "agree" if _CLOSE not in levels else "close"
+    else:
+        level = "partial"
+    m = _WEIGHTS["name"][level][0]
+    return level, min(_MAX_NAME_WEIGHT, math.log2(m / u))
+
+
+def _born_level(a: _Rec, b: _Rec) -> str:
+    if a.year is None or b.year is None:
+        return "missing"
+    if a.date and b.date:
+        if a.date == b.date:
+            return "date"
+        if DamerauLevenshtein.distance(a.date, b.date) <= 1 or \
+                a.date[:4] + a.date[6:] + a.date[4:6] == b.date:  # day and month swapped
+            return "close"
+    elif a.year == b.year:
+        return "year"
+    ya, yb = str(a.year), str(b.year)
+    gap = abs(a.year - b.year)
+    if gap <= 1 or (ya[:2] == yb[:2] and ya[2:] == yb[:1:-1]):
+        return "close"
+    return "near" if gap <= 5 else "far"
+
+
+def _address_level(a: str, b: str) -> str:
+    if not a or not b:
+        return "missing"
+    if a == b:
+        return "agree"
+    r = fuzz.token_set_ratio(a, b)
+    return "close" if r >= 90 else "partial" if r >= 70 else "disagree"
+
+
+def _doc_level(a: str, b: str) -> str:
+    if not a or not b:
+        return "missing"
+    if a == b:
+        return "agree"
+    return "close" if DamerauLevenshtein.distance(a, b) <= 1 else "disagree"
+
+
+def _same(a: str, b: str) -> str:
+    if not a or not b:
+        return "missing"
+    return "agree" if a == b else "disagree"
+
+
+def _score(x: _Rec, y: _Rec, tf: dict[str, float]) -> tuple[float, dict[str, str]]:
+    level, total = _name_level(x.words, y.words, tf)
+    fields = {"name": level}
+    for name, lv in (("born", _born_level(x, y)), ("sex", _same(x.sex, y.sex)),
+                     ("doc", _doc_level(x.doc, y.doc)), ("address", _address_level(x.address, y.address)),
+                     ("zone", _same(x.rec.zone, y.rec.zone)),
+                     ("household", _same(x.rec.household, y.rec.household))):
+        fields[name] = lv
+        if lv != "missing":
+            total += _W[name][lv]
+    return total, {k: _SHOWN[v] for k, v in fields.items()}
+
+
+def _tf_table(recs: list[_Rec]) -> dict[str, float]:
+    counts: Counter[str] = Counter()
+    for x in recs:
+        counts.update({w.tf for w in x.words})
+    n = len(recs)
+    return defaultdict(lambda: _TF_PRIOR * _TF_PSEUDO / (n + _TF_PSEUDO),
+                       {k: (c + _TF_PRIOR * _TF_PSEUDO) / (n + _TF_PSEUDO) for k, c in counts.items()})
+
+
+# -- the whole run ----------------------------------------------------------------------
+
+def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = None) -> list[Pair]:
+    """Link and review pairs (distinct ones dropped); fills timings with seconds per phase
+    ("keys", "block", "score") when given."""
+    t0 = time.perf_counter()
+    by_id = {r.id: r for r in records}
+    recs = [_features(by_id[k]) for k in sorted(by_id)]
+    tf = _tf_table(recs)
+    rare: dict[int, str] = {}
+    for x in recs:
+        if x.date and x.words:
+            w = min(x.words, key=lambda w: (tf[w.tf], w.loose))
+            rare[id(x)] = (w.skel or w.loose)[:1]
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, x in enumerate(recs):
+        for k in _keys(x, rare):
+            blocks[k].append(i)
+    t1 = time.perf_counter()
+    seen: set[int] = set()
+    n = len(recs)
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        if len(members) <= BLOCK_CAP:
+            for i, j in itertools.combinations(members, 2):
+                seen.add(i * n + j)
+        else:
+            order = sorted(members, key=lambda i: (recs[i].spelling, i))
+            for p, i in enumerate(order):
+                for j in order[p + 1:p + 1 + WINDOW]:
+                    seen.add(i * n + j if i < j else j * n + i)
+    blocks.clear()
+    t2 = time.perf_counter()
+    pairs: list[Pair] = []
+    for code in seen:
+        i, j = divmod(code, n)
+        s, fields = _score(recs[i], recs[j], tf)
+        if s >= REVIEW:
+            a, b = recs[i].rec.id, recs[j].rec.id
+            pairs.append(Pair(a, b, round(s, 2), band(s), fields))
+    pairs.sort(key=lambda p: (-p.score, p.a, p.b))
+    t3 = time.perf_counter()
+    if timings is not None:
+        timings.update({"keys": t1 - t0, "block": t2 - t1, "score": t3 - t2, "candidates": float(len(seen))})
+    return pairs
+
+
+def compare(a: Record, b: Record, population: Iterable[Record] = ()) -> tuple[float, dict[str, str]]:
+    """The match weight and field levels of one pair; name frequencies from `population`."""
+    pop = [_features(r) for r in population] or [_features(a), _features(b)]
+    return _score(_features(a), _features(b), _tf_table(pop))
+
+
+_POOL: Final = 3000  # people scored per registration check: those sharing most name keys
+
+
+def possible_duplicates(rep: Replica, name: str, born: int | None = None,
+                        household: str | None = None, limit: int = 5, *,
+                        sex: str | None = None) -> list[dict[str, Any]]:
+    """People already registered who may be this person: dicts with eid, name, born, household, score."""
+    keys = names.name_keys(name)
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    counts = dict(rep.conn.execute(
+        f"SELECT key, COUNT(*) FROM name_keys WHERE key IN ({marks}) GROUP BY key", keys).fetchall())
+    pool = [e for (e, _n) in rep.conn.execute(
+        f"SELECT eid, COUNT(*) AS n FROM name_keys WHERE key IN ({marks}) GROUP BY eid "
+        "ORDER BY n DESC, eid LIMIT ?", [*keys, _POOL])]
+    if not pool:
+        return []
+    total = rep.conn.execute("SELECT COUNT(*) FROM people WHERE created = 1 AND merged_into IS NULL"
+                             ).fetchone()[0]
+    zone, address = "", ""
+    if household:
+        row = rep.conn.execute("SELECT zone, address FROM households WHERE eid = ?", (household,)).fetchone()
+        if row:
+            zone, address = row[0] or "", row[1] or ""
+    people: list[tuple[Any, ...]] = []
+    for i in range(0, len(pool), 500):
+        chunk = pool[i:i + 500]
+        people += rep.conn.execute(
+            "SELECT p.eid, p.name, p.born, p.sex, p.household, h.zone, h.address FROM people p "
+            "LEFT JOIN households h ON h.eid = p.household "
+            f"WHERE p.eid IN ({','.join('?' * len(chunk))}) AND p.created = 1 AND p.merged_into IS NULL",
+            chunk).fetchall()
+    n = max(int(total), 1)
+    prior = _TF_PRIOR * _TF_PSEUDO / (n + _TF_PSEUDO)
+    tf: dict[str, float] = defaultdict(lambda: prior)
+    for w in _features(Record("", name)).words:
+        key = f"g:{min(w.groups)}" if w.groups else f"p:{w.skel}" if w.skel else f"v:{w.loose}"
+        tf[w.tf] = (counts.get(key, 0) + _TF_PRIOR * _TF_PSEUDO) / (n + _TF_PSEUDO)
+    me = _features(Record("", name, str(born) if born else "", sex or "", address, zone, household or ""))
+    found: list[dict[str, Any]] = []
+    for eid, pname, pborn, psex, hh, pzone, paddr in people:
+        other = _features(Record(eid, pname or "", str(pborn) if pborn else "", psex or "", paddr or "",
+                                 pzone or "", hh or ""))
+        score, fields = _score(me, other, tf)
+        if score >= REVIEW:
+            found.append({"eid": eid, "name": pname, "born": pborn, "household": hh,
+                          "score": round(score, 2), "band": band(score), "fields": fields})
+    found.sort(key=lambda d: (-d["score"], d["eid"]))
+    return found[:limit]
