@@ -115,3 +115,82 @@ def list_deaths(rep: Replica, limit: int = 500) -> list[dict[str, Any]]:
     return _rows(rep, "SELECT eid, household, name, died_on, death_place, death_cause, burial_place "
                       "FROM people WHERE created = 1 AND status = 'deceased' ORDER BY died_on DESC LIMIT ?",
                  (limit,))
+
+
+# The board, the incidents page and the map (web/board.py, web/incidents.py, web/geo.py).
+
+BOARD_CAP = 100
+ACTIVE_STATES = ("open", "assigned", "in-progress")
+REQUEST_COLS = ("eid, household, need, urgency, status, team, reported_by, zone, lat, lon, note, "
+                "opened_at, closed_at")
+
+
+def request_board(rep: Replica, *, need: str | None = None, zone: str | None = None,
+                  states: tuple[str, ...] = ("open", "assigned", "in-progress", "done", "cancelled"),
+                  cap: int = BOARD_CAP, closed_cap: int = 25) -> dict[str, dict[str, Any]]:
+    """Requests by status: each column's count and its newest cards (most urgent first while active).
+
+    Active columns show `cap` cards, done and cancelled `closed_cap`: the 100k town has tens of
+    thousands of requests and the board must still load on a phone.
+    """
+    where, params = [LIVE], []
+    for col, val in (("need", need), ("zone", zone)):
+        if val:
+            where.append(f"{col} = ?")
+            params.append(val)
+    cond = " AND ".join(where)
+    counts = dict(rep.conn.execute(f"SELECT status, COUNT(*) FROM requests WHERE {cond} GROUP BY status",
+                                   params).fetchall())
+    board: dict[str, dict[str, Any]] = {}
+    for state in states:
+        active = state in ACTIVE_STATES
+        newest = "opened_at DESC" if active else "closed_at DESC, opened_at DESC"
+        rows = _rows(rep, f"SELECT {REQUEST_COLS} FROM requests WHERE {cond} AND status = ? "
+                          f"ORDER BY {newest} LIMIT ?", [*params, state, cap if active else closed_cap])
+        if active:
+            rows.sort(key=lambda r: URGENCY_RANK.get(r["urgency"], 9))  # stable: newest first within
+        board[state] = {"count": counts.get(state, 0), "requests": rows}
+    return board
+
+
+def request(rep: Replica, code: str) -> dict[str, Any] | None:
+    found = _rows(rep, f"SELECT {REQUEST_COLS} FROM requests WHERE eid = ? AND created = 1", (code,))
+    return found[0] if found else None
+
+
+def list_teams(rep: Replica) -> list[dict[str, Any]]:
+    return _rows(rep, "SELECT eid, name, members FROM teams WHERE created = 1 ORDER BY eid")
+
+
+def harm_by_zone(rep: Replica, hours: int, now: datetime | None = None) -> dict[str, dict[str, int]]:
+    """Incidents, killed and wounded per zone in the last `hours`."""
+    since = ((now or datetime.now(UTC)) - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")
+    until = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M")
+    return {zone: {"incidents": n, "killed": killed, "wounded": wounded}
+            for zone, n, killed, wounded in rep.conn.execute(
+                "SELECT zone, COUNT(*), COALESCE(SUM(killed), 0), COALESCE(SUM(wounded), 0) FROM incidents "
+                "WHERE created = 1 AND at >= ? AND at <= ? GROUP BY zone", (since, until))}
+
+
+def open_requests_located(rep: Replica, limit: int = 2000) -> list[dict[str, Any]]:
+    """Requests not yet done, newest first, with a position: their own, else their household's."""
+    return _rows(rep, "SELECT r.eid, r.household, r.need, r.urgency, r.status, r.team, r.reported_by, "
+                      "r.zone, COALESCE(r.lat, h.lat) AS lat, COALESCE(r.lon, h.lon) AS lon, r.note, "
+                      "r.opened_at FROM requests r LEFT JOIN households h ON h.eid = r.household "
+                      "WHERE r.created = 1 AND r.merged_into IS NULL "
+                      "AND r.status NOT IN ('done', 'cancelled') ORDER BY r.opened_at DESC LIMIT ?", (limit,))
+
+
+def open_requests_by_zone(rep: Replica) -> dict[str, dict[str, int]]:
+    """Per zone: requests not yet done, and of those how many are bodies to recover."""
+    return {zone: {"open_requests": n, "bodies": bodies} for zone, n, bodies in rep.conn.execute(
+        "SELECT zone, COUNT(*), SUM(need = 'body-recovery') FROM requests WHERE created = 1 "
+        "AND merged_into IS NULL AND status NOT IN ('done', 'cancelled') GROUP BY zone")}
+
+
+def deaths_without_burial(rep: Replica, limit: int = 2000) -> list[dict[str, Any]]:
+    """People recorded dead with no burial place: the body may still lie where they died."""
+    return _rows(rep, "SELECT p.eid, p.household, p.name, p.died_on, p.death_place, h.zone, h.lat, h.lon "
+                      "FROM people p LEFT JOIN households h ON h.eid = p.household "
+                      "WHERE p.created = 1 AND p.merged_into IS NULL AND p.status = 'deceased' "
+                      "AND p.burial_place IS NULL ORDER BY p.died_on DESC LIMIT ?", (limit,))
