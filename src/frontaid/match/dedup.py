@@ -55,7 +55,7 @@ from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from frontaid.match import names
 from frontaid.store.replica import Replica
 
-LINK: Final = 24.0
+LINK: Final = 18.0
 REVIEW: Final = 8.0
 BLOCK_CAP: Final = 24
 WINDOW: Final = 6
@@ -78,8 +78,13 @@ _WEIGHTS: Final[dict[str, dict[str, tuple[float, float | None]]]] = {
     "zone": {"agree": (0.85, 0.1), "disagree": (0.15, 0.9)},
     "household": {"agree": (0.4, 0.001), "disagree": (0.6, 0.999)},
 }
-_W: Final = {f: {lv: (math.log2(m / u) if u else 0.0) for lv, (m, u) in levels.items()}
-             for f, levels in _WEIGHTS.items()}
+_LOG_U: Final = {f: {lv: (math.log2(u) if u else 0.0) for lv, (_m, u) in levels.items()}
+                 for f, levels in _WEIGHTS.items()}
+# Levels whose m the data does not move: a he/she name is a different person, whatever EM says.
+_FIXED: Final = frozenset({"name.gender"})
+_PSEUDO: Final = 200.0
+_SURE: Final = 16.0
+_EM_SAMPLE: Final = 100_000
 # A close name word counts as this many times more likely by chance than an equal one.
 _CLOSE_U: Final = 30.0
 _MAX_NAME_WEIGHT: Final = 30.0
@@ -157,6 +162,7 @@ class _Rec:
     doc: str
     address: str
     spelling: str      # the name's loose words, sorted: the order inside big blocks
+    street: str        # the address's first long word's phonetic key (street or village)
 
 
 def _born(text: str) -> tuple[int | None, str]:
@@ -173,9 +179,10 @@ def _features(r: Record) -> _Rec:
     year, date = _born(r.born)
     addr = " ".join(names.loose(t) or t for t in _NOT_ALNUM.split(
         " ".join(names.tokens(r.address) + _DIGITS.findall(r.address)).casefold()) if t)
+    street = next((names.skeleton(t) for t in names.tokens(r.address) if len(t) > 3), "")
     return _Rec(r, words, year, date, (r.sex or "").strip().lower()[:1],
                 _NOT_ALNUM.sub("", (r.doc or "").casefold()), addr,
-                " ".join(sorted(w.loose for w in words)))
+                " ".join(sorted(w.loose for w in words)), street)
 
 
 def _keys(x: _Rec, rare: dict[int, str]) -> set[str]:
@@ -192,6 +199,10 @@ def _keys(x: _Rec, rare: dict[int, str]) -> set[str]:
         keys.update(f"h{c}|{x.rec.household}" for c in flat)
     if len(x.doc) >= 4:
         keys.add(f"d{x.doc}")
+    if len(x.doc) >= 6:  # one typo in a document number leaves one end whole
+        keys.update((f"d<{x.doc[:4]}", f"d>{x.doc[-4:]}"))
+    if x.street:
+        keys.update(f"a{c}|{x.street}" for c in flat)
     if x.date:
         keys.add(f"b{x.date}|{rare.get(id(x), '')}")
     if len(codes) == 1:  # a one-word name: the word alone
@@ -229,6 +240,7 @@ def _cmp_words(a: _Word, b: _Word) -> int:
 
 def _name_level(a: tuple[_Word, ...], b: tuple[_Word, ...],
                 tf: dict[str, float]) -> tuple[str, float]:
+    """The name's level and log2 of its chance agreement u (from the words' frequencies)."""
     if not a or not b:
         return "missing", 0.0
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
@@ -242,7 +254,7 @@ def _name_level(a: tuple[_Word, ...], b: tuple[_Word, ...],
             best_sum, best = total, perm
     levels = [grid[i][j] for i, j in enumerate(best)]
     if _GENDER in levels:
-        return "gender", _W["name"]["gender"]
+        return "gender", _LOG_U["name"]["gender"]
     u = 1.0
     matched = 0
     for i, j in enumerate(best):
@@ -253,28 +265,28 @@ def _name_level(a: tuple[_Word, ...], b: tuple[_Word, ...],
             u *= min(1.0, _CLOSE_U * max(tf[short[i].tf], tf[long_[j].tf]))
             matched += 1
     if matched == 0:
-        return "disagree", _W["name"]["disagree"]
+        return "disagree", _LOG_U["name"]["disagree"]
     if matched == len(short) and len(short) >= 2:
         level = "agree" if _CLOSE not in levels else "close"
     else:
         level = "partial"
-    m = _WEIGHTS["name"][level][0]
-    return level, min(_MAX_NAME_WEIGHT, math.log2(m / u))
+    return level, math.log2(u)
 
 
 def _born_level(a: _Rec, b: _Rec) -> str:
     if a.year is None or b.year is None:
         return "missing"
+    gap = abs(a.year - b.year)
     if a.date and b.date:
         if a.date == b.date:
             return "date"
         if DamerauLevenshtein.distance(a.date, b.date) <= 1 or \
                 a.date[:4] + a.date[6:] + a.date[4:6] == b.date:  # day and month swapped
             return "close"
-    elif a.year == b.year:
+        return "near" if gap <= 5 else "far"
+    if a.year == b.year:
         return "year"
     ya, yb = str(a.year), str(b.year)
-    gap = abs(a.year - b.year)
     if gap <= 1 or (ya[:2] == yb[:2] and ya[2:] == yb[:1:-1]):
         return "close"
     return "near" if gap <= 5 else "far"
@@ -303,17 +315,91 @@ def _same(a: str, b: str) -> str:
     return "agree" if a == b else "disagree"
 
 
-def _score(x: _Rec, y: _Rec, tf: dict[str, float]) -> tuple[float, dict[str, str]]:
-    level, total = _name_level(x.words, y.words, tf)
-    fields = {"name": level}
-    for name, lv in (("born", _born_level(x, y)), ("sex", _same(x.sex, y.sex)),
-                     ("doc", _doc_level(x.doc, y.doc)), ("address", _address_level(x.address, y.address)),
-                     ("zone", _same(x.rec.zone, y.rec.zone)),
-                     ("household", _same(x.rec.household, y.rec.household))):
-        fields[name] = lv
-        if lv != "missing":
-            total += _W[name][lv]
-    return total, {k: _SHOWN[v] for k, v in fields.items()}
+_FIELDS: Final = ("name", "born", "sex", "doc", "address", "zone", "household")
+Levels = tuple[str, str, str, str, str, str, str]
+
+
+def _levels(x: _Rec, y: _Rec, tf: dict[str, float]) -> tuple[Levels, float]:
+    """Each field's level for one pair, and log2 u of the name's level."""
+    name, log_u = _name_level(x.words, y.words, tf)
+    household = _same(x.rec.household, y.rec.household)
+    if household == "agree":
+        # One household has one address and one zone: counting them again would count
+        # the same evidence three times.
+        address = zone = "missing"
+    else:
+        address, zone = _address_level(x.address, y.address), _same(x.rec.zone, y.rec.zone)
+    return (name, _born_level(x, y), _same(x.sex, y.sex), _doc_level(x.doc, y.doc), address, zone,
+            household), log_u
+
+
+class Model:
+    """The m probabilities per field level (u fixed, names' u from their frequencies).
+
+    Starts from the priors in `_WEIGHTS`; `refine` moves them toward what the candidate
+    pairs show (EM, each m held by `_PSEUDO` pairs' worth of prior, so a small registry
+    keeps the priors and a large one speaks for itself).
+    """
+
+    def __init__(self) -> None:
+        self.m = {f: {lv: m for lv, (m, _u) in levels.items()} for f, levels in _WEIGHTS.items()}
+        self._cache()
+
+    def _cache(self) -> None:
+        self.log_m = {f: {lv: math.log2(m) for lv, m in levels.items()} for f, levels in self.m.items()}
+
+    def weight(self, levels: Levels, name_log_u: float) -> float:
+        total = 0.0
+        log_m = self.log_m
+        for f, lv in zip(_FIELDS, levels, strict=True):
+            if lv == "missing":
+                continue
+            if f == "name":
+                total += min(_MAX_NAME_WEIGHT, log_m[f][lv] - name_log_u)
+            else:
+                total += log_m[f][lv] - _LOG_U[f][lv]
+        return total
+
+    def _field_weight(self, f: str, lv: str, name_log_u: float) -> float:
+        if lv == "missing":
+            return 0.0
+        if f == "name":
+            return min(_MAX_NAME_WEIGHT, self.log_m[f][lv] - name_log_u)
+        return self.log_m[f][lv] - _LOG_U[f][lv]
+
+    def refine(self, sample: list[tuple[Levels, float]], rounds: int = 2) -> None:
+        """Re-estimate each field's m from the candidate pairs the other fields alone make sure of.
+
+        A field's levels among pairs whose weight without that field is at least `_SURE`
+        (leave-one-field-out, a hard-assignment EM that cannot drift into a cluster of
+        look-alikes the way soft EM does), blended with the prior as `_PSEUDO` pairs.
+        """
+        for _ in range(rounds):
+            weights = [[self._field_weight(f, lv, log_u) for f, lv in zip(_FIELDS, levels, strict=True)]
+                       for levels, log_u in sample]
+            counts = {f: dict.fromkeys(ms, 0) for f, ms in self.m.items()}
+            for (levels, _log_u), ws in zip(sample, weights, strict=True):
+                total = sum(ws)
+                for k, (f, lv) in enumerate(zip(_FIELDS, levels, strict=True)):
+                    if lv != "missing" and total - ws[k] >= _SURE:
+                        counts[f][lv] += 1
+            for f, ms in self.m.items():
+                seen = sum(counts[f].values())
+                for lv in ms:
+                    if f"{f}.{lv}" not in _FIXED:
+                        prior = _WEIGHTS[f][lv][0]
+                        ms[lv] = max((counts[f][lv] + _PSEUDO * prior) / (seen + _PSEUDO), 1e-9)
+            self._cache()
+
+
+_DEFAULT: Final = Model()
+
+
+def _score(x: _Rec, y: _Rec, tf: dict[str, float],
+           model: Model | None = None) -> tuple[float, dict[str, str]]:
+    levels, log_u = _levels(x, y, tf)
+    score = (model or _DEFAULT).weight(levels, log_u)
+    return score, {f: _SHOWN[lv] for f, lv in zip(_FIELDS, levels, strict=True)}
 
 
 def _tf_table(recs: list[_Rec]) -> dict[str, float]:
@@ -359,13 +445,22 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
                     seen.add(i * n + j if i < j else j * n + i)
     blocks.clear()
     t2 = time.perf_counter()
+    model = Model()
+    if seen:
+        # EM on a sample of the candidates; which ones depends only on the pair, not on order.
+        cut = min(1.0, _EM_SAMPLE / len(seen)) * 1_000_003
+        sample = sorted(c for c in seen if (c * 2654435761) % 1_000_003 < cut)
+        model.refine([_levels(recs[i], recs[j], tf) for i, j in (divmod(c, n) for c in sample)])
+        if timings is not None:
+            timings["model"] = model.m  # type: ignore[assignment]
     pairs: list[Pair] = []
     for code in seen:
         i, j = divmod(code, n)
-        s, fields = _score(recs[i], recs[j], tf)
+        levels, log_u = _levels(recs[i], recs[j], tf)
+        s = model.weight(levels, log_u)
         if s >= REVIEW:
-            a, b = recs[i].rec.id, recs[j].rec.id
-            pairs.append(Pair(a, b, round(s, 2), band(s), fields))
+            pairs.append(Pair(recs[i].rec.id, recs[j].rec.id, round(s, 2), band(s),
+                              {f: _SHOWN[lv] for f, lv in zip(_FIELDS, levels, strict=True)}))
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     t3 = time.perf_counter()
     if timings is not None:
