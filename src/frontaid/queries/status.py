@@ -56,3 +56,24 @@ def replica_summary(rep: Replica) -> dict[str, Any]:
         "vector": rep.vector(),
         "state": rep.state_digest()[:16],
     }
+
+
+def harm_by_day(rep: Replica, days: int = 14, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Incidents, killed and wounded per day over the last `days` days (today last), zeros included."""
+    today = (now or datetime.now(UTC)).date()
+    first = today - timedelta(days=days - 1)
+    found = {day: (n, killed, wounded) for day, n, killed, wounded in rep.conn.execute(
+        "SELECT substr(at, 1, 10), COUNT(*), COALESCE(SUM(killed), 0), COALESCE(SUM(wounded), 0) "
+        "FROM incidents WHERE created = 1 AND at >= ? GROUP BY substr(at, 1, 10)", (first.isoformat(),))}
+    out = []
+    for i in range(days):
+        day = (first + timedelta(days=i)).isoformat()
+        n, killed, wounded = found.get(day, (0, 0, 0))
+        out.append({"day": day, "incidents": n, "killed": killed, "wounded": wounded})
+    return out
+
+
+def dashboard(rep: Replica, now: datetime | None = None) -> dict[str, Any]:
+    """`status()` and the harm of each of the last 14 days: the figures page of the web app."""
+    now = now or datetime.now(UTC)
+    return {**status(rep, now), "harm_by_day": harm_by_day(rep, 14, now)}
