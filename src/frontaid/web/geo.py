@@ -1,10 +1,213 @@
 """The map: zones coloured by recent danger, sites, open requests, bodies awaiting recovery.
 
-Served with vendored Leaflet and the town's own GeoJSON: no tile server.
+Served with vendored Leaflet and the town's own GeoJSON: no tile server. The page
+draws what `/api/map.geojson` returns, and lists the zones in a table that works
+without JavaScript.
+
+Bodies awaiting recovery are what the town records them as: requests of need
+`body-recovery` not yet done (where the body lies), and deaths with no burial place
+recorded (at the household's position). People's positions are personal: the
+analyst gets zones, sites and incidents, and per zone only counts of open requests
+and bodies.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-router = APIRouter()  # HTML routes pass include_in_schema=False; JSON routes under /api are documented
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from frontaid.actions import _check as check
+from frontaid.domain import vocab
+from frontaid.i18n import gettext
+from frontaid.queries import operations, registry
+from frontaid.queries.registry import _rows
+from frontaid.scenario.geography import CENTRE
+from frontaid.store.replica import Replica
+from frontaid.web import auth, desk
+from frontaid.web.auth import language, sees_names
+from frontaid.web.render import render
+from frontaid.web.users import Session
+
+WINDOW_DAYS = 7
+
+
+def N_(msgid: str) -> str:
+    """Marks a msgid for extraction; translated where it is shown."""
+    return msgid
+
+
+# Danger level of a zone from its last 7 days: (level, fill colour, legend msgid, lowest score).
+DANGER: tuple[tuple[str, str, str, int], ...] = (
+    ("none", "#cfe3c6", N_("quiet: no incidents"), 0),
+    ("low", "#ffe08a", N_("some danger"), 1),
+    ("medium", "#f59b42", N_("dangerous"), 4),
+    ("high", "#d7301f", N_("very dangerous"), 12),
+)
+CROSSING_COLOURS = {"open": "#1a9641", "damaged": "#f08a00", "destroyed": "#7f0000"}
+
+router = APIRouter()
+
+
+def danger(h: dict[str, int]) -> tuple[str, str]:
+    """(level, colour) for a zone's harm: the dead weigh more than the wounded, both more than noise."""
+    score = h["incidents"] + 2 * h["wounded"] + 5 * h["killed"]
+    level, colour = DANGER[0][0], DANGER[0][1]
+    for name, fill, _legend, lowest in DANGER:
+        if score >= lowest:
+            level, colour = name, fill
+    return level, colour
+
+
+def _centroid(geometry: dict[str, Any] | None) -> tuple[float, float] | None:
+    """(lon, lat): the mean of a polygon's outer ring, where a record with no position of its own is drawn."""
+    try:
+        ring = geometry["coordinates"][0] if geometry and geometry["type"] == "Polygon" else None
+    except (KeyError, IndexError, TypeError):
+        return None
+    if not ring:
+        return None
+    pts = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
+    return (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
+
+
+def _point(lon: float | None, lat: float | None,
+           fallback: tuple[float, float] | None) -> dict[str, Any] | None:
+    if lat is not None and lon is not None:
+        return {"type": "Point", "coordinates": [lon, lat]}
+    if fallback is not None:
+        return {"type": "Point", "coordinates": list(fallback)}
+    return None
+
+
+def _feature(geometry: dict[str, Any] | None, **props: Any) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def _title(row: dict[str, Any], lang: str) -> str:
+    return str((row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name")) or row["eid"])
+
+
+def until_moment(until: str | None) -> datetime:
+    """The end of the danger window: now, or the moment asked for (to look back at a past week)."""
+    if not until:
+        return datetime.now(UTC)
+    return datetime.fromisoformat(check.moment(until)).replace(tzinfo=UTC)
+
+
+def zones(rep: Replica, lang: str, now: datetime) -> list[dict[str, Any]]:
+    """Each zone with its geometry, harm of the last 7 days, danger level and open requests."""
+    harm = operations.harm_by_zone(rep, 24 * WINDOW_DAYS, now)
+    open_by_zone = operations.open_requests_by_zone(rep)
+    out = []
+    for z in _rows(rep, "SELECT eid, name, name_en, geometry FROM zones WHERE created = 1 ORDER BY eid"):
+        h = harm.get(z["eid"], {"incidents": 0, "killed": 0, "wounded": 0})
+        level, colour = danger(h)
+        geometry = json.loads(z["geometry"]) if z["geometry"] else None
+        o = open_by_zone.get(z["eid"], {"open_requests": 0, "bodies": 0})
+        out.append({"eid": z["eid"], "title": _title(z, lang), "geometry": geometry, **h,
+                    "danger": level, "colour": colour, "danger_text": gettext(_legend(level), lang),
+                    "open_requests": o["open_requests"], "bodies": o["bodies"] or 0})
+    return out
+
+
+def _legend(level: str) -> str:
+    return next(legend for name, _fill, legend, _low in DANGER if name == level)
+
+
+def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dict[str, Any]:
+    """The map's layers as one GeoJSON FeatureCollection; each feature says its `layer`."""
+    def _(msgid: str) -> str:
+        return gettext(msgid, lang)
+
+    features: list[dict[str, Any]] = []
+    centre: dict[str, tuple[float, float] | None] = {}
+    zone_rows = zones(rep, lang, now)
+    titles = {z["eid"]: z["title"] for z in zone_rows}
+    for z in zone_rows:
+        centre[z["eid"]] = _centroid(z["geometry"])
+        popup = [z["title"], z["danger_text"],
+                 f'{_("Last 7 days")}: {z["incidents"]} {_("incidents")}, {z["killed"]} {_("killed")}, '
+                 f'{z["wounded"]} {_("wounded")}',
+                 f'{_("Open requests")}: {z["open_requests"]}',
+                 f'{_("Bodies awaiting recovery")}: {z["bodies"]}']
+        features.append(_feature(z["geometry"], layer="zone", popup=popup,
+                                 **{k: v for k, v in z.items() if k != "geometry"}))
+    for s in registry.list_sites(rep):
+        state = s["state"]
+        colour = CROSSING_COLOURS.get(state or "", "#555") if s["kind"] == "crossing" else (
+            "#00807f" if s["kind"] == "shelter" else "#2d4a8a")
+        kind_text = _(vocab.SITE_KINDS.get(s["kind"], s["kind"]))
+        state_text = _(vocab.CROSSING_STATES.get(state, state)) if s["kind"] == "crossing" and state else None
+        popup = [_title(s, lang), kind_text] + ([state_text] if state_text else [])
+        features.append(_feature(_point(s["lon"], s["lat"], centre.get(s["zone"])), layer="site",
+                                 eid=s["eid"], title=_title(s, lang), kind=s["kind"], state=state,
+                                 zone=s["zone"], colour=colour, popup=popup))
+    for i in operations.list_incidents(rep, since=now - timedelta(days=WINDOW_DAYS), limit=2000):
+        if i["at"] and i["at"] > now.strftime("%Y-%m-%dT%H:%M"):
+            continue
+        popup = [_(vocab.INCIDENT_KINDS.get(i["kind"], i["kind"])), i["at"].replace("T", " "),
+                 f'{i["killed"] or 0} {_("killed")}, {i["wounded"] or 0} {_("wounded")}']
+        features.append(_feature(_point(i["lon"], i["lat"], centre.get(i["zone"])), layer="incident",
+                                 eid=i["eid"], kind=i["kind"], at=i["at"], zone=i["zone"], killed=i["killed"],
+                                 wounded=i["wounded"], popup=popup))
+    if not sees_names(role):
+        return _collection(features, now)
+    for r in operations.open_requests_located(rep):
+        body = r["need"] == "body-recovery"
+        popup = [_(vocab.NEEDS.get(r["need"], r["need"])) + " · " + _(vocab.URGENCIES.get(r["urgency"], "")),
+                 f'{r["eid"]} · {_(vocab.REQUEST_STATES.get(r["status"], r["status"]))}',
+                 titles.get(r["zone"], r["zone"] or "")]
+        popup += [x for x in (r["household"], r["reported_by"], r["note"]) if x]
+        features.append(_feature(_point(r["lon"], r["lat"], centre.get(r["zone"])),
+                                 layer="body" if body else "request", eid=r["eid"], need=r["need"],
+                                 urgency=r["urgency"], status=r["status"], household=r["household"],
+                                 zone=r["zone"], team=r["team"], reported_by=r["reported_by"],
+                                 approximate=r["lat"] is None, popup=popup))
+    for d in operations.deaths_without_burial(rep):
+        popup = [_("Death, no burial recorded"), d["name"] or d["eid"], d["died_on"] or "",
+                 d["death_place"] or "", d["household"] or ""]
+        features.append(_feature(_point(d["lon"], d["lat"], centre.get(d["zone"])), layer="death",
+                                 eid=d["eid"], household=d["household"], zone=d["zone"], died_on=d["died_on"],
+                                 name=d["name"], approximate=d["lat"] is None, popup=[p for p in popup if p]))
+    return _collection(features, now)
+
+
+def _collection(features: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features,
+            "meta": {"until": now.strftime("%Y-%m-%dT%H:%M"), "window_days": WINDOW_DAYS,
+                     "danger": [{"level": n, "colour": c, "lowest_score": low} for n, c, _l, low in DANGER]}}
+
+
+@router.get("/map", response_class=HTMLResponse, include_in_schema=False)
+def map_page(request: Request, until: str = "", sess: Session = Depends(auth.need("map"))) -> Response:
+    lang = language(request)
+    now = until_moment(until)
+    with desk.replica(request) as rep:
+        zone_rows = zones(rep, lang, now)
+    layers = {"zone": N_("Zones"), "site": N_("Sites"), "incident": N_("Incidents (7 days)"),
+              "request": N_("Open requests"), "body": N_("Bodies awaiting recovery"),
+              "death": N_("Death, no burial recorded")}
+    if not sees_names(sess.role):
+        layers = {k: v for k, v in layers.items() if k in ("zone", "site", "incident")}
+    labels = {k: gettext(v, lang) for k, v in layers.items()}
+    src = "/api/map.geojson" + (f"?until={now.strftime('%Y-%m-%dT%H:%M')}" if until else "")
+    return render(request, "map.html", sess, zones=zone_rows, labels=labels, src=src, centre=list(CENTRE),
+                  legend=[(colour, gettext(text, lang)) for _n, colour, text, _low in DANGER],
+                  crossing=[(colour, gettext(vocab.CROSSING_STATES[state], lang))
+                            for state, colour in CROSSING_COLOURS.items()],
+                  until=now.strftime("%Y-%m-%d %H:%M"))
+
+
+@router.get("/api/map.geojson", tags=["map"],
+            summary="The map's layers as GeoJSON: zones with danger levels, sites, incidents, open requests, "
+                    "bodies awaiting recovery (no people's positions for analysts)")
+def map_geojson(request: Request, until: str = "", sess: Session = Depends(auth.need("map"))) -> Response:
+    lang = language(request)
+    now = until_moment(until)
+    with desk.replica(request) as rep:
+        fc = feature_collection(rep, sess.role, lang, now)
+    return JSONResponse(fc, media_type="application/geo+json")
