@@ -31,11 +31,16 @@ def cols(names: tuple[str, ...]) -> str:
     return ", ".join(f'"{c}"' for c in names)
 
 
-def list_households(
-    rep: Replica, *, zone: str | None = None, vulnerability: str | None = None,
-    not_reached_days: int | None = None, refused_evacuation: bool = False, limit: int = 200,
-    offset: int = 0, today: date | None = None,
-) -> list[dict[str, Any]]:
+def _household_filters(
+    *, zone: str | None, vulnerability: str | None, not_reached_days: int | None,
+    refused_evacuation: bool, today: date | None, visits: bool = False, latest_answer: bool = False,
+) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses (on households `h`) and their parameters for the registry's filters.
+
+    `visits`: a request done at the household counts as reaching it, as a hand-out does.
+    `latest_answer`: "refused evacuation" means the household's latest answer is a refusal,
+    not any refusal ever (someone who refused in November and accepted in December is not listed).
+    """
     where = [f"h.{LIVE}", "h.status = 'active'"]
     params: list[Any] = []
     if zone:
@@ -51,14 +56,77 @@ def list_households(
         where.append("NOT EXISTS (SELECT 1 FROM handouts d WHERE d.household = h.eid AND d.created = 1 "
                      "AND d.\"on\" >= ?)")
         params.append(since)
-    if refused_evacuation:
+        if visits:
+            where.append("NOT EXISTS (SELECT 1 FROM requests r WHERE r.household = h.eid AND r.created = 1 "
+                         "AND r.status = 'done' AND r.closed_at >= ?)")
+            params.append(since)
+    if refused_evacuation and latest_answer:
+        where.append("(SELECT o.answer FROM evac_offers o WHERE o.household = h.eid AND o.created = 1 "
+                     "ORDER BY o.offered_on DESC, o.c_hlc DESC LIMIT 1) = 'refused'")
+    elif refused_evacuation:
         where.append("EXISTS (SELECT 1 FROM evac_offers o WHERE o.household = h.eid AND o.created = 1 "
                      "AND o.answer = 'refused')")
-    sql = (f"SELECT {', '.join('h.' + c for c in cols(HOUSEHOLD_COLS).split(', '))}, "
-           "(SELECT COUNT(*) FROM people p WHERE p.household = h.eid AND p.created = 1 "
-           "AND p.merged_into IS NULL AND p.status = 'present') AS members "
+    return where, params
+
+
+_MEMBERS = ("(SELECT COUNT(*) FROM people p WHERE p.household = h.eid AND p.created = 1 "
+            "AND p.merged_into IS NULL AND p.status = 'present') AS members")
+
+
+def list_households(
+    rep: Replica, *, zone: str | None = None, vulnerability: str | None = None,
+    not_reached_days: int | None = None, refused_evacuation: bool = False, limit: int = 200,
+    offset: int = 0, today: date | None = None,
+) -> list[dict[str, Any]]:
+    where, params = _household_filters(zone=zone, vulnerability=vulnerability,
+                                       not_reached_days=not_reached_days,
+                                       refused_evacuation=refused_evacuation, today=today)
+    sql = (f"SELECT {', '.join('h.' + c for c in cols(HOUSEHOLD_COLS).split(', '))}, {_MEMBERS} "
            f"FROM households h WHERE {' AND '.join(where)} ORDER BY h.zone, h.eid LIMIT ? OFFSET ?")
     return _rows(rep, sql, [*params, limit, offset])
+
+
+PAGE_SIZE = 50
+
+
+def households_page(
+    rep: Replica, *, zone: str | None = None, vulnerability: str | None = None,
+    not_reached_days: int | None = None, refused_evacuation: bool = False, page: int = 1,
+    per_page: int = PAGE_SIZE, today: date | None = None,
+) -> dict[str, Any]:
+    """One page of the registry's household list, with the total that match the filters.
+
+    For the web's registry: a household is reached by a hand-out or a visit (a request done
+    there), and "refused evacuation" is its latest answer. Each row says when it was last
+    reached and its members' vulnerabilities.
+    """
+    where, params = _household_filters(zone=zone, vulnerability=vulnerability,
+                                       not_reached_days=not_reached_days,
+                                       refused_evacuation=refused_evacuation, today=today,
+                                       visits=True, latest_answer=True)
+    cond = " AND ".join(where)
+    total = rep.conn.execute(f"SELECT COUNT(*) FROM households h WHERE {cond}", params).fetchone()[0]
+    per_page = max(1, min(int(per_page), 500))
+    pages = max(1, -(-total // per_page))
+    page = max(1, min(int(page), pages))
+    sql = (f"SELECT {', '.join('h.' + c for c in cols(HOUSEHOLD_COLS).split(', '))}, {_MEMBERS}, "
+           "(SELECT max(d.\"on\") FROM handouts d WHERE d.household = h.eid AND d.created = 1) "
+           "AS last_handout, "
+           "(SELECT max(r.closed_at) FROM requests r WHERE r.household = h.eid AND r.created = 1 "
+           "AND r.status = 'done') AS last_visit, "
+           "(SELECT group_concat(p.vulnerabilities) FROM people p WHERE p.household = h.eid "
+           "AND p.created = 1 AND p.merged_into IS NULL AND p.status = 'present' "
+           "AND p.vulnerabilities IS NOT NULL AND p.vulnerabilities != '') AS vulnerable, "
+           "(SELECT o.answer FROM evac_offers o WHERE o.household = h.eid AND o.created = 1 "
+           "ORDER BY o.offered_on DESC, o.c_hlc DESC LIMIT 1) AS evacuation "
+           f"FROM households h WHERE {cond} ORDER BY h.zone, h.eid LIMIT ? OFFSET ?")
+    rows = _rows(rep, sql, [*params, per_page, (page - 1) * per_page])
+    for r in rows:
+        reached = [d for d in (r.pop("last_handout"), r.pop("last_visit")) if d]
+        r["last_reached"] = max(reached)[:10] if reached else None
+        r["vulnerabilities"] = sorted(set(filter(None, (r["vulnerable"] or "").split(","))))
+        del r["vulnerable"]
+    return {"total": total, "page": page, "pages": pages, "per_page": per_page, "rows": rows}
 
 
 def household(rep: Replica, code: str) -> dict[str, Any] | None:
