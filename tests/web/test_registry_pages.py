@@ -185,6 +185,36 @@ def test_register_a_household_and_a_person_through_the_forms(web: Any) -> None:
     assert "Petro Hnatiuk" in c.get(f"/registry/household/{code}").text
 
 
+def test_a_person_who_may_already_be_registered_is_confirmed_first(web: Any) -> None:
+    t, rep = web.town, web.town.rep
+    c = web.page_login("desk")
+    c.cookies.set("frontaid_lang", "en")
+    path = f"/registry/household/{t.olena}/person"
+    data = {"csrf": csrf_of(c.get(path).text), "name": "Ana Kovalenko", "born": "1941", "sex": "f"}
+    before = rep.op_count()
+    r = c.post(path, data=data, follow_redirects=False)
+    assert r.status_code == 200 and rep.op_count() == before  # a warning, nothing added yet
+    warning = r.text.split('id="duplicates"')[1].split("</div>")[0]
+    assert "This person may already be registered as:" in warning and "Anna Kovalenko" in warning
+    assert f'href="/registry/household/{t.anna}#person-{t.anna_p}"' in warning
+    assert 'name="confirm" value="1"' in r.text and "Register anyway" in r.text
+    assert 'value="Ana Kovalenko"' in r.text  # the form keeps what was typed
+    r = c.post(path, data={**data, "confirm": "1"}, follow_redirects=False)
+    assert r.status_code == 303
+    olena = regq.household(rep, t.olena)
+    assert [m["name"] for m in olena["members"]] == ["Ana Kovalenko"]
+
+    api, csrf = web.login("desk")
+    body = {"name": "Mykola Kovalenko", "born": 1939, "sex": "m"}
+    url = f"/api/households/{t.ihor}/people"
+    before = rep.op_count()
+    r = api.post(url, json=body, headers={"x-csrf-token": csrf})
+    assert r.status_code == 409 and r.json()["kind"] == "PossibleDuplicate"
+    assert [x["eid"] for x in r.json()["candidates"]][0] == t.mykola_p and rep.op_count() == before
+    r = api.post(url, json={**body, "confirm": True}, headers={"x-csrf-token": csrf})
+    assert r.status_code == 201 and regq.person(rep, r.json()["person"])["household"] == t.ihor
+
+
 def test_edit_a_household_and_a_person_and_record_a_death(web: Any) -> None:
     t, rep = web.town, web.town.rep
     c = web.page_login("desk")

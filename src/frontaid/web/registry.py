@@ -20,6 +20,7 @@ from frontaid.actions import registry as actions
 from frontaid.domain import vocab
 from frontaid.errors import BadInput, FrontaidError, NotFound, UnknownChoice
 from frontaid.i18n import gettext
+from frontaid.match.dedup import possible_duplicates
 from frontaid.queries import log
 from frontaid.queries import registry as queries
 from frontaid.store.replica import Replica
@@ -209,11 +210,28 @@ def edit_household(rep: Replica, actor: str, code: str, form: Any) -> list[str]:
     return changed
 
 
-def add_person(rep: Replica, actor: str, code: str, form: Any) -> str:
+def duplicates(rep: Replica, code: str, form: Any) -> list[dict[str, Any]]:
+    """People already registered who may be the one in the form (the desk confirms before adding)."""
+    born_text, sex = _text(form, "born"), _text(form, "sex")
+    born = int(born_text) if born_text.isdigit() and 1900 <= int(born_text) <= date.today().year else None
+    found = possible_duplicates(rep, _text(form, "name"), born, household=code,
+                                sex=sex if sex in vocab.SEXES else None)
+    return [{k: c.get(k) for k in ("eid", "name", "born", "household", "score")} for c in found]
+
+
+def add_person(rep: Replica, actor: str, code: str, form: Any,
+               confirmed: bool = False) -> tuple[str | None, list[dict[str, Any]]]:
+    """Register the person of the form: (their code, []); or (None, the people they may already be)
+    when some are found and the user has not confirmed."""
     born: Any = _text(form, "born") or None
-    return actions.add_person(rep, actor, household=code, name=_text(form, "name"), born=born,
-                              sex=_text(form, "sex") or None, vulnerabilities=_list(form, "vulnerabilities"),
-                              note=_text(form, "note") or None)
+    with rep.transaction():  # the check and the write see the same registry
+        found = [] if confirmed else duplicates(rep, code, form)
+        if found:
+            return None, found
+        pid = actions.add_person(rep, actor, household=code, name=_text(form, "name"), born=born,
+                                 sex=_text(form, "sex") or None, note=_text(form, "note") or None,
+                                 vulnerabilities=_list(form, "vulnerabilities"))
+    return pid, []
 
 
 def edit_person(rep: Replica, actor: str, pid: str, form: Any) -> list[str]:
@@ -371,11 +389,14 @@ async def new_person(request: Request, code: str, sess: Session = Depends(need_p
         if hh is None:
             raise NotFound(what="household", code=code)
         try:
-            add_person(rep, sess.name, hh["eid"], form)
+            pid, found = add_person(rep, sess.name, hh["eid"], form, confirmed=_flag(form.get("confirm")))
         except FrontaidError as err:
             return _form(request, sess, rep, "household_person.html", status_code=err.http_status,
                          error=err.text(language(request)), v=_values(form), hh=hh, p=None)
-    return RedirectResponse(f"/registry/household/{hh['eid']}", status_code=303)
+        if pid is None:
+            return _form(request, sess, rep, "household_person.html", v=_values(form), hh=hh, p=None,
+                         candidates=found)
+    return RedirectResponse(f"/registry/household/{hh['eid']}#person-{pid}", status_code=303)
 
 
 @router.get("/registry/person/{pid}/edit", response_class=HTMLResponse, include_in_schema=False)
@@ -455,6 +476,7 @@ class PersonIn(BaseModel):
     vulnerabilities: list[str] = Field(default_factory=list,
                                        description="Any of: " + ", ".join(vocab.VULNERABILITIES))
     note: str | None = None
+    confirm: bool = Field(False, description="Register even if the person may already be registered.")
 
 
 class PersonChange(BaseModel):
@@ -530,11 +552,20 @@ def api_edit_household(code: str, body: HouseholdChange, request: Request,
 
 
 @router.post("/api/households/{code}/people", tags=["registry"], status_code=201,
-             summary="Register a person in a household; returns the person's code")
+             summary="Register a person in a household (409 with the candidates if they may already be)")
 def api_add_person(code: str, body: PersonIn, request: Request,
                    sess: Session = Depends(need_post("register"))) -> Response:
+    """Without `confirm`, a person who may already be registered is not added: the answer is
+    409 with `candidates` (eid, name, born, household, score); send again with `confirm: true`."""
+    lang = language(request)
     with desk.replica(request) as rep:
-        pid = add_person(rep, sess.name, code, body.model_dump())
+        hh = queries.household(rep, code)
+        if hh is None:
+            raise NotFound(what="household", code=code)
+        pid, found = add_person(rep, sess.name, hh["eid"], body.model_dump(), confirmed=body.confirm)
+    if pid is None:
+        return JSONResponse({"error": gettext("This person may already be registered as:", lang),
+                             "kind": "PossibleDuplicate", "candidates": found}, status_code=409)
     return JSONResponse({"person": pid}, status_code=201)
 
 
