@@ -23,6 +23,7 @@ from frontaid.scenario.clock import SimClock
 from frontaid.scenario.operations import DAYS, Sim
 from frontaid.store.projector import reindex_names
 from frontaid.store.replica import Replica
+from frontaid.store.schema import OPS_ENTITY_INDEX
 
 TOWN = "Бахмут"
 TOWN_EN = "Bakhmut"
@@ -64,6 +65,10 @@ def build_demo(
     rep.conn.execute("PRAGMA journal_mode = MEMORY")
     rep.conn.execute("PRAGMA synchronous = OFF")
     rep.index_names = False  # the search index is built once, sorted, at the end
+    # Nothing reads the log by record while one device builds the town alone (the
+    # projector skips conflict checks when the log has a single origin), so the log's
+    # (entity, eid) index is built once, sorted, at the end instead of row by row.
+    rep.conn.execute("DROP INDEX ops_entity")
     try:
         sim = Sim(rep, random.Random(seed), clock, today, households, progress)
         if progress:
@@ -77,6 +82,7 @@ def build_demo(
         sim.run()
         rep.index_names = True
         with rep.transaction():
+            rep.conn.execute(OPS_ENTITY_INDEX)
             reindex_names(rep.conn)
             rep.set_meta(STORY_META, json.dumps(sim.story, ensure_ascii=False, sort_keys=True))
     except BaseException:

@@ -104,6 +104,9 @@ class Projector:
         # (one transaction, which no other writer can interleave); emptied whenever an
         # op that could change a zone or a site is folded.
         self.lookups: dict[Any, Any] = {}
+        # The origin known to be the only one in the log (no conflict is possible then:
+        # conflicts are between authors); forgotten as soon as another origin's op is folded.
+        self._lone: str | None = None
 
     # -- entry points -------------------------------------------------------------
 
@@ -111,6 +114,8 @@ class Projector:
         """Fold one op that has just been written to the log."""
         if op.entity in _LOOKED_UP and self.lookups:
             self.lookups.clear()
+        if op.origin != self._lone:
+            self._lone = None
         if op.verb == "retract":
             self.lookups.clear()
             self._retract(op)
@@ -254,6 +259,13 @@ class Projector:
 
     def _detect_conflict(self, entity: Entity, op: Op) -> None:
         """Pair `op` with every set of the same field that replaced the same version differently."""
+        if self._lone == op.origin:
+            return
+        if not self.conn.execute("SELECT EXISTS (SELECT 1 FROM ops WHERE origin < ?) "
+                                 "OR EXISTS (SELECT 1 FROM ops WHERE origin > ?)",
+                                 (op.origin, op.origin)).fetchone()[0]:
+            self._lone = op.origin
+            return
         field, seen, value = op.data["f"], list(op.seen), op.data.get("v")
         for origin, seq, raw, seen_raw in self.conn.execute(
                 "SELECT origin, seq, data, seen FROM ops WHERE entity = ? AND eid = ? AND verb = 'set' "
