@@ -56,9 +56,9 @@ from frontaid.match import names
 from frontaid.store.replica import Replica
 
 LINK: Final = 18.0
-REVIEW: Final = 8.0
+REVIEW: Final = 12.0
 BLOCK_CAP: Final = 24
-WINDOW: Final = 6
+WINDOW: Final = 4
 # A name word's chance agreement: its frequency, smoothed toward 1 in 500 with the
 # weight of 1000 records (so a registry of ten people does not make every name common).
 _TF_PRIOR: Final = 0.002
@@ -162,7 +162,8 @@ class _Rec:
     doc: str
     address: str
     spelling: str      # the name's loose words, sorted: the order inside big blocks
-    street: str        # the address's first long word's phonetic key (street or village)
+    key: str           # the name's loose words in order (memoising name comparisons)
+    street: str        # the first long word of the address (phonetic key) and its first number
 
 
 def _born(text: str) -> tuple[int | None, str]:
@@ -177,12 +178,13 @@ def _born(text: str) -> tuple[int | None, str]:
 def _features(r: Record) -> _Rec:
     words = tuple(_word(t) for t in names.tokens(r.name)[:_MAX_WORDS + 2] if names.loose(t))
     year, date = _born(r.born)
-    addr = " ".join(names.loose(t) or t for t in _NOT_ALNUM.split(
-        " ".join(names.tokens(r.address) + _DIGITS.findall(r.address)).casefold()) if t)
+    addr = " ".join([names.loose(t) for t in names.tokens(r.address)] + _DIGITS.findall(r.address)).strip()
     street = next((names.skeleton(t) for t in names.tokens(r.address) if len(t) > 3), "")
+    number = _DIGITS.search(r.address or "")
+    street = f"{street}|{number.group()}" if street and number else ""
     return _Rec(r, words, year, date, (r.sex or "").strip().lower()[:1],
                 _NOT_ALNUM.sub("", (r.doc or "").casefold()), addr,
-                " ".join(sorted(w.loose for w in words)), street)
+                " ".join(sorted(w.loose for w in words)), " ".join(w.loose for w in words), street)
 
 
 def _keys(x: _Rec, rare: dict[int, str]) -> set[str]:
@@ -193,8 +195,12 @@ def _keys(x: _Rec, rare: dict[int, str]) -> set[str]:
             for cj in codes[j]:
                 keys.add(f"n{min(ci, cj)}|{max(ci, cj)}")
     flat = {c for cs in codes for c in cs}
-    if x.year is not None:
-        keys.update(f"y{c}|{x.year}" for c in flat)
+    if x.year is not None:  # one word and the year, the other word by its first letter only
+        if len(codes) == 1:
+            keys.update(f"y{c}|{x.year}" for c in flat)
+        for i, j in itertools.permutations(range(len(codes)), 2):
+            first = x.words[j].loose[:1]
+            keys.update(f"y{c}|{x.year}|{first}" for c in codes[i])
     if x.rec.household:
         keys.update(f"h{c}|{x.rec.household}" for c in flat)
     if len(x.doc) >= 4:
@@ -298,6 +304,9 @@ def _address_level(a: str, b: str) -> str:
     if a == b:
         return "agree"
     r = fuzz.token_set_ratio(a, b)
+    if _DIGITS.findall(a) != _DIGITS.findall(b):
+        # Another house or flat on the same street is a neighbour, not the same door.
+        return "partial" if r >= 70 else "disagree"
     return "close" if r >= 90 else "partial" if r >= 70 else "disagree"
 
 
@@ -347,18 +356,55 @@ class Model:
 
     def _cache(self) -> None:
         self.log_m = {f: {lv: math.log2(m) for lv, m in levels.items()} for f, levels in self.m.items()}
+        self.w = {f: {lv: lm - _LOG_U[f][lv] for lv, lm in levels.items()}
+                  for f, levels in self.log_m.items()}
+        for w in self.w.values():
+            w["missing"] = 0.0
+        self.best_address = max(self.w["address"].values())
 
     def weight(self, levels: Levels, name_log_u: float) -> float:
         total = 0.0
-        log_m = self.log_m
+        w = self.w
         for f, lv in zip(_FIELDS, levels, strict=True):
             if lv == "missing":
                 continue
             if f == "name":
-                total += min(_MAX_NAME_WEIGHT, log_m[f][lv] - name_log_u)
+                total += min(_MAX_NAME_WEIGHT, self.log_m[f][lv] - name_log_u)
             else:
-                total += log_m[f][lv] - _LOG_U[f][lv]
+                total += w[f][lv]
         return total
+
+    def quick(self, x: _Rec, y: _Rec, tf: dict[str, float],
+              names_seen: dict[tuple[str, str], tuple[str, float]],
+              floor: float) -> tuple[float, Levels] | None:
+        """`weight(_levels(x, y))`, or None as soon as the pair cannot reach `floor` (the slow
+        address comparison is skipped then); name levels memoised by spelling."""
+        key = (x.key, y.key)
+        hit = names_seen.get(key)
+        if hit is None:
+            hit = _name_level(x.words, y.words, tf)
+            if len(names_seen) < 2_000_000:
+                names_seen[key] = hit
+        name, log_u = hit
+        w = self.w
+        total = min(_MAX_NAME_WEIGHT, self.log_m["name"][name] - log_u) if name != "missing" else 0.0
+        born = _born_level(x, y)
+        sex = _same(x.sex, y.sex)
+        doc = _doc_level(x.doc, y.doc) if x.doc and y.doc else "missing"
+        household = _same(x.rec.household, y.rec.household)
+        total += w["born"][born] + w["sex"][sex] + w["doc"][doc] + w["household"][household]
+        if household == "agree":
+            address = zone = "missing"
+        else:
+            zone = _same(x.rec.zone, y.rec.zone)
+            total += w["zone"][zone]
+            if total + self.best_address < floor:
+                return None
+            address = _address_level(x.address, y.address)
+            total += w["address"][address]
+        if total < floor:
+            return None
+        return total, (name, born, sex, doc, address, zone, household)
 
     def _field_weight(self, f: str, lv: str, name_log_u: float) -> float:
         if lv == "missing":
@@ -432,14 +478,21 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
     t1 = time.perf_counter()
     seen: set[int] = set()
     n = len(recs)
-    for members in blocks.values():
+    for key, members in blocks.items():
         if len(members) < 2:
             continue
         if len(members) <= BLOCK_CAP:
             for i, j in itertools.combinations(members, 2):
                 seen.add(i * n + j)
         else:
-            order = sorted(members, key=lambda i: (recs[i].spelling, i))
+            # Sorted so that the likeliest duplicates are neighbours: in a block of one name,
+            # by birth year; in others, by the name's spelling.
+            if key[0] == "n":
+                order = sorted(members, key=lambda i: (recs[i].year or 0, recs[i].spelling, i))
+            elif key[0] == "d":
+                order = sorted(members, key=lambda i: (recs[i].doc, i))
+            else:
+                order = sorted(members, key=lambda i: (recs[i].spelling, i))
             for p, i in enumerate(order):
                 for j in order[p + 1:p + 1 + WINDOW]:
                     seen.add(i * n + j if i < j else j * n + i)
@@ -454,11 +507,12 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
         if timings is not None:
             timings["model"] = model.m  # type: ignore[assignment]
     pairs: list[Pair] = []
+    names_seen: dict[tuple[str, str], tuple[str, float]] = {}
     for code in seen:
         i, j = divmod(code, n)
-        levels, log_u = _levels(recs[i], recs[j], tf)
-        s = model.weight(levels, log_u)
-        if s >= REVIEW:
+        hit = model.quick(recs[i], recs[j], tf, names_seen, REVIEW)
+        if hit is not None:
+            s, levels = hit
             pairs.append(Pair(recs[i].rec.id, recs[j].rec.id, round(s, 2), band(s),
                               {f: _SHOWN[lv] for f, lv in zip(_FIELDS, levels, strict=True)}))
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
