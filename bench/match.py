@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import multiprocessing as mp
 import os
 import random
@@ -351,21 +352,32 @@ def _two_words(name: str) -> list[str]:
     return sorted(map(names.loose, names.tokens(name)))[:2]
 
 
+_HOME: dict[int, dict[int, str]] = {}
+
+
+def _home(ds: Dataset) -> dict[int, str]:
+    """Each person's own household card (that of their first record)."""
+    if id(ds) not in _HOME:
+        _HOME[id(ds)] = {e: r.household
+                         for r, e, k in zip(ds.rows, ds.entity, ds.kinds, strict=True) if not k}
+    return _HOME[id(ds)]
+
+
 def _false_kind(ds: Dataset, i: int, j: int) -> str:
     ei, ej = ds.entity[i], ds.entity[j]
     hard = ds.hard.get((min(ei, ej), max(ei, ej)))
     if hard:
         return hard
     a, b = ds.rows[i], ds.rows[j]
-    if a.household == b.household:
-        return "same card, other person"
+    if _home(ds)[ei] == _home(ds)[ej]:
+        return "same family, other person"
     same_name = _two_words(a.name) == _two_words(b.name)
     if a.born[:4] and a.born[:4] == b.born[:4]:
         return "same birth year" + (", same-looking name" if same_name else "")
     return "other" + (", same-looking name" if same_name else "")
 
 
-def breakdown(ds: Dataset, runs: list[Run]) -> None:
+def breakdown(ds: Dataset, runs: list[Run], examples: int = 0) -> None:
     """Recall per rendering of the second record, and false links by kind, per contender."""
     index = {r.id: i for i, r in enumerate(ds.rows)}
     truth = ds.true_pairs()
@@ -398,6 +410,30 @@ def breakdown(ds: Dataset, runs: list[Run]) -> None:
         print(f"  {k:40} " + " ".join(f"{kinds[n][k]:>16,}" for n in found))
     hard_total = Counter(ds.hard.values())
     print("  hard negatives in the set: " + ", ".join(f"{k} {v:,}" for k, v in sorted(hard_total.items())))
+    ours_run = next((r for r in runs if r.name.startswith("ours") and not r.error), None)
+    if ours_run and examples:
+        _examples(ds, index, truth, found[ours_run.name], examples)
+
+
+def _examples(ds: Dataset, index: dict[str, int], truth: Pairs, found: Pairs, n: int) -> None:
+    """A few of our misses and false links, generated names only (nobody real)."""
+    rng = random.Random(0)
+
+    def show(a: str, b: str, note: str) -> None:
+        ra, rb = ds.rows[index[a]], ds.rows[index[b]]
+        print(f"    {note}\n      {ra.name} | {ra.born or '-'} | {ra.sex or '-'} | {ra.address or '-'} | "
+              f"{ra.household}\n      {rb.name} | {rb.born or '-'} | {rb.sex or '-'} | {rb.address or '-'} | "
+              f"{rb.household}")
+
+    missed = sorted(truth - found)
+    print(f"\n  ours, {min(n, len(missed))} of {len(missed):,} missed pairs (generated names)")
+    for a, b in rng.sample(missed, min(n, len(missed))):
+        tags = [t for t in ds.kinds[index[a]] + ds.kinds[index[b]] if t in _MAIN_TAGS]
+        show(a, b, "missed: " + " ".join(tags))
+    false = sorted(p for p in found if ds.entity[index[p[0]]] != ds.entity[index[p[1]]])
+    print(f"\n  ours, {min(n, len(false))} of {len(false):,} false links (generated names)")
+    for a, b in rng.sample(false, min(n, len(false))):
+        show(a, b, "false link: " + _false_kind(ds, index[a], index[b]))
 
 
 def generated(args: argparse.Namespace) -> None:
@@ -418,7 +454,7 @@ def generated(args: argparse.Namespace) -> None:
         runs.append(in_child("splink 5, our normalised columns", splink_run, ds.rows, "normalised"))
         print(f"  splink normalised: {runs[-1].seconds:.1f} s", flush=True)
     scores = print_table(f"generated town (bench/matchgen.py, seed {args.seed})", runs, entity, truth)
-    breakdown(ds, runs)
+    breakdown(ds, runs, args.examples)
     o, raw = scores.get("ours (find_pairs, link band)"), scores.get("splink 5, raw columns")
     if o and raw:
         t_raw = next(r.seconds for r in runs if r.name == "splink 5, raw columns")
@@ -565,7 +601,9 @@ def scale(args: argparse.Namespace) -> None:
     ds = generate(Config(records=args.people, seed=args.seed))
     print(f"generated {len(ds.rows):,} people in {time.perf_counter() - t:.1f} s", flush=True)
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"match-{args.people // 1000}k-seed{args.seed}.db"
+    # Named after the rows too, so a changed generator never reuses a stale replica.
+    digest = hashlib.sha1(repr(ds.rows[:500]).encode()).hexdigest()[:8]
+    path = CACHE / f"match-{args.people // 1000}k-seed{args.seed}-{digest}.db"
     built = build_replica(path, ds)
     print(f"replica {path}: " + (f"built in {built:.0f} s" if built else "cached"), flush=True)
     qs = queries(ds, args.queries, args.seed)
@@ -636,6 +674,7 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=1_000_000)
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--no-splink", action="store_true", help="ours only")
+    ap.add_argument("--examples", type=int, default=8, help="show this many of our misses and false links")
     ap.add_argument("--only", default="ours,raw,normalised", help="contenders, comma-separated")
     args = ap.parse_args()
     args.only = "ours" if args.no_splink else args.only

@@ -83,20 +83,26 @@ _SUFFIXES: Final = (("енко", "енко"), ("ук", "ук"), ("чук", "чу
 
 
 def _surnames() -> tuple[tuple[str, str], ...]:
-    """People's surnames plus ~2 made-up ones per root, fixed (not drawn from the dataset's seed)."""
+    """People's surnames, then every root with every ending (~1,300 made-up ones), in a fixed
+    shuffled order (not drawn from the dataset's seed) that decides how common each is."""
     rng = random.Random(1991)
-    made = list(SURNAMES)
-    seen = {m for m, _f in made}
+    made: list[tuple[str, str]] = []
+    seen = {m for m, _f in SURNAMES}
     for root in _ROOTS:
-        for m_suf, f_suf in rng.sample(_SUFFIXES, 2):
+        for m_suf, f_suf in _SUFFIXES:
             stem = root.rstrip("ь")
             if stem.endswith(("ч", "щ", "ш")) and m_suf == "чук":
                 m_suf, f_suf = "ук", "ук"
+            if stem.endswith(m_suf[:2]):
+                continue
+            if stem.endswith("й") and m_suf.startswith("е"):  # Гайдай + енко → Гайдаєнко
+                stem, m_suf, f_suf = stem[:-1], "є" + m_suf[1:], "є" + f_suf[1:]
             pair = (stem + m_suf, stem + f_suf)
             if pair[0] not in seen:
                 seen.add(pair[0])
                 made.append(pair)
-    return tuple(made)
+    rng.shuffle(made)
+    return tuple(SURNAMES) + tuple(made)
 
 
 SURNAME_POOL: Final = _surnames()
@@ -111,9 +117,9 @@ def _zipf(n: int, s: float) -> list[float]:
     return out
 
 
-_CUM_MALE: Final = _zipf(len(MALE_NAMES), 0.9)
-_CUM_FEMALE: Final = _zipf(len(FEMALE_NAMES), 0.9)
-_CUM_SURNAME: Final = _zipf(len(SURNAME_POOL), 0.6)
+_CUM_MALE: Final = _zipf(len(MALE_NAMES), 0.7)
+_CUM_FEMALE: Final = _zipf(len(FEMALE_NAMES), 0.7)
+_CUM_SURNAME: Final = _zipf(len(SURNAME_POOL), 0.5)
 
 
 def _lines() -> dict[str, list[str]]:
