@@ -19,8 +19,15 @@ memory is its own):
 Splink is trained as its docs recommend: the prior from a deterministic rule
 (name and full birth date, recall 0.5), u by random sampling (5e6 pairs, seeded),
 m by EM on two blocking rules (name; full birth date); its predictions come from six
-blocking rules, and a pair is a match at probability ≥ 0.5. For information the
-table also gives splink's best F1 over all thresholds (an oracle: it reads the labels).
+or seven blocking rules (name words, name word and birth year, full birth date,
+document, household card), and a pair is a match at probability ≥ 0.5. Comparisons:
+the name (ForenameSurnameComparison on the raw words, which also scores them swapped;
+Jaro-Winkler on the normalised given and family names, with term frequencies on the
+family name, and the patronymic), the birth date (exact, same year, a year apart),
+sex, the address (Levenshtein) and the document. Zone and household card are left out
+of the comparisons: with them EM took "same family" for "same person" (members share
+card, address and zone) and linked whole households. For information the table also
+gives splink's best F1 over all thresholds (an oracle: it reads the labels).
 
 Pairwise precision, recall and F1 against the true persons; time per phase; peak
 memory (resident set, ru_maxrss of the contender's process, minus what it inherited).
