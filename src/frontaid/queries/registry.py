@@ -53,12 +53,14 @@ def _household_filters(
         params.append(f",{vulnerability},")
     if not_reached_days is not None:
         since = ((today or date.today()) - timedelta(days=not_reached_days)).isoformat()
-        where.append("NOT EXISTS (SELECT 1 FROM handouts d WHERE d.household = h.eid AND d.created = 1 "
-                     "AND d.\"on\" >= ?)")
+        # NOT IN: the households reached since then are gathered once (one scan of the hand-outs),
+        # not looked up per household (a row read per hand-out): twice as fast on a big town.
+        where.append("h.eid NOT IN (SELECT d.household FROM handouts d WHERE d.created = 1 "
+                     "AND d.\"on\" >= ? AND d.household IS NOT NULL)")
         params.append(since)
         if visits:
-            where.append("NOT EXISTS (SELECT 1 FROM requests r WHERE r.household = h.eid AND r.created = 1 "
-                         "AND r.status = 'done' AND r.closed_at >= ?)")
+            where.append("h.eid NOT IN (SELECT r.household FROM requests r WHERE r.created = 1 "
+                         "AND r.status = 'done' AND r.closed_at >= ? AND r.household IS NOT NULL)")
             params.append(since)
     if refused_evacuation and latest_answer:
         where.append("(SELECT o.answer FROM evac_offers o WHERE o.household = h.eid AND o.created = 1 "
@@ -104,11 +106,15 @@ def households_page(
                                        not_reached_days=not_reached_days,
                                        refused_evacuation=refused_evacuation, today=today,
                                        visits=True, latest_answer=True)
-    cond = " AND ".join(where)
-    total = rep.conn.execute(f"SELECT COUNT(*) FROM households h WHERE {cond}", params).fetchone()[0]
+    # Every matching code in one pass (the filters run once, for the total and the page), then
+    # the details of this page's only: SQLite would compute each row's subqueries before sorting.
+    matching = [e for (e,) in rep.conn.execute(
+        f"SELECT h.eid FROM households h WHERE {' AND '.join(where)} ORDER BY h.zone, h.eid", params)]
+    total = len(matching)
     per_page = max(1, min(int(per_page), 500))
     pages = max(1, -(-total // per_page))
     page = max(1, min(int(page), pages))
+    eids = matching[(page - 1) * per_page:page * per_page]
     sql = (f"SELECT {', '.join('h.' + c for c in cols(HOUSEHOLD_COLS).split(', '))}, {_MEMBERS}, "
            "(SELECT max(d.\"on\") FROM handouts d WHERE d.household = h.eid AND d.created = 1) "
            "AS last_handout, "
@@ -119,8 +125,8 @@ def households_page(
            "AND p.vulnerabilities IS NOT NULL AND p.vulnerabilities != '') AS vulnerable, "
            "(SELECT o.answer FROM evac_offers o WHERE o.household = h.eid AND o.created = 1 "
            "ORDER BY o.offered_on DESC, o.c_hlc DESC LIMIT 1) AS evacuation "
-           f"FROM households h WHERE {cond} ORDER BY h.zone, h.eid LIMIT ? OFFSET ?")
-    rows = _rows(rep, sql, [*params, per_page, (page - 1) * per_page])
+           f"FROM households h WHERE h.eid IN ({','.join('?' * len(eids))}) ORDER BY h.zone, h.eid")
+    rows = _rows(rep, sql, eids)
     for r in rows:
         reached = [d for d in (r.pop("last_handout"), r.pop("last_visit")) if d]
         r["last_reached"] = max(reached)[:10] if reached else None
