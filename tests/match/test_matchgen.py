@@ -108,3 +108,18 @@ def test_hard_negatives_are_different_people_who_look_alike(ds: Dataset) -> None
             assert ga != gb and (ga.startswith(gb) or gb.startswith(ga) or ga[:4] == gb[:4])
             twins += kind == "paired-siblings" and ra.born == rb.born != ""
     assert twins > 0
+
+
+def test_households_are_registered_again_together(ds: Dataset) -> None:
+    home = {e: r.household for r, e, k in zip(ds.rows, ds.entity, ds.kinds, strict=True) if not k}
+    # A second card holding second records of two or more people of one family: the
+    # household registered again at another desk.
+    cards: dict[str, set[str]] = {}
+    size: Counter[str] = Counter()
+    for r, e, k in zip(ds.rows, ds.entity, ds.kinds, strict=True):
+        if k and "other-household" in k:
+            cards.setdefault(r.household, set()).add(home[e])
+            size[r.household] += 1
+    again = [c for c in cards if size[c] > 1]
+    assert len(again) > 0.03 * ds.households
+    assert all(len(homes) == 1 for homes in cards.values())  # a card is one family's
