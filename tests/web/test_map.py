@@ -28,7 +28,7 @@ def mapped(web):
     registry.set_household(rep, "tester", web.town.anna, "lat", 48.5961)
     registry.set_household(rep, "tester", web.town.anna, "lon", 38.0123)
     for _ in range(3):
-        incidents.report_incident(rep, "tester", kind="shelling", zone="east", killed=1, wounded=2,
+        incidents.report_incident(rep, "tester", kind="shelling", zone="east", killed=2, wounded=3,
                                   lat=48.597, lon=38.011)
     web.food = requests.open_request(rep, "tester", need="food", household=web.town.anna,
                                      reported_by="Mykola Kovalenko")
@@ -54,7 +54,7 @@ def test_geojson_has_zones_by_danger_sites_requests_and_bodies(mapped) -> None:
     zones = _features(fc, "zone")
     assert set(zones) == {"east", "west", "north"}
     east, west = zones["east"]["properties"], zones["west"]["properties"]
-    assert (east["incidents"], east["killed"], east["wounded"]) == (3, 3, 6)
+    assert (east["incidents"], east["killed"], east["wounded"]) == (3, 6, 9)
     assert east["danger"] == "high" and west["danger"] == "none" and east["colour"] != west["colour"]
     assert re.fullmatch(r"#[0-9a-f]{6}", east["colour"])
     assert zones["north"]["geometry"] == SQUARE and zones["north"]["properties"]["bodies"] == 1
@@ -83,6 +83,17 @@ def test_a_request_without_a_position_is_drawn_at_its_zone(mapped) -> None:
     f = _features(fc, "request")[code]
     assert f["geometry"]["coordinates"] == pytest.approx([38.005, 48.595])
     assert f["properties"]["approximate"] is True
+
+
+def test_danger_levels_step_with_harm() -> None:
+    from frontaid.web.geo import danger
+
+    def level(incidents: int, killed: int = 0, wounded: int = 0) -> str:
+        return danger({"incidents": incidents, "killed": killed, "wounded": wounded})[0]
+
+    assert [level(0), level(1), level(9), level(10), level(2, killed=2), level(39), level(40)] == [
+        "none", "low", "low", "medium", "medium", "medium", "high"]
+    assert len({danger({"incidents": n, "killed": 0, "wounded": 0})[1] for n in (0, 1, 10, 40)}) == 4
 
 
 def test_the_danger_window_can_look_back(mapped) -> None:

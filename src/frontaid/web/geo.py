@@ -41,11 +41,13 @@ def N_(msgid: str) -> str:
 
 
 # Danger level of a zone from its last 7 days: (level, fill colour, legend msgid, lowest score).
+# Score = incidents + 2 × wounded + 5 × killed. In the demo town a quiet week scores 1-15 per zone
+# and the last week of the siege 10-93: the steps keep those weeks apart.
 DANGER: tuple[tuple[str, str, str, int], ...] = (
     ("none", "#cfe3c6", N_("quiet: no incidents"), 0),
     ("low", "#ffe08a", N_("some danger"), 1),
-    ("medium", "#f59b42", N_("dangerous"), 4),
-    ("high", "#d7301f", N_("very dangerous"), 12),
+    ("medium", "#f59b42", N_("dangerous"), 10),
+    ("high", "#d7301f", N_("very dangerous"), 40),
 )
 CROSSING_COLOURS = {"open": "#1a9641", "damaged": "#f08a00", "destroyed": "#7f0000"}
 
