@@ -276,7 +276,10 @@ def _ctx(rep: Replica, lang: str) -> dict[str, Any]:
         return ", ".join(vl(table, s) for s in items if s)
 
     zs = zones(rep, lang)
-    return {"zones": zs, "zone_names": {z["eid"]: z["name"] for z in zs}, "vl": vl, "many": many}
+    sites = {s["eid"]: (s["name_en"] if lang == "en" and s["name_en"] else s["name"]) or s["eid"]
+             for s in queries.list_sites(rep)}
+    return {"zones": zs, "zone_names": {z["eid"]: z["name"] for z in zs}, "site_names": sites,
+            "vl": vl, "many": many}
 
 
 def _page_url(f: Mapping[str, Any], page: int) -> str:
