@@ -315,6 +315,8 @@ def test_json_api_does_what_the_forms_do(web: Any) -> None:
                  "/api/people/{pid}", "/api/people/{pid}/death"):
         assert path in paths and all(op.get("summary") for op in paths[path].values())
     assert not any(p.startswith("/registry") for p in paths)
+    docs = c.get("/docs").text
+    assert "/api/households/{code}/people" in docs and "/api/people/{pid}/death" in docs
 
 
 # -- who may -----------------------------------------------------------------------------------
