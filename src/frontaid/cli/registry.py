@@ -362,16 +362,24 @@ def person_add(
     vulnerability: str = typer.Option(None, "--vulnerability",
                                       help=f"Comma-separated: {', '.join(vocab.VULNERABILITIES)}."),
     note: str = typer.Option(None, "--note", help="A short note."),
+    anyway: bool = typer.Option(False, "--anyway",
+                                help="Register even if the person may already be registered."),
 ) -> None:
     """Register a person in a household; prints the person's code.
+
+    When someone already registered may be this person, they are listed and nothing is
+    registered unless --anyway is given (exit code 2).
 
     \b
     Example: frontaid person add --household KMT-042-6 --name "Ігор Коваленко" --born 1941 --sex m
     """
+    from frontaid.cli.match import warn_duplicates  # match.py imports this module
+
     st = state(ctx)
+    similar = warn_duplicates(st, name, born, code_of(household), sex, anyway)
     code = reg.add_person(st.replica(), st.actor, household=code_of(household), name=name, born=born,
                           sex=sex, vulnerabilities=vulnerability, note=note)
-    done(st, _("Person registered with code:"), {"code": code}, code)
+    done(st, _("Person registered with code:"), {"code": code, "similar": similar}, code)
 
 
 def _person(rep: Replica, pid: str) -> dict[str, Any]:

@@ -76,6 +76,8 @@ ENTITIES: Final[dict[str, Entity]] = {
             F("household", critical=True), F("name"), F("born", "int"), F("sex"),
             F("vulnerabilities", "set"), F("status", critical=True), F("died_on"),
             F("death_place"), F("death_cause"), F("burial_place"), F("note"),
+            # People a coordinator found to be someone else (dedup review): never proposed again.
+            F("distinct_from", "set"),
             indexes=(("household",),),
             derived=(("name_key", "name"),),
         ),

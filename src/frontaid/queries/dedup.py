@@ -1,0 +1,122 @@
+"""The duplicates review queue: pairs found by `frontaid dedup run`, side by side.
+
+The queue is derived data, local to this replica and recomputable: one row per pair
+in `dedup_queue`, created here (not a projection, not synced). Decisions are ops
+(actions/dedup.py), so a pair decided on one replica is not proposed on another.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from frontaid.match.dedup import FIELDS
+from frontaid.store.replica import Replica
+
+QUEUE_SQL = """CREATE TABLE IF NOT EXISTS dedup_queue (
+    a TEXT NOT NULL, b TEXT NOT NULL, score REAL NOT NULL, band TEXT NOT NULL,
+    fields TEXT NOT NULL, found_at TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID"""
+SIDE = ("eid", "name", "born", "sex", "household", "zone", "address", "status")
+
+
+def ensure_queue(conn: sqlite3.Connection) -> None:
+    conn.execute(QUEUE_SQL)
+
+
+def distinct_pairs(rep: Replica) -> set[tuple[str, str]]:
+    """Pairs (a < b) someone decided are two people."""
+    out: set[tuple[str, str]] = set()
+    for eid, others in rep.conn.execute("SELECT eid, distinct_from FROM people WHERE created = 1 "
+                                        "AND distinct_from IS NOT NULL"):
+        for other in str(others).split(","):
+            if other:
+                out.add((min(eid, other), max(eid, other)))
+    return out
+
+
+def is_distinct(rep: Replica, a: str, b: str) -> bool:
+    return (min(a, b), max(a, b)) in distinct_pairs_of(rep, a)
+
+
+def distinct_pairs_of(rep: Replica, eid: str) -> set[tuple[str, str]]:
+    row = rep.conn.execute("SELECT distinct_from FROM people WHERE eid = ?", (eid,)).fetchone()
+    out = {(min(eid, o), max(eid, o)) for o in str(row[0] or "").split(",") if o} if row else set()
+    for (other,) in rep.conn.execute("SELECT eid FROM people WHERE instr(',' || distinct_from || ',', ?) > 0",
+                                     (f",{eid},",)):
+        out.add((min(eid, other), max(eid, other)))
+    return out
+
+
+def people_for_matching(rep: Replica) -> list[dict[str, Any]]:
+    """Every live person with the household's zone and address: the input of `find_pairs`."""
+    cur = rep.conn.execute(
+        "SELECT p.eid, p.name, p.born, p.sex, p.household, h.zone, h.address FROM people p "
+        "LEFT JOIN households h ON h.eid = p.household "
+        "WHERE p.created = 1 AND p.merged_into IS NULL AND p.name IS NOT NULL ORDER BY p.eid")
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur]
+
+
+def _person(rep: Replica, eid: str) -> dict[str, Any] | None:
+    row = rep.conn.execute(
+        "SELECT p.eid, p.name, p.born, p.sex, p.household, h.zone, h.address, p.status, p.merged_into "
+        "FROM people p LEFT JOIN households h ON h.eid = p.household WHERE p.eid = ? AND p.created = 1",
+        (eid,)).fetchone()
+    if row is None:
+        return None
+    return dict(zip((*SIDE, "merged_into"), row, strict=True))
+
+
+def queue(rep: Replica, *, band: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Pairs awaiting a decision, best first: each person's record and each field's agreement.
+
+    Pairs whose people were merged or decided distinct since the run are left out.
+    """
+    ensure_queue(rep.conn)
+    where, params = "", []
+    if band:
+        where, params = "WHERE band = ?", [band]
+    out: list[dict[str, Any]] = []
+    skip = 0
+    for a, b, score, bnd, fields, found_at in rep.conn.execute(
+            f"SELECT a, b, score, band, fields, found_at FROM dedup_queue {where} "
+            "ORDER BY score DESC, a, b", params):
+        item = pair_view(rep, a, b, score=score, band=bnd, fields=json.loads(fields), found_at=found_at)
+        if item is None:
+            continue
+        if skip < offset:
+            skip += 1
+            continue
+        out.append(item)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def pair_view(rep: Replica, a: str, b: str, **extra: Any) -> dict[str, Any] | None:
+    """One pending pair, or None when it was decided (merged, distinct) or a person is gone."""
+    pa, pb = _person(rep, a), _person(rep, b)
+    if pa is None or pb is None or pa["merged_into"] or pb["merged_into"] or is_distinct(rep, a, b):
+        return None
+    return {"a": {k: pa[k] for k in SIDE}, "b": {k: pb[k] for k in SIDE}, **extra,
+            "fields": {f: extra.get("fields", {}).get(f, "missing") for f in FIELDS}}
+
+
+def queued(rep: Replica, a: str, b: str) -> dict[str, Any] | None:
+    """The queued row of a pair (either order), pending or not."""
+    ensure_queue(rep.conn)
+    row = rep.conn.execute("SELECT a, b, score, band, fields, found_at FROM dedup_queue "
+                           "WHERE a = ? AND b = ?", (min(a, b), max(a, b))).fetchone()
+    if row is None:
+        return None
+    return {"a": row[0], "b": row[1], "score": row[2], "band": row[3], "fields": json.loads(row[4]),
+            "found_at": row[5]}
+
+
+def counts(rep: Replica) -> dict[str, int]:
+    """Pending pairs per band."""
+    found = {"link": 0, "review": 0}
+    for item in queue(rep, limit=1_000_000):
+        found[item["band"]] = found.get(item["band"], 0) + 1
+    return found
