@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _APOSTROPHES = str.maketrans({"'": "", "’": "", "ʼ": "", "`": "", "´": "", "-": " "})
+# Decomposed text made only of these ranges can carry no combining mark other than the
+# Combining Diacritical Marks block (U+0300–U+036F): Latin, Greek, Cyrillic (less its own
+# combining signs U+0483–U+0489). Such text, nearly every name, takes the regex path.
+_PLAIN = re.compile("[\u0000-\u0482\u048a-\u052f]*")
+# A mark is dropped unless it follows и or і: й and ї decompose to и/і + a mark and stay.
+# (U+034F, the grapheme joiner, is in the block but is not a combining mark.)
+_MARK = re.compile("(?<![иі])[\u0300-\u034e\u0350-\u036f]")
 
 
 def fold(text: str) -> str:
     """A search key: casefolded, apostrophes and accents dropped, single spaces."""
     text = text.translate(_APOSTROPHES).casefold()
-    # Drop combining marks but keep й/ї (they decompose to и/і + a mark in NFD).
+    if text.isascii():
+        return " ".join(text.split())
     decomposed = unicodedata.normalize("NFD", text)
-    kept = "".join(
-        ch for i, ch in enumerate(decomposed)
-        if not unicodedata.combining(ch) or (i and decomposed[i - 1] in "иіиИІ")
-    )
+    kept = _MARK.sub("", decomposed) if _PLAIN.fullmatch(decomposed) else _fold_marks(decomposed)
     return " ".join(unicodedata.normalize("NFC", kept).split())
+
+
+def _fold_marks(decomposed: str) -> str:
+    """Any script: every combining mark dropped except one right after и or і."""
+    return "".join(
+        ch for i, ch in enumerate(decomposed)
+        if not unicodedata.combining(ch) or (i and decomposed[i - 1] in "иі")
+    )
