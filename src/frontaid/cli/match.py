@@ -15,16 +15,12 @@ from frontaid.i18n import gettext as _
 from frontaid.match.dedup import FIELDS, LINK, REVIEW, possible_duplicates
 from frontaid.queries import dedup as q
 from frontaid.queries import registry as regq
+from frontaid.queries.dedup import AGREEMENT, FIELD_NAMES
 
 dedup_app = group(
     "dedup", "Duplicates: find people registered twice, review the pairs, merge or keep apart.",
     "frontaid dedup run")
 
-# How each field of a pair compared, as people read it (msgids).
-AGREEMENT = {"agree": N_("agrees"), "close": N_("nearly agrees"), "disagree": N_("differs"),
-             "missing": N_("not known")}
-FIELD_NAMES = {"name": N_("name"), "born": N_("year of birth"), "sex": N_("sex"), "doc": N_("document"),
-               "address": N_("address"), "zone": N_("zone"), "household": N_("household")}
 BANDS = {"link": N_("very likely the same"), "review": N_("maybe the same")}
 
 

@@ -20,6 +20,18 @@ QUEUE_SQL = """CREATE TABLE IF NOT EXISTS dedup_queue (
 SIDE = ("eid", "name", "born", "sex", "household", "zone", "address", "status")
 
 
+def N_(msgid: str) -> str:
+    """Mark a msgid for extraction; it is translated where it is shown."""
+    return msgid
+
+
+# How each field of a pair compared, and the fields' names, as people read them (msgids).
+AGREEMENT = {"agree": N_("agrees"), "close": N_("nearly agrees"), "disagree": N_("differs"),
+             "missing": N_("not known")}
+FIELD_NAMES = {"name": N_("name"), "born": N_("year of birth"), "sex": N_("sex"), "doc": N_("document"),
+               "address": N_("address"), "zone": N_("zone"), "household": N_("household")}
+
+
 def ensure_queue(conn: sqlite3.Connection) -> None:
     conn.execute(QUEUE_SQL)
 
