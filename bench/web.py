@@ -117,6 +117,7 @@ class Load:
         self.status: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.recording = False
         self.due = iter(facts["due"])
+        self.server_cpu: float | None = None  # the server's CPU seconds per second measured
 
     async def login(self, client: httpx.AsyncClient, name: str) -> str:
         r = await client.post("/api/login", json={"name": name, "password": PASSWORD})
@@ -158,7 +159,7 @@ class Load:
             if self.think:
                 await asyncio.sleep(self.rnd.expovariate(1 / self.think))
 
-    async def run(self, clients: int, warmup: float, seconds: float) -> float:
+    async def run(self, clients: int, warmup: float, seconds: float, server_pid: int) -> float:
         """Log every client in (Argon2: not timed), run them for warmup + seconds, measure after the
         warm-up. Returns the time measured."""
         roles = ["coordinator" if i % 5 == 0 else "desk" for i in range(clients)]
@@ -172,9 +173,12 @@ class Load:
                      for c, tok, role in zip(sessions, tokens, roles, strict=True)]
             await asyncio.sleep(warmup)
             self.recording = True
-            t = time.monotonic()
+            t, cpu = time.monotonic(), cpu_seconds(server_pid)
             await asyncio.gather(*tasks)
-            return time.monotonic() - t
+            elapsed = time.monotonic() - t
+            if cpu is not None and (after := cpu_seconds(server_pid)) is not None:
+                self.server_cpu = (after - cpu) / elapsed
+            return elapsed
         finally:
             for c in sessions:
                 await c.aclose()
@@ -195,6 +199,15 @@ async def warm(base: str, pages: list[str]) -> list[str]:
         return present
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process `pid` so far (Linux), to tell a busy server from a waiting one."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], p: float) -> float:
     if len(values) == 1:
         return values[0]
@@ -204,7 +217,9 @@ def pct(values: list[float], p: float) -> float:
 def print_table(load: Load, elapsed: float, pages: list[str]) -> bool:
     order = ["/health (baseline)", "desk search", "household panel", "hand-out", *pages]
     total = sum(len(v) for v in load.times.values())
-    print(f"\n{total} requests in {elapsed:.1f} s ({total / elapsed:.0f} req/s)\n")
+    cpu = "" if load.server_cpu is None else f"; the server used {load.server_cpu:.2f} CPU-seconds a second"
+    print(f"\n{total} requests in {elapsed:.1f} s ({total / elapsed:.0f} req/s){cpu}; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     head = f"{'endpoint':<22}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}  {'target':>7}  statuses"
     print(head)
     print("-" * len(head))
@@ -223,6 +238,10 @@ def print_table(load: Load, elapsed: float, pages: list[str]) -> bool:
         print(f"{label:<22}{len(values):>7}{pct(values, 50):>9.1f}{p95:>9.1f}{max(values):>9.1f}  {tgt:>7}  "
               f"{verdict:<6} {statuses}")
     return met
+
+
+def serve_command(db: Path, port: int) -> list[str]:
+    return [FRONTAID, "--db", str(db), "serve", "--host", "127.0.0.1", "--port", str(port)]
 
 
 def main() -> None:
@@ -252,14 +271,13 @@ def main() -> None:
                            stdout=subprocess.DEVNULL)
         facts = town_facts(db, args.seed)
         port = free_port()
-        serve = subprocess.Popen([FRONTAID, "--db", str(db), "serve", "--host", "127.0.0.1",
-                                  "--port", str(port)], stdout=subprocess.DEVNULL)
+        serve = subprocess.Popen(serve_command(db, port), stdout=subprocess.DEVNULL)
         try:
             wait_port(port, serve)
             base = f"http://127.0.0.1:{port}"
             pages = asyncio.run(warm(base, PAGES))
             load = Load(base, facts, pages, args.think, args.seed)
-            elapsed = asyncio.run(load.run(args.clients, args.warmup, args.seconds))
+            elapsed = asyncio.run(load.run(args.clients, args.warmup, args.seconds, serve.pid))
         finally:
             serve.terminate()
             serve.wait(30)
