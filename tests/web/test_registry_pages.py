@@ -65,6 +65,12 @@ def test_filters_return_what_they_should(web: Any, lived: Any) -> None:
     # Anna refused, then accepted: only Ihor's latest answer is a refusal.
     assert codes(c, refused="true") == [t.ihor]
     assert codes(c, zone="east", refused="true") == []
+    # The CLI's list keeps its own reading: any refusal ever, hand-outs only.
+    rep = web.town.rep
+    refused = regq.list_households(rep, refused_evacuation=True)
+    assert sorted(h["eid"] for h in refused) == sorted([t.anna, t.ihor])
+    not_handed = regq.list_households(rep, not_reached_days=7)
+    assert sorted(h["eid"] for h in not_handed) == sorted([t.ihor, t.olena])
 
 
 def test_filters_on_the_page(web: Any, lived: Any) -> None:
@@ -133,6 +139,7 @@ def test_household_page_shows_everything_about_it(web: Any, lived: Any) -> None:
     assert "tester" in hist and "registered" in hist
     assert "added to vulnerabilities: lives alone" in hist                  # a member's change
     assert t.anna_p in hist
+    assert "recorded: hand-out" in hist and "recorded: referral" in hist and web.request in hist
 
 
 def test_history_names_who_changed_what(web: Any) -> None:
@@ -145,6 +152,10 @@ def test_history_names_who_changed_what(web: Any) -> None:
     assert hist[0]["actor"] == "desk" and hist[0]["what"] == "changed: shelter" and hist[0]["device"]
     assert hist[-1]["what"] == "registered" and hist[-1]["actor"] == "tester"
     assert [e["when"] for e in hist] == sorted((e["when"] for e in hist), reverse=True)
+    code = requests.open_request(web.town.rep, "tester", need="food", household=t.anna)
+    requests.done(web.town.rep, "tester", code)
+    hist = c.get(f"/api/households/{t.anna}/history").json()["history"]
+    assert {(e["eid"], e["what"]) for e in hist} >= {(code, "recorded: request"), (code, "changed: status")}
 
 
 def test_unknown_household_is_404(web: Any) -> None:

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 
 from frontaid.actions import registry as actions
+from frontaid.actions._check import WHAT
 from frontaid.domain import vocab
 from frontaid.errors import BadInput, FrontaidError, NotFound, UnknownChoice
 from frontaid.i18n import gettext
@@ -39,8 +40,13 @@ FIELD_LABELS = {
     "displaced": "displaced", "lat": "latitude", "lon": "longitude", "note": "note", "name": "name",
     "born": "year of birth", "sex": "sex", "vulnerabilities": "vulnerabilities", "household": "household",
     "died_on": "Died on", "death_place": "Place of death", "death_cause": "Cause",
-    "burial_place": "Burial place", "registered_on": "Registered on",
+    "burial_place": "Burial place", "registered_on": "Registered on", "urgency": "urgency",
+    "team": "team", "answer": "answer", "reason": "reason", "outcome": "outcome", "closed_at": "closed",
+    "closed_on": "closed",
 }
+# The household's other records whose changes its history shows: (entity, list on the household page).
+RECORDS = (("request", "requests"), ("handout", "handouts"), ("evac_offer", "evacuation"),
+           ("referral", "referrals"))
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -92,8 +98,10 @@ def _what(entry: dict[str, Any], lang: str) -> str:
     def field(name: Any) -> str:
         return gettext(FIELD_LABELS.get(str(name), str(name)), lang)
 
-    if verb == "create":
+    if verb == "create" and entry["entity"] in ("household", "person"):
         return gettext("registered", lang)
+    if verb == "create":
+        return gettext("recorded: {what}", lang).format(what=gettext(WHAT.get(entry["entity"], ""), lang))
     if verb == "set":
         return gettext("changed: {field}", lang).format(field=field(d.get("f")))
     if verb in ("add", "remove"):
@@ -118,10 +126,14 @@ def _vocab_label(slug: str) -> str:
 
 
 def history(rep: Replica, hh: dict[str, Any], lang: str) -> list[dict[str, Any]]:
-    """Who changed what and when, newest first: the household and its members (no values)."""
+    """Who changed what and when, newest first: the household, its members, its requests,
+    hand-outs, evacuation offers and referrals (field names, no values)."""
     found = log.entries(rep, entity="household", eid=hh["eid"], limit=HISTORY_LIMIT)
     for m in hh.get("members", []):
         found += log.entries(rep, entity="person", eid=m["eid"], limit=HISTORY_LIMIT)
+    for entity, key in RECORDS:
+        for record in hh.get(key, [])[:HISTORY_LIMIT]:
+            found += log.entries(rep, entity=entity, eid=record["eid"], limit=20)
     found.sort(key=lambda e: (e["when"], e["id"]), reverse=True)
     return [{"when": e["when"], "actor": e["actor"], "device": e["device"], "entity": e["entity"],
              "eid": e["eid"], "verb": e["verb"], "what": _what(e, lang)} for e in found[:HISTORY_LIMIT]]
