@@ -93,13 +93,15 @@ _WEIGHTS: Final[dict[str, dict[str, tuple[float, float | None]]]] = {
     # u of one household is not 1 in the number of households: among people who share a
     # name, sharing a door is common (father and son, mother and daughter).
     "household": {"agree": (0.4, 0.05), "disagree": (0.6, 0.95)},
+    # Both names have one (Іванович, Петрівна, Николаевна): the father's name, kept apart.
+    "patronymic": {"agree": (0.9, 0.1), "disagree": (0.05, 0.9)},
 }
 _LOG_U: Final = {f: {lv: (math.log2(u) if u else 0.0) for lv, (_m, u) in levels.items()}
                  for f, levels in _WEIGHTS.items()}
 # Levels whose m the data does not move: a he/she name is a different person, whatever EM says.
 _FIXED: Final = frozenset({"name.gender"})
 _PSEUDO: Final = 200.0
-_SURE: Final = 16.0
+_SURE: Final = 24.0
 _SURE_ENOUGH: Final = 50
 _EM_SAMPLE: Final = 100_000
 # A close name word counts as this many times more likely by chance than an equal one.
@@ -180,6 +182,7 @@ class _Rec:
     address: str
     spelling: str      # the name's loose words, sorted: the order inside big blocks
     key: str           # the name's loose words in order (memoising name comparisons)
+    patro: str         # the patronymic's loose spelling, without its ending; "" if none
     street: str        # the first long word of the address (phonetic key) and its first number
 
 
@@ -192,8 +195,26 @@ def _born(text: str) -> tuple[int | None, str]:
     return None, ""
 
 
+_PATRONYMIC = re.compile(r"(?:ovis|evis|ovna|evna|ivna|inisna)$")
+
+
+def _patronymic(tokens: list[str]) -> tuple[list[str], str]:
+    """The name's words without its patronymic, and the patronymic's stem (loose, ending cut).
+
+    Only a name of three words or more has one; when two words look like one (a surname in
+    -ович), the second word is taken, as names are written family-given-father or given-father-family."""
+    if len(tokens) < 3:
+        return tokens, ""
+    hits = [i for i, t in enumerate(tokens) if _PATRONYMIC.search(names.loose(t))]
+    if not hits:
+        return tokens, ""
+    i = 1 if 1 in hits and len(hits) > 1 else hits[-1]
+    return tokens[:i] + tokens[i + 1:], _PATRONYMIC.sub("", names.loose(tokens[i]))
+
+
 def _features(r: Record) -> _Rec:
-    words = tuple(_word(t) for t in names.tokens(r.name)[:_MAX_WORDS + 2] if names.loose(t))
+    toks, patro = _patronymic([t for t in names.tokens(r.name)[:_MAX_WORDS + 2] if names.loose(t)])
+    words = tuple(_word(t) for t in toks)
     year, date = _born(r.born)
     addr = " ".join([names.loose(t) for t in names.tokens(r.address)] + _DIGITS.findall(r.address)).strip()
     street = next((names.skeleton(t) for t in names.tokens(r.address) if len(t) > 3), "")
@@ -201,7 +222,7 @@ def _features(r: Record) -> _Rec:
     street = f"{street}|{number.group()}" if street and number else ""
     return _Rec(r, words, year, date, (r.sex or "").strip().lower()[:1],
                 _NOT_ALNUM.sub("", (r.doc or "").casefold()), addr,
-                " ".join(sorted(w.loose for w in words)), " ".join(w.loose for w in words), street)
+                " ".join(sorted(w.loose for w in words)), " ".join(w.loose for w in words), patro, street)
 
 
 def _keys(x: _Rec, rare: dict[int, str]) -> set[str]:
@@ -345,7 +366,18 @@ def _same(a: str, b: str) -> str:
 
 _FIELDS: Final = ("name", "born", "sex", "doc", "address", "zone", "household")
 FIELDS: Final = _FIELDS  # what a Pair's `fields` tells, in this order
-Levels = tuple[str, str, str, str, str, str, str]
+# The patronymic is weighed on its own and shown as part of the name.
+_LEVEL_FIELDS: Final = (*_FIELDS, "patronymic")
+Levels = tuple[str, str, str, str, str, str, str, str]
+
+
+def _patronymic_level(a: str, b: str) -> str:
+    if not a or not b:
+        return "missing"
+    if a == b or JaroWinkler.normalized_similarity(a, b) >= 0.85:
+        return "agree"
+    ga = set(names.given_groups(a)) | set(names.given_groups(a + "i"))
+    return "agree" if ga & (set(names.given_groups(b)) | set(names.given_groups(b + "i"))) else "disagree"
 
 
 def _levels(x: _Rec, y: _Rec, tf: dict[str, float]) -> tuple[Levels, float]:
@@ -361,7 +393,7 @@ def _levels(x: _Rec, y: _Rec, tf: dict[str, float]) -> tuple[Levels, float]:
         if address in ("agree", "close"):
             zone = "missing"  # one address is in one zone
     return (name, _born_level(x, y), _same(x.sex, y.sex), _doc_level(x.doc, y.doc), address, zone,
-            household), log_u
+            household, _patronymic_level(x.patro, y.patro)), log_u
 
 
 class Model:
@@ -387,7 +419,7 @@ class Model:
     def weight(self, levels: Levels, name_log_u: float) -> float:
         total = 0.0
         w = self.w
-        for f, lv in zip(_FIELDS, levels, strict=True):
+        for f, lv in zip(_LEVEL_FIELDS, levels, strict=True):
             if lv == "missing":
                 continue
             if f == "name":
@@ -414,7 +446,9 @@ class Model:
         sex = _same(x.sex, y.sex)
         doc = _doc_level(x.doc, y.doc) if x.doc and y.doc else "missing"
         household = _same(x.rec.household, y.rec.household)
-        total += w["born"][born] + w["sex"][sex] + w["doc"][doc] + w["household"][household]
+        patro = _patronymic_level(x.patro, y.patro) if x.patro and y.patro else "missing"
+        total += (w["born"][born] + w["sex"][sex] + w["doc"][doc] + w["household"][household]
+                  + w["patronymic"][patro])
         if household == "agree":
             address = zone = "missing"
         else:
@@ -427,7 +461,7 @@ class Model:
             total += w["address"][address] + w["zone"][zone]
         if total < floor:
             return None
-        return total, (name, born, sex, doc, address, zone, household)
+        return total, (name, born, sex, doc, address, zone, household, patro)
 
     def _field_weight(self, f: str, lv: str, name_log_u: float) -> float:
         if lv == "missing":
@@ -444,12 +478,12 @@ class Model:
         look-alikes the way soft EM does), blended with the prior as `_PSEUDO` pairs.
         """
         for _ in range(rounds):
-            weights = [[self._field_weight(f, lv, log_u) for f, lv in zip(_FIELDS, levels, strict=True)]
+            weights = [[self._field_weight(f, lv, log_u) for f, lv in zip(_LEVEL_FIELDS, levels, strict=True)]
                        for levels, log_u in sample]
             counts = {f: dict.fromkeys(ms, 0) for f, ms in self.m.items()}
             for (levels, _log_u), ws in zip(sample, weights, strict=True):
                 total = sum(ws)
-                for k, (f, lv) in enumerate(zip(_FIELDS, levels, strict=True)):
+                for k, (f, lv) in enumerate(zip(_LEVEL_FIELDS, levels, strict=True)):
                     if lv != "missing" and total - ws[k] >= _SURE:
                         counts[f][lv] += 1
             for f, ms in self.m.items():
@@ -468,7 +502,9 @@ _DEFAULT: Final = Model()
 
 def _shown(x: _Rec, y: _Rec, levels: Levels) -> dict[str, str]:
     """The four-word agreement of each field, for people (one household: one address and zone)."""
-    fields = {f: _SHOWN[lv] for f, lv in zip(_FIELDS, levels, strict=True)}
+    fields = {f: _SHOWN[lv] for f, lv in zip(_FIELDS, levels[:len(_FIELDS)], strict=True)}
+    if levels[-1] == "disagree" and fields["name"] == "agree":
+        fields["name"] = "close"  # the same names, another father
     if fields["household"] == "agree":
         fields["address"] = "agree" if x.address and y.address else "missing"
     if fields["household"] == "agree" or fields["address"] in ("agree", "close"):
