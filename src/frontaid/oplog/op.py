@@ -8,8 +8,7 @@ its origin's previous op (`prev`), so the ops of one origin form a chain.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import msgpack
 
@@ -53,8 +52,10 @@ def parse_op_id(text: str) -> tuple[str, int]:
     return origin, int(seq)
 
 
-@dataclass(frozen=True, slots=True)
-class Op:
+class Op(NamedTuple):
+    """One op. A named tuple, not a frozen dataclass: a million are built per bulk sync,
+    and a tuple is built four times faster."""
+
     origin: str
     seq: int
     hlc: int
