@@ -75,10 +75,12 @@ def wait_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 300) ->
     while time.monotonic() < end:
         if proc.poll() is not None:
             raise SystemExit(f"frontaid serve exited with {proc.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200:
                 return
-        time.sleep(0.1)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
     raise SystemExit("frontaid serve did not start")
 
 

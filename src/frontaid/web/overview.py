@@ -4,7 +4,7 @@ Both read the whole replica: at 100,000 households the figures take about half a
 second and the flags as long (the double hand-out check groups every hand-out).
 So each is kept as a snapshot (`Snapshot`): exact while nothing changes (the
 replica's state digest, updated by every op recorded or received, is its key),
-at most `REFRESH` seconds behind while writes keep coming, and refreshed in the
+about `REFRESH` seconds behind at most while writes keep coming, and refreshed in the
 background so that only the very first request waits for it. Every page and
 answer says when its snapshot was taken. Resolving a flag here drops the flags
 snapshot, so the queue shows the decision at once.
@@ -37,7 +37,7 @@ from frontaid.web.replicas import ReplicaPool
 from frontaid.web.users import Session
 
 # A snapshot younger than this is served even if writes came since; older, it is refreshed.
-REFRESH = 10.0
+REFRESH = 30.0
 # Even with no write, figures that depend on the clock (today, the last 24 hours) are redone.
 MAX_AGE = 60.0
 
