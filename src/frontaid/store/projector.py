@@ -50,8 +50,12 @@ def reindex_names(conn: sqlite3.Connection) -> None:
             (k, eid) for eid, name in rows if isinstance(name, str) for k in name_keys(name)))
 
 
+# One encoder for every `_v`: json.dumps with options builds a new one per call.
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def _dumps(value: dict[str, Any]) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODE(value)
 
 
 def _encode_value(entity: Entity, field: str, value: Any) -> Any:
