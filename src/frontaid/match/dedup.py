@@ -103,10 +103,10 @@ _FIXED: Final = frozenset({"name.gender"})
 _PSEUDO: Final = 200.0
 _SURE: Final = 24.0
 _SURE_ENOUGH: Final = 50
-_EM_SAMPLE: Final = 100_000
+_EM_SAMPLE: Final = 60_000
 # A close name word counts as this many times more likely by chance than an equal one.
 _CLOSE_U: Final = 30.0
-_MAX_NAME_WEIGHT: Final = 30.0
+_MAX_NAME_WEIGHT: Final = 13.0
 # The four words a Pair's fields show, from the finer levels.
 _SHOWN: Final = {"agree": "agree", "date": "agree", "year": "agree", "close": "close",
                  "partial": "close", "short": "close", "near": "disagree", "far": "disagree",
@@ -262,7 +262,7 @@ _TRAILING_VOWELS = re.compile(r"[aeiou]+$")
 
 
 def _cmp_words(a: _Word, b: _Word) -> int:
-    if a.loose == b.loose or (a.groups & b.groups):
+    if a.loose == b.loose or not a.groups.isdisjoint(b.groups):
         return _EXACT
     k = (a.loose, b.loose)
     hit = _WORD_CMP.get(k)
@@ -291,11 +291,17 @@ def _name_level(a: tuple[_Word, ...], b: tuple[_Word, ...],
     short, long_ = short[:_MAX_WORDS], long_[:_MAX_WORDS]
     grid = [[_cmp_words(s, t) for t in long_] for s in short]
     best: tuple[int, ...] = ()
-    best_sum = -99
-    for perm in itertools.permutations(range(len(long_)), len(short)):
-        total = sum(grid[i][j] if grid[i][j] != _GENDER else -5 for i, j in enumerate(perm))
-        if total > best_sum:
-            best_sum, best = total, perm
+    if len(short) == 2 and len(long_) == 2:  # the usual case, without permutations
+        g = grid
+        straight = (g[0][0] if g[0][0] != _GENDER else -5) + (g[1][1] if g[1][1] != _GENDER else -5)
+        crossed = (g[0][1] if g[0][1] != _GENDER else -5) + (g[1][0] if g[1][0] != _GENDER else -5)
+        best = (0, 1) if straight >= crossed else (1, 0)
+    else:
+        best_sum = -99
+        for perm in itertools.permutations(range(len(long_)), len(short)):
+            total = sum(grid[i][j] if grid[i][j] != _GENDER else -5 for i, j in enumerate(perm))
+            if total > best_sum:
+                best_sum, best = total, perm
     levels = [grid[i][j] for i, j in enumerate(best)]
     if _GENDER in levels:
         return "gender", _LOG_U["name"]["gender"]
