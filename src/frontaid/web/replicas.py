@@ -16,7 +16,6 @@ pooled replica can write and the chain stays whole.
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from collections.abc import Iterator
@@ -25,7 +24,12 @@ from pathlib import Path
 
 from frontaid.store.replica import Replica
 
-DEFAULT_SIZE = max(4, 2 * (os.cpu_count() or 2))
+# Enough that a quick request (a hand-out, a household) seldom queues behind slow ones holding every
+# connection; each connection keeps its own page cache (see `_open`).
+DEFAULT_SIZE = 8
+# Page cache of each connection after the first, in KiB (the first keeps the replica's 64 MB):
+# the operating system caches the file once for all of them.
+EXTRA_CACHE_KIB = 16384
 
 
 class _PooledReplica(Replica):
@@ -65,6 +69,8 @@ class ReplicaPool:
         rep = _PooledReplica.open(self.path)
         assert isinstance(rep, _PooledReplica)
         rep.writer_lock = self.writer_lock
+        if self._opened:
+            rep.conn.execute(f"PRAGMA cache_size = -{EXTRA_CACHE_KIB}")
         self._opened.append(rep)
         return rep
 
