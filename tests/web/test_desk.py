@@ -113,3 +113,26 @@ def test_docs_and_static_are_served_locally(web) -> None:
         assert c.get(asset).status_code == 200
     page = c.get("/login").text
     assert "https://" not in page and "http://" not in page
+
+
+
+def test_pages_compress_and_sync_envelopes_do_not(web, tmp_path) -> None:
+    from frontaid.sync import devices
+    from frontaid.sync.http import SyncClient
+
+    c = web.page_login("desk")
+    page = c.get("/static/htmx.min.js", headers={"accept-encoding": "gzip"})
+    assert page.status_code == 200 and page.headers.get("content-encoding") == "gzip"
+    # A real pull through the app: the sealed envelope goes out as it is.
+    code = devices.enroll(web.town.rep, "tester", "laptop-2")
+    field = devices.join(tmp_path / "field.db", code)
+    seen: list[tuple[int, str | None]] = []
+    client = SyncClient(field, "http://hub.local", transport=c._transport)
+    client.http.event_hooks["response"] = [lambda r: seen.append((r.status_code,
+                                                                  r.headers.get("content-encoding")))]
+    try:
+        client.sync()
+    finally:
+        client.close()
+        field.close()
+    assert seen and all(status == 200 and enc is None for status, enc in seen), seen

@@ -47,7 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Keys never sent to a user who sees no names (anything that names or locates a person).
 PERSONAL_KEYS = frozenset({"name", "address", "note", "reported_by", "death_place", "burial_place",
-                           "lat", "lon"})
+                           "death_cause", "lat", "lon"})
 
 
 def can(sess: Session | None, permission: str) -> bool:
