@@ -412,11 +412,12 @@ class Model:
 
     def __init__(self) -> None:
         self.m = {f: {lv: m for lv, (m, _u) in levels.items()} for f, levels in _WEIGHTS.items()}
+        self.log_u = {f: dict(levels) for f, levels in _LOG_U.items()}
         self._cache()
 
     def _cache(self) -> None:
         self.log_m = {f: {lv: math.log2(m) for lv, m in levels.items()} for f, levels in self.m.items()}
-        self.w = {f: {lv: lm - _LOG_U[f][lv] for lv, lm in levels.items()}
+        self.w = {f: {lv: lm - self.log_u[f][lv] for lv, lm in levels.items()}
                   for f, levels in self.log_m.items()}
         for w in self.w.values():
             w["missing"] = 0.0
@@ -469,12 +470,24 @@ class Model:
             return None
         return total, (name, born, sex, doc, address, zone, household, patro)
 
+    def fit_u(self, recs: list[_Rec]) -> None:
+        """u of zone and sex from how their values are spread: two people drawn at random share
+        a zone with chance Σp² (6 zones of a town: about 1 in 5; a postcode: far less)."""
+        for f, values in (("zone", [x.rec.zone for x in recs if x.rec.zone]),
+                          ("sex", [x.sex for x in recs if x.sex])):
+            if len(values) < 100:
+                continue  # too few to say: the prior stands
+            n = len(values)
+            agree = min(max(sum((c / n) ** 2 for c in Counter(values).values()), 1e-4), 0.9)
+            self.log_u[f] = {"agree": math.log2(agree), "disagree": math.log2(1 - agree), "missing": 0.0}
+        self._cache()
+
     def _field_weight(self, f: str, lv: str, name_log_u: float) -> float:
         if lv == "missing":
             return 0.0
         if f == "name":
             return min(_MAX_NAME_WEIGHT, self.log_m[f][lv] - name_log_u)
-        return self.log_m[f][lv] - _LOG_U[f][lv]
+        return self.log_m[f][lv] - self.log_u[f][lv]
 
     def refine(self, sample: list[tuple[Levels, float]], rounds: int = 2) -> None:
         """Re-estimate each field's m from the candidate pairs the other fields alone make sure of.
@@ -576,6 +589,7 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
     blocks.clear()
     t2 = time.perf_counter()
     model = Model()
+    model.fit_u(recs)
     if seen:
         # EM on a sample of the candidates; which ones depends only on the pair, not on order.
         cut = min(1.0, _EM_SAMPLE / len(seen)) * 1_000_003
