@@ -50,7 +50,8 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
 
     app = FastAPI(title="frontaid", version=__version__, docs_url=None, redoc_url=None,
                   description=api.__doc__, lifespan=lifespan)
-    # Requests borrow from the pool (`desk.replica`); `replica` and `lock` stay for older callers.
+    # Requests borrow from the pool (`desk.replica`). `replica` (never lent) and `lock` (the writer
+    # lock) stay for older callers: `with app.state.lock:` then use `app.state.replica`.
     app.state.replicas = pool
     app.state.replica = pool.first
     app.state.lock = pool.writer_lock

@@ -27,8 +27,8 @@ from frontaid.store.replica import Replica
 # Enough that a quick request (a hand-out, a household) seldom queues behind slow ones holding every
 # connection; each connection keeps its own page cache (see `_open`).
 DEFAULT_SIZE = 8
-# Page cache of each connection after the first, in KiB (the first keeps the replica's 64 MB):
-# the operating system caches the file once for all of them.
+# Page cache of each connection, in KiB (a replica alone keeps 64 MB): the operating system
+# caches the file once for all of them.
 EXTRA_CACHE_KIB = 16384
 
 
@@ -63,20 +63,18 @@ class ReplicaPool:
         self._idle: queue.LifoQueue[_PooledReplica] = queue.LifoQueue()
         self._opened: list[_PooledReplica] = []
         self._guard = threading.Lock()
-        self._idle.put(self._open())  # the first one now: a bad file fails at start, not on a request
+        # Opened now, so a bad file fails at start, not on a request; never lent: it is the app's
+        # own (`app.state.replica`, for callers that hold the writer lock while they use it).
+        self.first: Replica = self._open()
+        self._lent: list[_PooledReplica] = []
 
     def _open(self) -> _PooledReplica:
         rep = _PooledReplica.open(self.path)
         assert isinstance(rep, _PooledReplica)
         rep.writer_lock = self.writer_lock
-        if self._opened:
-            rep.conn.execute(f"PRAGMA cache_size = -{EXTRA_CACHE_KIB}")
+        rep.conn.execute(f"PRAGMA cache_size = -{EXTRA_CACHE_KIB}")
         self._opened.append(rep)
         return rep
-
-    @property
-    def first(self) -> Replica:
-        return self._opened[0]
 
     @contextmanager
     def borrow(self) -> Iterator[Replica]:
@@ -85,8 +83,10 @@ class ReplicaPool:
             rep = self._idle.get_nowait()
         except queue.Empty:
             with self._guard:
-                fresh = len(self._opened) < self.size
+                fresh = len(self._lent) < self.size
                 rep = self._open() if fresh else None
+                if rep is not None:
+                    self._lent.append(rep)
             if rep is None:
                 rep = self._idle.get()
         try:
