@@ -79,3 +79,33 @@ def test_writers_on_many_connections_keep_one_whole_chain(town: Any, tmp_path: P
         fresh.close()
     finally:
         rep.close()
+
+
+def test_two_desks_handing_out_one_kit_at_once_record_it_once(town: Any) -> None:
+    from frontaid.actions import distribution
+    from frontaid.errors import AlreadyHandedOut
+
+    pool = ReplicaPool(town.rep.path, size=6)
+    start = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def desk(n: int) -> None:
+        start.wait(30)
+        with pool.borrow() as rep:
+            try:
+                distribution.hand_out(rep, f"desk-{n}", household=town.anna, item="food-kit", at="point-1",
+                                      on="2025-01-08")
+                outcomes.append("handed out")
+            except AlreadyHandedOut:
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=desk, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    pool.close()
+    assert sorted(outcomes) == ["handed out"] + ["refused"] * 5
+    n = town.rep.conn.execute("SELECT COUNT(*) FROM handouts WHERE household = ? AND created = 1",
+                              (town.anna,)).fetchone()[0]
+    assert n == 1
