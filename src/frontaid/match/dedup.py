@@ -55,7 +55,10 @@ from __future__ import annotations
 
 import itertools
 import math
+import multiprocessing
+import os
 import re
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -70,7 +73,7 @@ from frontaid.store.replica import Replica
 
 LINK: Final = 14.0
 REVIEW: Final = 12.0
-BLOCK_CAP: Final = 24
+BLOCK_CAP: Final = 12
 WINDOW: Final = 4
 # A name word's chance agreement: its frequency, smoothed toward 1 in 500 with the
 # weight of 1000 records (so a registry of ten people does not make every name common).
@@ -549,9 +552,37 @@ def _tf_table(recs: list[_Rec]) -> dict[str, float]:
 
 # -- the whole run ----------------------------------------------------------------------
 
-def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = None) -> list[Pair]:
+# The scoring phase's inputs, for the forked workers (inherited, never pickled).
+_JOB: tuple[list[_Rec], dict[str, float], Model, list[int], int] | None = None
+_PARALLEL_FROM: Final = 400_000  # candidate pairs; fewer are scored faster than a fork
+
+
+def _workers(candidates: int) -> int:
+    """Processes for scoring: both cores on a big run, unless threads forbid a fork."""
+    if candidates < _PARALLEL_FROM or threading.active_count() > 1 or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _score_slice(bounds: tuple[int, int]) -> list[tuple[int, float, Levels]]:
+    assert _JOB is not None
+    recs, tf, model, codes, n = _JOB
+    names_seen: dict[tuple[str, str], tuple[str, float]] = {}
+    out = []
+    for code in codes[bounds[0]:bounds[1]]:
+        i, j = divmod(code, n)
+        hit = model.quick(recs[i], recs[j], tf, names_seen, REVIEW)
+        if hit is not None:
+            out.append((code, hit[0], hit[1]))
+    return out
+
+
+def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = None,
+               parallel: bool = True) -> list[Pair]:
     """Link and review pairs (distinct ones dropped); fills timings with seconds per phase
-    ("keys", "block", "score") when given."""
+    ("keys", "block", "score") when given. A big run scores on every core (forked
+    processes) unless `parallel` is false or the caller runs threads."""
     t0 = time.perf_counter()
     by_id = {r.id: r for r in records}
     recs = [_features(by_id[k]) for k in sorted(by_id)]
@@ -597,19 +628,30 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
         model.refine([_levels(recs[i], recs[j], tf) for i, j in (divmod(c, n) for c in sample)])
         if timings is not None:
             timings["model"] = model.m  # type: ignore[assignment]
-    pairs: list[Pair] = []
-    names_seen: dict[tuple[str, str], tuple[str, float]] = {}
-    for code in seen:
+    codes = list(seen)
+    seen.clear()
+    global _JOB
+    _JOB = (recs, tf, model, codes, n)
+    try:
+        workers = _workers(len(codes)) if parallel else 1
+        if workers > 1:
+            step = -(-len(codes) // (workers * 4))
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                scored = [hit for part in pool.map(_score_slice, [(lo, lo + step) for lo in range(
+                    0, len(codes), step)]) for hit in part]
+        else:
+            scored = _score_slice((0, len(codes)))
+    finally:
+        _JOB = None
+    pairs = []
+    for code, score, levels in scored:
         i, j = divmod(code, n)
-        hit = model.quick(recs[i], recs[j], tf, names_seen, REVIEW)
-        if hit is not None:
-            s, levels = hit
-            pairs.append(Pair(recs[i].rec.id, recs[j].rec.id, round(s, 2), band(s),
-                              _shown(recs[i], recs[j], levels)))
+        pairs.append(Pair(recs[i].rec.id, recs[j].rec.id, round(score, 2), band(score),
+                          _shown(recs[i], recs[j], levels)))
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     t3 = time.perf_counter()
     if timings is not None:
-        timings.update({"keys": t1 - t0, "block": t2 - t1, "score": t3 - t2, "candidates": float(len(seen))})
+        timings.update({"keys": t1 - t0, "block": t2 - t1, "score": t3 - t2, "candidates": float(len(codes))})
     return pairs
 
 
