@@ -107,7 +107,8 @@ _WEIGHTS: Final[dict[str, dict[str, tuple[float, float | None]]]] = {
     # name, sharing a door is common (father and son, mother and daughter).
     "household": {"agree": (0.4, 0.05), "disagree": (0.6, 0.95)},
     # Both names have one (Іванович, Петрівна, Николаевна): the father's name, kept apart.
-    "patronymic": {"agree": (0.9, 0.1), "disagree": (0.05, 0.9)},
+    # Brothers and cousins share it: agreeing by chance is common.
+    "patronymic": {"agree": (0.9, 0.3), "disagree": (0.05, 0.7)},
 }
 _LOG_U: Final = {f: {lv: (math.log2(u) if u else 0.0) for lv, (_m, u) in levels.items()}
                  for f, levels in _WEIGHTS.items()}
