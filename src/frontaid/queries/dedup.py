@@ -48,16 +48,9 @@ def distinct_pairs(rep: Replica) -> set[tuple[str, str]]:
 
 
 def is_distinct(rep: Replica, a: str, b: str) -> bool:
-    return (min(a, b), max(a, b)) in distinct_pairs_of(rep, a)
-
-
-def distinct_pairs_of(rep: Replica, eid: str) -> set[tuple[str, str]]:
-    row = rep.conn.execute("SELECT distinct_from FROM people WHERE eid = ?", (eid,)).fetchone()
-    out = {(min(eid, o), max(eid, o)) for o in str(row[0] or "").split(",") if o} if row else set()
-    for (other,) in rep.conn.execute("SELECT eid FROM people WHERE instr(',' || distinct_from || ',', ?) > 0",
-                                     (f",{eid},",)):
-        out.add((min(eid, other), max(eid, other)))
-    return out
+    """Someone decided these two are two people (recorded on both records)."""
+    row = rep.conn.execute("SELECT distinct_from FROM people WHERE eid = ?", (a,)).fetchone()
+    return bool(row and row[0]) and b in str(row[0]).split(",")
 
 
 def people_for_matching(rep: Replica) -> list[dict[str, Any]]:
@@ -80,6 +73,12 @@ def _person(rep: Replica, eid: str) -> dict[str, Any] | None:
     return dict(zip((*SIDE, "merged_into"), row, strict=True))
 
 
+# Pending: both people live, not merged, not decided distinct.
+_PENDING = """FROM dedup_queue q JOIN people pa ON pa.eid = q.a JOIN people pb ON pb.eid = q.b
+    WHERE pa.created = 1 AND pb.created = 1 AND pa.merged_into IS NULL AND pb.merged_into IS NULL
+    AND (pa.distinct_from IS NULL OR instr(',' || pa.distinct_from || ',', ',' || q.b || ',') = 0)"""
+
+
 def queue(rep: Replica, *, band: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     """Pairs awaiting a decision, best first: each person's record and each field's agreement.
 
@@ -88,21 +87,14 @@ def queue(rep: Replica, *, band: str | None = None, limit: int = 50, offset: int
     ensure_queue(rep.conn)
     where, params = "", []
     if band:
-        where, params = "WHERE band = ?", [band]
+        where, params = " AND q.band = ?", [band]
     out: list[dict[str, Any]] = []
-    skip = 0
     for a, b, score, bnd, fields, found_at in rep.conn.execute(
-            f"SELECT a, b, score, band, fields, found_at FROM dedup_queue {where} "
-            "ORDER BY score DESC, a, b", params):
+            f"SELECT q.a, q.b, q.score, q.band, q.fields, q.found_at {_PENDING}{where} "
+            "ORDER BY q.score DESC, q.a, q.b LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall():
         item = pair_view(rep, a, b, score=score, band=bnd, fields=json.loads(fields), found_at=found_at)
-        if item is None:
-            continue
-        if skip < offset:
-            skip += 1
-            continue
-        out.append(item)
-        if len(out) >= limit:
-            break
+        if item is not None:
+            out.append(item)
     return out
 
 
@@ -128,7 +120,7 @@ def queued(rep: Replica, a: str, b: str) -> dict[str, Any] | None:
 
 def counts(rep: Replica) -> dict[str, int]:
     """Pending pairs per band."""
+    ensure_queue(rep.conn)
     found = {"link": 0, "review": 0}
-    for item in queue(rep, limit=1_000_000):
-        found[item["band"]] = found.get(item["band"], 0) + 1
+    found.update(dict(rep.conn.execute(f"SELECT q.band, COUNT(*) {_PENDING} GROUP BY q.band").fetchall()))
     return found
