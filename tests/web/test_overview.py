@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -195,3 +196,35 @@ def test_snapshot_is_exact_while_nothing_changes_then_catches_up(web: Any, monke
     snap.drop()
     registry.add_household(web.town.rep, "tester", zone="east", address="Myru 22")
     assert snap.get(pool)[0] == 5  # dropped: the next request computes it again
+
+
+def test_a_refresh_in_progress_keeps_no_request_waiting(web: Any, monkeypatch: Any) -> None:
+    pool = web.app.state.replicas
+    release, computing = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def slow(rep: Replica) -> int:
+        calls.append(1)
+        if len(calls) > 1:
+            computing.set()
+            assert release.wait(30)
+        return len(calls)
+
+    snap = overview.Snapshot(slow)
+    assert snap.get(pool)[0] == 1
+    monkeypatch.setattr(overview, "REFRESH", 0.0)
+    registry.add_household(web.town.rep, "tester", zone="east", address="Myru 40")
+    assert snap.get(pool)[0] == 1  # starts the refresh, which now hangs until released
+    assert computing.wait(30)
+    got: list[int] = []
+    reader = threading.Thread(target=lambda: got.append(snap.get(pool)[0]))
+    reader.start()
+    reader.join(20)
+    served_while_refreshing = not reader.is_alive()
+    release.set()
+    reader.join(30)
+    assert served_while_refreshing and got == [1]
+    deadline = time.monotonic() + 10
+    while snap.get(pool)[0] != 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert snap.get(pool)[0] == 2

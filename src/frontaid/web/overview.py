@@ -60,7 +60,8 @@ class Snapshot:
         self.taken = 0.0      # wall time of the snapshot, for the page
         self._mono = 0.0
         self._generation = 0  # bumped by `drop()`: a refresh begun before it is thrown away
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()          # held while computing
+        self._starting = threading.Lock()      # held only to start one background refresh
         self._refreshing = False
 
     def get(self, pool: ReplicaPool) -> tuple[Any, float]:
@@ -74,7 +75,7 @@ class Snapshot:
             self._refresh_in_background(pool)
             return value, taken
         with self._lock:  # the first request: compute once, the others wait for it
-            if self.value is None:
+            while self.value is None:  # (again if a `drop()` came while computing)
                 self._take(pool)
             return self.value, self.taken
 
@@ -92,7 +93,7 @@ class Snapshot:
             self.value, self.digest, self.taken, self._mono = value, digest, time.time(), time.monotonic()
 
     def _refresh_in_background(self, pool: ReplicaPool) -> None:
-        with self._lock:
+        with self._starting:  # not `_lock`: a request must not wait for a refresh in progress
             if self._refreshing:
                 return
             self._refreshing = True
