@@ -8,6 +8,7 @@ its origin's previous op (`prev`), so the ops of one origin form a chain.
 from __future__ import annotations
 
 import hashlib
+import threading
 from typing import Any, Final, NamedTuple
 
 import msgpack
@@ -24,7 +25,11 @@ _CONTAINERS = (dict, list, tuple)
 def _canonical(value: Any) -> Any:
     # Hot path (every op is encoded to hash it): recurse only into containers.
     if type(value) is dict:
-        return {k: (_canonical(v) if type(v) in _CONTAINERS else v) for k, v in sorted(value.items())}
+        items = sorted(value.items())
+        for _k, v in items:
+            if type(v) in _CONTAINERS:
+                return {k: (_canonical(v) if type(v) in _CONTAINERS else v) for k, v in items}
+        return dict(items)  # flat, the usual case
     if type(value) in (list, tuple):
         return [(_canonical(v) if type(v) in _CONTAINERS else v) for v in value]
     if isinstance(value, dict):
@@ -34,9 +39,17 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+_local = threading.local()
+
+
 def pack(value: Any) -> bytes:
     """Canonical msgpack: maps with sorted keys, tuples as arrays."""
-    return msgpack.packb(_canonical(value), use_bin_type=True)  # type: ignore[no-any-return]
+    # One Packer per thread (a Packer keeps a buffer; msgpack.packb makes one per call).
+    try:
+        packer = _local.packer
+    except AttributeError:
+        packer = _local.packer = msgpack.Packer(use_bin_type=True)
+    return packer.pack(_canonical(value))  # type: ignore[no-any-return]
 
 
 def unpack(raw: bytes) -> Any:
