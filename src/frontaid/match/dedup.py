@@ -212,23 +212,23 @@ def _born(text: str) -> tuple[int | None, str]:
 _PATRONYMIC = re.compile(r"(?:ovis|evis|ovna|evna|ivna|inisna)$")
 
 
-def _patronymic(tokens: list[str]) -> tuple[list[str], str]:
+def _patronymic(words: list[_Word]) -> tuple[list[_Word], str]:
     """The name's words without its patronymic, and the patronymic's stem (loose, ending cut).
 
     Only a name of three words or more has one; when two words look like one (a surname in
     -ович), the second word is taken, as names are written family-given-father or given-father-family."""
-    if len(tokens) < 3:
-        return tokens, ""
-    hits = [i for i, t in enumerate(tokens) if _PATRONYMIC.search(names.loose(t))]
+    if len(words) < 3:
+        return words, ""
+    hits = [i for i, w in enumerate(words) if _PATRONYMIC.search(w.loose)]
     if not hits:
-        return tokens, ""
+        return words, ""
     i = 1 if 1 in hits and len(hits) > 1 else hits[-1]
-    return tokens[:i] + tokens[i + 1:], _PATRONYMIC.sub("", names.loose(tokens[i]))
+    return words[:i] + words[i + 1:], _PATRONYMIC.sub("", words[i].loose)
 
 
 def _features(r: Record) -> _Rec:
-    toks, patro = _patronymic([t for t in names.tokens(r.name)[:_MAX_WORDS + 2] if names.loose(t)])
-    words = tuple(_word(t) for t in toks)
+    found, patro = _patronymic([w for w in map(_word, names.tokens(r.name)[:_MAX_WORDS + 2]) if w.loose])
+    words = tuple(found)
     year, date = _born(r.born)
     addr = " ".join([names.loose(t) for t in names.tokens(r.address)] + _DIGITS.findall(r.address)).strip()
     street = next((names.skeleton(t) for t in names.tokens(r.address) if len(t) > 3), "")
