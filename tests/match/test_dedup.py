@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontaid.match.dedup import LINK, REVIEW, Record, band, compare, find_pairs
+from frontaid.match.dedup import LINK, REVIEW, Record, band, compare, find_pairs, scale_odds
 from frontaid.match.names import kmu
 
 # One person, two registrations: each pair must land in link or review.
@@ -139,3 +139,9 @@ RECORDS = _crowd(60, seed=3) + [
 @given(st.permutations(RECORDS))
 def test_result_does_not_depend_on_input_order(records: list[Record]) -> None:
     assert find_pairs(records) == find_pairs(RECORDS)
+
+
+def test_a_bigger_town_asks_for_more_evidence() -> None:
+    assert scale_odds(0) == scale_odds(5_000) == scale_odds(100_000) == 0.0
+    assert scale_odds(400_000) == pytest.approx(2.0)
+    assert scale_odds(1_600_000) > scale_odds(400_000)
