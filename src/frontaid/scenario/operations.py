@@ -78,6 +78,10 @@ class Sim:
         self.rep, self.rng, self.clock, self.today = rep, rng, clock, today
         self.epoch = today - timedelta(days=DAYS)
         self._dates: dict[int, date] = {}  # day number → date, asked for many times a day
+        self._weekday0 = self.epoch.weekday()
+        # The food-kit rounds of a household depend only on its registration day and on
+        # whether it is served at home: computed once per pair, not once per household.
+        self._windows_of: dict[tuple[int, bool], list[list[int]]] = {}
         self.year = today.year
         self.households = households
         self.progress = progress
@@ -105,7 +109,7 @@ class Sim:
         return f"{self.iso(day)}T{minute // 60:02d}:{minute % 60:02d}"
 
     def is_open(self, day: int) -> bool:
-        return self.date_of(day).weekday() != 6  # the food point rests on Sundays
+        return (self._weekday0 + day) % 7 != 6  # the food point rests on Sundays
 
     def open_day(self, day: int) -> int:
         """`day`, or the Saturday before it when it is a Sunday."""
@@ -233,7 +237,7 @@ class Sim:
         return eid
 
     def round_of(self, item: str, day: int) -> int:
-        return cycles.round_of(item, self.date_of(day), self.epoch)
+        return day // cycles.CYCLES[item]  # day 0 is the epoch: cycles.round_of without dates
 
     def due(self, home: Home, item: str, day: int) -> bool:
         return home.last.get(item, -1) < self.round_of(item, day)
@@ -322,11 +326,18 @@ class Sim:
     # -- the food point and the doorstep ---------------------------------------------------
 
     def _windows(self, home: Home) -> list[list[int]]:
-        """Open days of each food-kit round from the one after registration to today."""
-        first = self.round_of("food-kit", home.reg_day)
+        """Open days of each food-kit round from the one after registration to today (shared: read only)."""
+        key = (home.reg_day, home.home_bound)
+        found = self._windows_of.get(key)
+        if found is None:
+            found = self._windows_of[key] = self._windows_from(*key)
+        return found
+
+    def _windows_from(self, reg_day: int, home_bound: bool) -> list[list[int]]:
+        first = self.round_of("food-kit", reg_day)
         out: list[list[int]] = []
-        for rnd in range(first + (0 if home.home_bound else 1), self.round_of("food-kit", DAYS) + 1):
-            start = max(home.reg_day + 1, rnd * cycles.CYCLES["food-kit"])
+        for rnd in range(first + (0 if home_bound else 1), self.round_of("food-kit", DAYS) + 1):
+            start = max(reg_day + 1, rnd * cycles.CYCLES["food-kit"])
             days = [
                 d
                 for d in range(start, min(DAYS, (rnd + 1) * cycles.CYCLES["food-kit"] - 1) + 1)
