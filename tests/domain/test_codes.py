@@ -12,6 +12,7 @@ from frontaid.domain.codes import (
     _DAMM,
     PREFIX_LETTERS,
     damm,
+    is_canonical,
     looks_like_code,
     make_code,
     new_prefix,
@@ -150,3 +151,13 @@ def test_new_prefix_uses_look_alike_letters() -> None:
     for _ in range(50):
         p = new_prefix()
         assert len(p) == 3 and set(p) <= set(PREFIX_LETTERS)
+
+
+@given(st.integers(min_value=1, max_value=99_999), st.sampled_from(["KMT", "BXM", "ACE"]),
+       st.text(alphabet="ABCEHKMPTX0123456789-кмт ", max_size=12))
+def test_is_canonical_agrees_with_normalising(counter: int, prefix: str, noise: str) -> None:
+    code = make_code(prefix, counter)
+    assert is_canonical(code)
+    for text in (code, code.lower(), code.replace("-", ""), f"{prefix}-0{code[4:]}", code[:-1] + "0",
+                 code[:-1] + "1", noise, code + noise):
+        assert is_canonical(text) == (normalise_code(text) == text), text

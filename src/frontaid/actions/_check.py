@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from frontaid.domain.codes import looks_like_code, normalise_code
+from frontaid.domain.codes import is_canonical, looks_like_code, normalise_code
 from frontaid.domain.entities import ENTITIES
 from frontaid.errors import BadCode, BadDate, BadInput, NotFound, UnknownChoice
 from frontaid.store.replica import Replica
@@ -117,7 +117,7 @@ def existing(rep: Replica, entity: str, ref: str) -> str:
     """The id of a live record of `entity` for what the user typed, following merges."""
     table = ENTITIES[entity].table
     key = ref.strip()
-    if looks_like_code(key):
+    if not is_canonical(key) and looks_like_code(key):
         code = normalise_code(key)
         if code is None:
             raise BadCode(code=ref)

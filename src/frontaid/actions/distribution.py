@@ -9,7 +9,7 @@ from typing import Any
 from frontaid.actions import _check as check
 from frontaid.actions._changes import create
 from frontaid.domain import cycles, vocab
-from frontaid.domain.codes import normalise_code
+from frontaid.domain.codes import is_canonical
 from frontaid.errors import AlreadyHandedOut, BadInput, FrontaidError
 from frontaid.i18n import Label
 from frontaid.store.replica import Replica
@@ -100,7 +100,7 @@ def _live_household_and_last(rep: Replica, ref: str, item: str,
                              on: str | datetime | None) -> tuple[str, str | None] | None:
     """(household id, date of this round's hand-out or None) in one query, for a code that
     needs no normalising and names a live, unmerged household; None: take the slow path."""
-    if not cycles.entitlement_of(item) or not isinstance(ref, str) or normalise_code(ref) != ref:
+    if not cycles.entitlement_of(item) or not isinstance(ref, str) or not is_canonical(ref):
         return None
     try:
         day = date.fromisoformat(check.moment(on)[:10])

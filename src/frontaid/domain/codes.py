@@ -9,6 +9,7 @@ wrong digit and every swap of two neighbours.
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 
 PREFIX_LETTERS = "ABCEHKMPTX"
@@ -79,6 +80,17 @@ def normalise_code(text: str) -> str | None:
     if damm(_digits(prefix, counter)) != int(check):
         return None
     return make_code(prefix, counter)
+
+
+_WRITTEN = re.compile(f"([{PREFIX_LETTERS}]{{3}})-([0-9]{{3,}})-[0-9]\\Z")
+
+
+def is_canonical(text: str) -> bool:
+    """True when `text` is a valid code exactly as the app writes it (`normalise_code(text) == text`),
+    found without normalising: codes that come from the app itself (the desk's buttons, the
+    API, the demo) skip the typed-code path."""
+    m = _WRITTEN.match(text)
+    return m is not None and make_code(m[1], int(m[2])) == text
 
 
 @functools.lru_cache(maxsize=65536)

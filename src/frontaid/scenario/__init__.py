@@ -23,12 +23,12 @@ from frontaid.scenario.clock import SimClock
 from frontaid.scenario.operations import DAYS, Sim
 from frontaid.store.projector import reindex_names
 from frontaid.store.replica import Replica
-from frontaid.store.schema import OPS_ENTITY_INDEX
 
 TOWN = "Бахмут"
 TOWN_EN = "Bakhmut"
 PREFIX = "BXM"  # card codes BXM-001-x: fixed, so the same seed gives the same codes
 STORY_META = "demo_story"
+DEFERRED_INDEXES = ("ops_entity", "people_household", "households_zone", "ledger_stock", "ledger_day")
 
 __all__ = ["build_demo", "demo_story", "STORY_META", "TOWN"]
 
@@ -65,10 +65,15 @@ def build_demo(
     rep.conn.execute("PRAGMA journal_mode = MEMORY")
     rep.conn.execute("PRAGMA synchronous = OFF")
     rep.index_names = False  # the search index is built once, sorted, at the end
-    # Nothing reads the log by record while one device builds the town alone (the
-    # projector skips conflict checks when the log has a single origin), so the log's
-    # (entity, eid) index is built once, sorted, at the end instead of row by row.
-    rep.conn.execute("DROP INDEX ops_entity")
+    # Indexes nothing reads while one device builds the town alone are made once, sorted,
+    # at the end instead of row by row: the log's by record (the projector skips conflict
+    # checks while the log has a single origin), people by household, households by zone,
+    # the ledger's by stock and by day (the simulation keeps its own stock counts).
+    deferred = [sql for name, sql in rep.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        if name in DEFERRED_INDEXES]
+    for name in DEFERRED_INDEXES:
+        rep.conn.execute(f'DROP INDEX "{name}"')
     try:
         sim = Sim(rep, random.Random(seed), clock, today, households, progress)
         if progress:
@@ -82,7 +87,8 @@ def build_demo(
         sim.run()
         rep.index_names = True
         with rep.transaction():
-            rep.conn.execute(OPS_ENTITY_INDEX)
+            for sql in deferred:
+                rep.conn.execute(sql)
             reindex_names(rep.conn)
             rep.set_meta(STORY_META, json.dumps(sim.story, ensure_ascii=False, sort_keys=True))
     except BaseException:

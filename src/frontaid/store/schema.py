@@ -18,9 +18,6 @@ from frontaid.domain.entities import ENTITIES, Entity
 # existing replicas refold on open.
 PROJECTOR_VERSION: Final = 2
 
-# The log's index by record (migration 1 made it); bulk builds drop it and make it again.
-OPS_ENTITY_INDEX: Final = "CREATE INDEX ops_entity ON ops (entity, eid)"
-
 LOG_MIGRATIONS: Final[tuple[str, ...]] = (
     # 1: the op log, signed chain heads, replica settings.
     """
