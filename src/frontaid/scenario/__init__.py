@@ -9,6 +9,7 @@ report (see `story.py`). The same seed and `today` give the same town.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -54,15 +55,17 @@ def build_demo(
     path = Path(path)
     if path.exists() and path.stat().st_size > 0:
         raise AlreadyInitialised(path=str(path))
-    # Built in a side file with the rollback journal in memory and no fsyncs (a town
-    # half built is worth nothing and is simply built again), then made a normal
-    # durable WAL replica and renamed into place: `path` holds the whole town or nothing.
+    # Built in a side file with no rollback journal and no fsyncs (a town half built is
+    # worth nothing: on any error the side file is deleted and the town simply built
+    # again; no ROLLBACK is ever needed, since a refused action writes nothing and inner
+    # transactions only join the outer one), then made a normal durable WAL replica and
+    # renamed into place: `path` holds the whole town or nothing.
     building = path.with_name(f".{path.name}.building")
     for leftover in (building, *(building.with_name(building.name + x) for x in ("-wal", "-shm"))):
         leftover.unlink(missing_ok=True)
     rep = Replica.create(building, TOWN, "uk", device_name="hub", epoch=epoch, prefix=PREFIX,
                          wall=clock.now_ms)
-    rep.conn.execute("PRAGMA journal_mode = MEMORY")
+    rep.conn.execute("PRAGMA journal_mode = OFF")
     rep.conn.execute("PRAGMA synchronous = OFF")
     rep.index_names = False  # the search index is built once, sorted, at the end
     # Indexes nothing reads while one device builds the town alone are made once, sorted,
@@ -74,6 +77,12 @@ def build_demo(
         if name in DEFERRED_INDEXES]
     for name in DEFERRED_INDEXES:
         rep.conn.execute(f'DROP INDEX "{name}"')
+    # The build allocates millions of short-lived objects while holding a large, stable
+    # graph (every household, every scheduled event); the collector's full passes over
+    # that graph are pure cost here, so what exists now is frozen and passes are rarer.
+    gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, 50, 100)
     try:
         sim = Sim(rep, random.Random(seed), clock, today, households, progress)
         if progress:
@@ -95,6 +104,9 @@ def build_demo(
         rep.close()
         building.unlink(missing_ok=True)
         raise
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
     rep.conn.execute("PRAGMA journal_mode = WAL")
     rep.conn.execute("PRAGMA synchronous = FULL")
     rep.close()
