@@ -56,30 +56,51 @@ def _report_lines(c: Console, report: dict[str, Any]) -> None:
         c.print(_("New flags: {n} (see `frontaid flags`).").format(n=len(report["flags"])))
 
 
+SERVE_DB_ENV = "FRONTAID_SERVE_DB"  # the replica each worker process of `serve` opens
+
+
 @app.command()
 def serve(
     ctx: typer.Context,
     host: str = typer.Option("0.0.0.0", "--host", help="Address to listen on (0.0.0.0: the local network)."),
     port: int = typer.Option(8080, "--port", help="Port to listen on."),
+    workers: int = typer.Option(0, "--workers",
+                                help="Server processes (0: one per CPU core, at most 4)."),
 ) -> None:
     """Serve this replica to the local network: sync for the devices (and the web app).
 
     \b
     Example: frontaid --db hub.db serve --host 0.0.0.0 --port 8080
     """
-    run_server(state(ctx).db, host, port)
+    run_server(state(ctx).db, host, port, workers)
 
 
-def run_server(db: Path, host: str, port: int) -> None:
-    """Serve the replica at `db` (web app and sync) until Ctrl+C."""
+def run_server(db: Path, host: str, port: int, workers: int = 0) -> None:
+    """Serve the replica at `db` (web app and sync) until Ctrl+C.
+
+    Python runs one thread at a time, so the hub's cores are used by processes: each
+    worker opens the same replica file, and SQLite's lock takes their writes one at a time
+    (each write transaction reads the replica's counters afresh when it begins).
+    """
+    import os
+
     import uvicorn
 
-    from frontaid.web.app import create_app
+    from frontaid.store.replica import Replica
 
-    application = create_app(db)
+    Replica.open(db).close()  # a clear message now, not a worker dying at start
+    if workers <= 0:
+        workers = max(1, min(4, os.cpu_count() or 1))
     typer.echo(_("Serving {db} on http://{host}:{port} (Ctrl+C to stop).").format(
         db=db, host=host, port=port))
-    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+    if workers == 1:
+        from frontaid.web.app import create_app
+
+        uvicorn.run(create_app(db), host=host, port=port, log_level="warning", access_log=False)
+        return
+    os.environ[SERVE_DB_ENV] = str(Path(db).resolve())
+    uvicorn.run("frontaid.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", access_log=False)
 
 
 @sync_app.command("with", hidden=True)

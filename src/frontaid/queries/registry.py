@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -182,7 +183,7 @@ def person(rep: Replica, code: str) -> dict[str, Any] | None:
 
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
-_CANDIDATES = 2000  # people scored per search; the keys pick them, rapidfuzz ranks them
+_CANDIDATES = 600  # people scored per search (born in the year asked for first); the keys pick them
 
 
 def _key_ranges(token: str) -> list[tuple[str, str]]:
@@ -206,10 +207,17 @@ def _near_keys(rep: Replica, token: str) -> list[str]:
 
 
 def _eids_for(rep: Replica, token: str) -> set[str]:
-    where = " OR ".join("(key >= ? AND key <= ?)" for _ in _key_ranges(token))
-    params = [x for r in _key_ranges(token) for x in r]
-    found = {e for (e,) in rep.conn.execute(
-        f"SELECT eid FROM name_keys WHERE {where} LIMIT ?", [*params, _CANDIDATES * 5])}
+    # Each range on its own, given-name groups first: they are exact, while the phonetic
+    # prefix of a short word ("оле" → p:l…) reaches half the town and, read in key order
+    # under one limit, would crowd every Олександр out of the candidates.
+    ranges = sorted(_key_ranges(token), key=lambda r: not r[0].startswith("g:"))
+    cap = _CANDIDATES * 4
+    found: set[str] = set()
+    for lo, hi in ranges:
+        if len(found) >= cap:
+            break
+        found.update(e for (e,) in rep.conn.execute(
+            "SELECT eid FROM name_keys WHERE key >= ? AND key <= ? LIMIT ?", (lo, hi, cap - len(found))))
     if len(found) < _CANDIDATES:
         near = _near_keys(rep, token)
         if near:
@@ -219,6 +227,7 @@ def _eids_for(rep: Replica, token: str) -> set[str]:
     return found
 
 
+@functools.lru_cache(maxsize=262_144)
 def _word_score(q: str, word: str) -> float:
     """How well one typed word fits one word of a name, 0-100: equal, prefix, same given
     name, else rapidfuzz's similarity of the loose spellings."""
@@ -231,8 +240,15 @@ def _word_score(q: str, word: str) -> float:
     return float(fuzz.ratio(lq, lw)) * 0.9
 
 
+@functools.lru_cache(maxsize=262_144)
+def _name_words(name: str) -> tuple[str, ...]:
+    # A town's names share few words: a search scores thousands of names made of a few
+    # hundred words, so both the words of a name and each (typed, written) pair are cached.
+    return tuple(names.tokens(name))
+
+
 def _person_score(words: list[str], year: int | None, name: str, born: int | None) -> float:
-    mine = names.tokens(name)
+    mine = _name_words(name)
     if not mine:
         return 0.0
     score = sum(max(_word_score(w, m) for m in mine) for w in words) / len(words) if words else 50.0
@@ -267,8 +283,19 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
     if words:
         pools = [_eids_for(rep, w) for w in words]
         pool = set.intersection(*pools) or set.union(*pools)
-        ids = sorted(pool)[:_CANDIDATES]
+        ordered = sorted(pool)
         people: list[dict[str, Any]] = []
+        if year is not None:
+            # The year narrows first: among thousands of Kovalenkos the one born in 1948
+            # must be among the people scored, wherever the cut falls.
+            for i in range(0, len(ordered), 500):
+                chunk = ordered[i:i + 500]
+                people += _rows(rep, "SELECT eid, household, name, born, status FROM people WHERE eid IN "
+                                     f"({','.join('?' * len(chunk))}) AND born BETWEEN ? AND ? AND {LIVE}",
+                                [*chunk, year - 1, year + 1])
+            chosen = {p["eid"] for p in people}
+            ordered = [e for e in ordered if e not in chosen]
+        ids = ordered[:max(0, _CANDIDATES - len(people))]
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             people += _rows(rep, f"SELECT eid, household, name, born, status FROM people WHERE eid IN "

@@ -162,3 +162,10 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
         return render(request, "docs.html", sess, ops=ops)
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app of one `frontaid serve` worker process: the replica named by FRONTAID_SERVE_DB."""
+    import os
+
+    return create_app(Path(os.environ["FRONTAID_SERVE_DB"]))

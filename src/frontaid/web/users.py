@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,11 +78,13 @@ def _digest(token: str) -> str:
 
 
 class Users:
-    """Web users and sessions of one hub (thread-safe: one connection per call)."""
+    """Web users and sessions of one hub (thread-safe: one connection per thread, kept,
+    since every request checks its session: opening a file per request costs more than the query)."""
 
     def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self.clock = clock
+        self._local = threading.local()
         with self._connect() as conn:
             conn.executescript(_SCHEMA)
 
@@ -91,12 +94,11 @@ class Users:
         return conn
 
     def _run(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-        conn = self._connect()
-        try:
-            with conn:
-                return conn.execute(sql, params).fetchall()
-        finally:
-            conn.close()
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        with conn:
+            return conn.execute(sql, params).fetchall()
 
     # -- users ---------------------------------------------------------------------------
 
