@@ -309,7 +309,11 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
         results += [{"kind": "person", **r} for r in _rows(
             rep, f"SELECT eid, household, name, born, status FROM people WHERE born = ? AND {LIVE} "
                  "ORDER BY name_key LIMIT ?", (year, limit))]
-    if len(results) < limit:
+    # Addresses are read by a scan of every household: only for what looks like an address
+    # (a house number, not a birth year) or when nothing else was found, not to top up a
+    # short list of names.
+    numbered = any(ch.isdigit() for part in parts if not _YEAR.match(part) for ch in part)
+    if len(results) < limit and (not results or numbered):
         results += [{"kind": "household", **r} for r in _rows(
             rep, f"SELECT eid, zone, address FROM households WHERE address LIKE ? AND {LIVE} LIMIT ?",
             (f"%{q}%", limit - len(results)))]
