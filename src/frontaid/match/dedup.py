@@ -234,26 +234,62 @@ def _patronymic(words: list[_Word]) -> tuple[list[_Word], str]:
     return words[:i] + words[i + 1:], _PATRONYMIC.sub("", words[i].loose)
 
 
+_NAMES: dict[str, tuple[tuple[_Word, ...], str, str, str]] = {}
+_ADDRESSES: dict[str, tuple[str, str]] = {}
+
+
+def _name_part(name: str) -> tuple[tuple[_Word, ...], str, str, str]:
+    """(words, patronymic stem, sorted spelling, spelling in order) of a name, memoised:
+    a registry's names and addresses repeat (households, namesakes, re-registrations)."""
+    hit = _NAMES.get(name)
+    if hit is None:
+        found, patro = _patronymic([w for w in map(_word, names.tokens(name)[:_MAX_WORDS + 2]) if w.loose])
+        words = tuple(found)
+        hit = (words, patro, " ".join(sorted(w.loose for w in words)), " ".join(w.loose for w in words))
+        if len(_NAMES) < 300_000:
+            _NAMES[name] = hit
+    return hit
+
+
+def _address_part(address: str) -> tuple[str, str]:
+    hit = _ADDRESSES.get(address)
+    if hit is None:
+        toks = names.tokens(address)
+        addr = " ".join([names.loose(t) for t in toks] + _DIGITS.findall(address)).strip()
+        street = next((names.skeleton(t) for t in toks if len(t) > 3), "")
+        number = _DIGITS.search(address)
+        hit = (addr, f"{street}|{number.group()}" if street and number else "")
+        if len(_ADDRESSES) < 300_000:
+            _ADDRESSES[address] = hit
+    return hit
+
+
 def _features(r: Record) -> _Rec:
-    found, patro = _patronymic([w for w in map(_word, names.tokens(r.name)[:_MAX_WORDS + 2]) if w.loose])
-    words = tuple(found)
+    words, patro, spelling, key = _name_part(r.name)
     year, date = _born(r.born)
-    addr = " ".join([names.loose(t) for t in names.tokens(r.address)] + _DIGITS.findall(r.address)).strip()
-    street = next((names.skeleton(t) for t in names.tokens(r.address) if len(t) > 3), "")
-    number = _DIGITS.search(r.address or "")
-    street = f"{street}|{number.group()}" if street and number else ""
+    addr, street = _address_part(r.address or "")
     return _Rec(r, words, year, date, (r.sex or "").strip().lower()[:1],
-                _NOT_ALNUM.sub("", (r.doc or "").casefold()), addr,
-                " ".join(sorted(w.loose for w in words)), " ".join(w.loose for w in words), patro, street)
+                _NOT_ALNUM.sub("", (r.doc or "").casefold()), addr, spelling, key, patro, street)
+
+
+_PAIR_KEYS: dict[tuple[tuple[str, ...], ...], frozenset[str]] = {}
+
+
+def _pair_keys(codes: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    """Every unordered pair of the name's words' codes (memoised: many people share a name)."""
+    hit = _PAIR_KEYS.get(codes)
+    if hit is None:
+        hit = frozenset(f"n{min(ci, cj)}|{max(ci, cj)}"
+                        for i, j in itertools.combinations(range(len(codes)), 2)
+                        for ci in codes[i] for cj in codes[j])
+        if len(_PAIR_KEYS) < 300_000:
+            _PAIR_KEYS[codes] = hit
+    return hit
 
 
 def _keys(x: _Rec, rare: dict[int, str]) -> set[str]:
-    keys: set[str] = set()
-    codes = [w.codes for w in x.words]
-    for i, j in itertools.combinations(range(len(codes)), 2):
-        for ci in codes[i]:
-            for cj in codes[j]:
-                keys.add(f"n{min(ci, cj)}|{max(ci, cj)}")
+    codes = tuple(w.codes for w in x.words)
+    keys: set[str] = set(_pair_keys(codes))
     flat = {c for cs in codes for c in cs}
     if x.year is not None:  # one word and the year, the other word by its first letter only
         if len(codes) == 1:
@@ -621,10 +657,20 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
         if x.date and x.words:
             w = min(x.words, key=lambda w: (tf[w.tf], w.loose))
             rare[id(x)] = (w.skel or w.loose)[:1]
-    blocks: dict[str, list[int]] = defaultdict(list)
+    # Most keys are one record's alone: a key remembers its first record, and becomes a
+    # block (a list) only when a second record shares it.
+    first: dict[str, int] = {}
+    blocks: dict[str, list[int]] = {}
     for i, x in enumerate(recs):
         for k in _keys(x, rare):
-            blocks[k].append(i)
+            j = first.setdefault(k, i)
+            if j != i:
+                members = blocks.get(k)
+                if members is None:
+                    blocks[k] = [j, i]
+                else:
+                    members.append(i)
+    first.clear()
     t1 = time.perf_counter()
     seen: set[int] = set()
     n = len(recs)
