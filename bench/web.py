@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import shutil
@@ -202,12 +203,22 @@ async def warm(base: str, pages: list[str]) -> list[str]:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of process `pid` so far (Linux), to tell a busy server from a waiting one."""
+    """User + system CPU time so far of process `pid` and its children (serve's worker
+    processes), on Linux: to tell a busy server from a waiting one."""
+    def own(p: int) -> float:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = own(pid)
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children = (task / "children").read_text().split() if (task / "children").exists() else []
+            for child in children:
+                with contextlib.suppress(OSError):  # a worker that has just exited
+                    total += own(int(child))
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def pct(values: list[float], p: float) -> float:
