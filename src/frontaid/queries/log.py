@@ -53,7 +53,8 @@ def entries(rep: Replica, *, limit: int = 50, entity: str | None = None, eid: st
     out = []
     for op in newest:
         out.append({
-            "id": op.id, "when": to_datetime(op.hlc).strftime("%Y-%m-%d %H:%M:%S"), "actor": op.actor,
+            "id": op.id, "hlc": op.hlc, "when": to_datetime(op.hlc).strftime("%Y-%m-%d %H:%M:%S"),
+            "actor": op.actor,
             "device": devices.get(op.origin, op.origin[:8]), "entity": op.entity, "eid": op.eid,
             "verb": op.verb, "what": describe(op), "data": op.data,
         })

@@ -134,7 +134,9 @@ def history(rep: Replica, hh: dict[str, Any], lang: str) -> list[dict[str, Any]]
     for entity, key in RECORDS:
         for record in hh.get(key, [])[:HISTORY_LIMIT]:
             found += log.entries(rep, entity=entity, eid=record["eid"], limit=20)
-    found.sort(key=lambda e: (e["when"], e["id"]), reverse=True)
+    # By the hybrid clock, as the log is: within one second the text of "when" ties, and
+    # op ids compare as text ("…:10" before "…:9").
+    found.sort(key=lambda e: (e["hlc"], e["id"].rpartition(":")[0]), reverse=True)
     return [{"when": e["when"], "actor": e["actor"], "device": e["device"], "entity": e["entity"],
              "eid": e["eid"], "verb": e["verb"], "what": _what(e, lang)} for e in found[:HISTORY_LIMIT]]
 
