@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _common import cached_demo, free_port  # noqa: E402  (bench/ is the script's own folder)
 from frontaid.domain import vocab
 from frontaid.store.replica import Change, Replica
 from frontaid.sync import apply, batch, bundle, devices
@@ -167,28 +168,6 @@ def figure_apply(cache: Path, n_ops: int, work: Path) -> None:
 
 # -- the demo town over HTTP -------------------------------------------------------------
 
-def _cached_demo(cache: Path, households: int) -> Path:
-    size = f"{households // 1000}k" if households % 1000 == 0 else str(households)
-    path = cache / f"demo-{size}.db"
-    if not path.exists():
-        from frontaid.scenario import build_demo
-
-        t = time.perf_counter()
-        tmp = path.with_suffix(".part")
-        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            p.unlink(missing_ok=True)
-        build_demo(tmp, households=households).close()
-        os.replace(tmp, path)
-        print(f"  (built {path} in {time.perf_counter() - t:.0f} s)", flush=True)
-    return path
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _wait_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
     end = time.time() + timeout
     while time.time() < end:
@@ -205,12 +184,12 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) ->
 def figure_http(cache: Path, households: int, work: Path, pull_batch: int | None) -> Path:
     print(f"2. initial sync of the {households:,}-household demo town over loopback HTTP", flush=True)
     hub_path = work / "hub-demo.db"
-    shutil.copy(_cached_demo(cache, households), hub_path)
+    shutil.copy(cached_demo(cache, households), hub_path)
     hub = Replica.open(hub_path)
     code = devices.enroll(hub, "bench", "bench-team")
     n_hub = hub.op_count()
     hub.close()
-    port = _free_port()
+    port = free_port()
     serve = subprocess.Popen([FRONTAID, "--db", str(hub_path), "serve", "--host", "127.0.0.1",
                               "--port", str(port)], stdout=subprocess.DEVNULL)
     new = work / "new.db"
@@ -245,7 +224,7 @@ def figure_bundle(cache: Path, households: int, work: Path) -> None:
         hub, rep = Replica.open(hub_path), Replica.open(field)  # left by figure 2
     else:
         # A field device that has synced the town: join and take the whole town in one batch.
-        shutil.copy(_cached_demo(cache, households), hub_path)
+        shutil.copy(cached_demo(cache, households), hub_path)
         hub = Replica.open(hub_path)
         code = devices.enroll(hub, "bench", "bench-bundle")
         rep = devices.join(work / "field.db", code)

@@ -27,7 +27,6 @@ import contextlib
 import os
 import random
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -40,35 +39,14 @@ from typing import Any
 
 import httpx
 
+from _common import cached_demo, free_port  # noqa: E402  (bench/ is the script's own folder)
+
 FRONTAID = str(Path(sys.executable).with_name("frontaid"))
 PASSWORD = "bench-password-42"
 PAGES = ["/desk", "/registry", "/board", "/incidents", "/map", "/dashboard", "/flags", "/dedup", "/docs"]
 COORDINATOR_PAGES = ("/flags", "/dedup")  # every fifth client is a coordinator; the others are the desk
 TARGETS = {"desk search": 100.0, "hand-out": 100.0}
 PAGE_TARGET = 300.0
-
-
-def cached_demo(cache: Path, households: int) -> Path:
-    """The demo town of that size, built once and kept (the same file bench/sync.py uses)."""
-    size = f"{households // 1000}k" if households % 1000 == 0 else str(households)
-    path = cache / f"demo-{size}.db"
-    if not path.exists():
-        from frontaid.scenario import build_demo
-
-        t = time.perf_counter()
-        tmp = path.with_suffix(".part")
-        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            p.unlink(missing_ok=True)
-        build_demo(tmp, households=households).close()
-        os.replace(tmp, path)
-        print(f"  (built {path} in {time.perf_counter() - t:.0f} s)", flush=True)
-    return path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 300) -> None:
