@@ -31,7 +31,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## print the benchmark tables (set HOUSEHOLDS=100000 for the issue's figures)
 	$(BIN)/python bench/foundation.py --households $(or $(HOUSEHOLDS),20000)
-	test ! -f bench/sync.py || $(BIN)/python bench/sync.py
+	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/web.py --households $(or $(HOUSEHOLDS),20000)
+	$(BIN)/python bench/match.py
+	$(BIN)/python bench/match.py --febrl
 
 clean:
 	rm -rf $(VENV) demo.db* .pytest_cache .mypy_cache .ruff_cache .hypothesis
