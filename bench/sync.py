@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import cached_demo, free_port  # noqa: E402  (bench/ is the script's own folder)
+from _common import cached, cached_demo, free_port  # noqa: E402  (bench/ is the script's own folder)
 from frontaid.domain import vocab
 from frontaid.store.replica import Change, Replica
 from frontaid.sync import apply, batch, bundle, devices
@@ -107,16 +107,7 @@ def _generate(path: Path, n_ops: int) -> None:
 
 
 def _cached_ops_db(cache: Path, n_ops: int) -> Path:
-    path = cache / f"ops-{n_ops}.db"
-    if not path.exists():
-        t = time.perf_counter()
-        tmp = path.with_suffix(".part")
-        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            p.unlink(missing_ok=True)
-        _generate(tmp, n_ops)
-        os.replace(tmp, path)
-        print(f"  (generated {path} in {time.perf_counter() - t:.0f} s)", flush=True)
-    return path
+    return cached(cache / f"ops-{n_ops}.db", lambda tmp: _generate(tmp, n_ops), "generated")
 
 
 def _baseline(rows: list[tuple[Any, ...]], where: Path) -> float:

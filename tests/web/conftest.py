@@ -71,5 +71,5 @@ def web(town: Any) -> Iterator[Web]:
     yield w
     for c in w.clients:
         c.close()
-    app.state.replica.close()
+    app.state.replicas.close()
 

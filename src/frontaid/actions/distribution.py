@@ -26,15 +26,22 @@ class Entitlement:
     next_due: date
 
 
+# The date of a household's hand-out of an entitlement in a round (?1 household, ?2 item, ?3 round).
+_THIS_ROUND = ('SELECT min("on") FROM handouts WHERE household = ?1 AND entitlement = ?2 AND round = ?3 '
+               "AND created = 1")
+
+
 def entitlement(rep: Replica, household: str, item: str, on: date | None = None) -> Entitlement:
     day = on or date.today()
-    epoch = rep.epoch
-    rnd = cycles.round_of(item, day, epoch)
-    row = rep.conn.execute(
-        "SELECT min(\"on\") FROM handouts WHERE household = ? AND entitlement = ? AND round = ? "
-        "AND created = 1", (household, item, rnd)).fetchone()
-    last = row[0] if row and row[0] else None
-    return Entitlement(item, last is None, rnd, last, cycles.next_due(item, day, epoch))
+    rnd = cycles.round_of(item, day, rep.epoch)
+    row = rep.conn.execute(_THIS_ROUND, (household, item, rnd)).fetchone()
+    return _standing(rep, item, day, row[0] if row and row[0] else None)
+
+
+def _standing(rep: Replica, item: str, day: date, last: str | None) -> Entitlement:
+    """Where a household stands on `day`, given the date of this round's hand-out (or None)."""
+    return Entitlement(item, last is None, cycles.round_of(item, day, rep.epoch), last,
+                       cycles.next_due(item, day, rep.epoch))
 
 
 def entitlements(rep: Replica, household: str, on: date | None = None) -> list[Entitlement]:
@@ -82,12 +89,7 @@ def _hand_out(
                             "team": check.text(team, "team", required=False, limit=80)}
     ent = cycles.entitlement_of(item)
     if ent:
-        if fast:
-            last = fast[1]
-            rnd = cycles.round_of(item, day, rep.epoch)
-            status = Entitlement(item, last is None, rnd, last, cycles.next_due(item, day, rep.epoch))
-        else:
-            status = entitlement(rep, hh, item, day)
+        status = _standing(rep, item, day, fast[1]) if fast else entitlement(rep, hh, item, day)
         if not status.due and not reason:
             raise AlreadyHandedOut(code=hh, item=Label(vocab.ITEMS[item]),
                                    last=(status.last or "")[:10], next=status.next_due.isoformat())
@@ -106,10 +108,8 @@ def _live_household_and_last(rep: Replica, ref: str, item: str,
         day = date.fromisoformat(check.moment(on)[:10])
     except FrontaidError:
         return None
-    row = rep.conn.execute(
-        'SELECT created, merged_into, (SELECT min("on") FROM handouts WHERE household = ?1 '
-        "AND entitlement = ?2 AND round = ?3 AND created = 1) FROM households WHERE eid = ?1",
-        (ref, item, cycles.round_of(item, day, rep.epoch))).fetchone()
+    row = rep.conn.execute(f"SELECT created, merged_into, ({_THIS_ROUND}) FROM households WHERE eid = ?1",
+                           (ref, item, cycles.round_of(item, day, rep.epoch))).fetchone()
     if row is None or not row[0] or row[1] is not None:
         return None
     return ref, (row[2] or None)

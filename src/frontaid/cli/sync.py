@@ -56,9 +56,6 @@ def _report_lines(c: Console, report: dict[str, Any]) -> None:
         c.print(_("New flags: {n} (see `frontaid flags`).").format(n=len(report["flags"])))
 
 
-SERVE_DB_ENV = "FRONTAID_SERVE_DB"  # the replica each worker process of `serve` opens
-
-
 @app.command()
 def serve(
     ctx: typer.Context,
@@ -98,6 +95,8 @@ def run_server(db: Path, host: str, port: int, workers: int = 0) -> None:
 
         uvicorn.run(create_app(db), host=host, port=port, log_level="warning", access_log=False)
         return
+    from frontaid.web.app import SERVE_DB_ENV
+
     os.environ[SERVE_DB_ENV] = str(Path(db).resolve())
     uvicorn.run("frontaid.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
                 log_level="warning", access_log=False)

@@ -50,11 +50,7 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
 
     app = FastAPI(title="frontaid", version=__version__, docs_url=None, redoc_url=None,
                   description=api.__doc__, lifespan=lifespan)
-    # Requests borrow from the pool (`desk.replica`). `replica` (never lent) and `lock` (the writer
-    # lock) stay for older callers: `with app.state.lock:` then use `app.state.replica`.
-    app.state.replicas = pool
-    app.state.replica = pool.first
-    app.state.lock = pool.writer_lock
+    app.state.replicas = pool  # requests borrow from it: `desk.replica`, `desk.writer`
     app.state.users = users or Users(users_path(Path(db)), clock=clock)
     app.include_router(sync_router(lambda: Replica.open(db)))
     app.include_router(api.router)
@@ -164,8 +160,11 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
     return app
 
 
+SERVE_DB_ENV = "FRONTAID_SERVE_DB"  # the replica each worker process of `frontaid serve` opens
+
+
 def app_from_env() -> FastAPI:
-    """The app of one `frontaid serve` worker process: the replica named by FRONTAID_SERVE_DB."""
+    """The app of one `frontaid serve` worker process: the replica named by SERVE_DB_ENV."""
     import os
 
-    return create_app(Path(os.environ["FRONTAID_SERVE_DB"]))
+    return create_app(Path(os.environ[SERVE_DB_ENV]))

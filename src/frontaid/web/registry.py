@@ -142,11 +142,9 @@ def history(rep: Replica, hh: dict[str, Any], lang: str) -> list[dict[str, Any]]
 
 
 def household_view(rep: Replica, code: str, role: str, lang: str) -> dict[str, Any]:
-    hh = queries.household(rep, code)
-    if hh is None:
-        raise NotFound(what="household", code=code)
-    hh["history"] = history(rep, hh, lang)
-    return hh if sees_names(role) else without_names(hh)
+    hh = desk.household(rep, code, role)
+    hh["history"] = history(rep, hh, lang)  # who and what field, never a value: nothing to strip
+    return hh
 
 
 def person_of(rep: Replica, pid: str) -> dict[str, Any]:
@@ -366,9 +364,7 @@ async def new_household(request: Request, sess: Session = Depends(need_post("reg
 @router.get("/registry/household/{code}/edit", response_class=HTMLResponse, include_in_schema=False)
 def edit_household_form(request: Request, code: str, sess: Session = Depends(need("register"))) -> Response:
     with desk.replica(request) as rep:
-        hh = queries.household(rep, code)
-        if hh is None:
-            raise NotFound(what="household", code=code)
+        hh = desk.household(rep, code, sess.role)
         v = {**hh, "utilities": [u for u in (hh["utilities"] or "").split(",") if u]}
         return _form(request, sess, rep, "household_form.html", v=v, hh=hh)
 
@@ -392,9 +388,7 @@ async def edit_household_post(request: Request, code: str,
 @router.get("/registry/household/{code}/person", response_class=HTMLResponse, include_in_schema=False)
 def new_person_form(request: Request, code: str, sess: Session = Depends(need("register"))) -> Response:
     with desk.replica(request) as rep:
-        hh = queries.household(rep, code)
-        if hh is None:
-            raise NotFound(what="household", code=code)
+        hh = desk.household(rep, code, sess.role)
         return _form(request, sess, rep, "household_person.html", v={"vulnerabilities": []}, hh=hh, p=None)
 
 
@@ -402,9 +396,7 @@ def new_person_form(request: Request, code: str, sess: Session = Depends(need("r
 async def new_person(request: Request, code: str, sess: Session = Depends(need_post("register"))) -> Response:
     form = await request.form()
     with desk.replica(request) as rep:
-        hh = queries.household(rep, code)
-        if hh is None:
-            raise NotFound(what="household", code=code)
+        hh = desk.household(rep, code, sess.role)
         try:
             pid, found = add_person(rep, sess.name, hh["eid"], form, confirmed=_flag(form.get("confirm")))
         except FrontaidError as err:
@@ -576,9 +568,7 @@ def api_add_person(code: str, body: PersonIn, request: Request,
     409 with `candidates` (eid, name, born, household, score); send again with `confirm: true`."""
     lang = language(request)
     with desk.replica(request) as rep:
-        hh = queries.household(rep, code)
-        if hh is None:
-            raise NotFound(what="household", code=code)
+        hh = desk.household(rep, code, sess.role)
         pid, found = add_person(rep, sess.name, hh["eid"], body.model_dump(), confirmed=body.confirm)
     if pid is None:
         return JSONResponse({"error": gettext("This person may already be registered as:", lang),

@@ -63,10 +63,10 @@ class ReplicaPool:
         self._idle: queue.LifoQueue[_PooledReplica] = queue.LifoQueue()
         self._opened: list[_PooledReplica] = []
         self._guard = threading.Lock()
-        # Opened now, so a bad file fails at start, not on a request; never lent: it is the app's
-        # own (`app.state.replica`, for callers that hold the writer lock while they use it).
-        self.first: Replica = self._open()
-        self._lent: list[_PooledReplica] = []
+        # The first is opened now, so a bad file fails at start, not on a request.
+        first = self._open()
+        self._lent: list[_PooledReplica] = [first]
+        self._idle.put(first)
 
     def _open(self) -> _PooledReplica:
         rep = _PooledReplica.open(self.path)

@@ -85,8 +85,11 @@ class Users:
         self.path = path
         self.clock = clock
         self._local = threading.local()
-        with self._connect() as conn:
+        conn = self._connect()
+        try:
             conn.executescript(_SCHEMA)
+        finally:
+            conn.close()
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30)
