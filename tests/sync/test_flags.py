@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from frontaid.actions import distribution, registry, stock
+from frontaid.actions import corrections, distribution, registry, stock
 from frontaid.oplog.hlc import DAY_MS, physical
 from frontaid.queries.flags import list_flags
 from frontaid.store.replica import Replica
+from frontaid.sync.bundle import import_bundle
 
 DAY = "2025-01-08"
 
@@ -119,6 +120,39 @@ def test_sequential_changes_do_not_conflict(two: Any, sk: Any) -> None:
     dep.sync_all()
     dep.assert_converged()
     assert flags_of(dep.hub, "conflict") == []
+
+
+def test_a_retract_arriving_before_its_target_folds_as_a_rebuild(deployment: Any, sk: Any) -> None:
+    """The retract of one side of a conflict may reach a replica before the op it voids.
+
+    The pair is recorded either way (as a rebuild records it) and no flag is shown for it;
+    before this was fixed, the replica that met the retract first lacked the pair and its
+    projection differed from everyone else's (found by the sync state machine in CI).
+    """
+    dep = deployment
+    a, b, c = dep.join("team-east"), dep.join("team-west"), dep.join("team-north")
+    dep.sync_all()
+    hh = households(a)[0]
+    registry.set_household(a, "desk-a", hh, "size", 4)
+    [voided] = [o.id for o in a.ops("entity = 'household' AND verb = 'set'", order="seq DESC")][:1]
+    dep.ship(a, dep.hub)
+    corrections.retract(dep.hub, "coordinator", voided)
+    registry.set_household(b, "desk-b", hh, "size", 6)  # concurrent with a's: same version seen
+    # c gets the hub's retract without a's op, then b's op, then a's op, last.
+    without_a = {**c.vector(), a.origin: a.vector()[a.origin]}
+    import_bundle(c, dep.export(dep.hub, without_a))
+    assert c.conn.execute("SELECT COUNT(*) FROM retracted WHERE op = ?", (voided,)).fetchone()[0] == 1
+    assert c.conn.execute("SELECT COUNT(*) FROM ops WHERE origin = ? AND seq = ?",
+                          (a.origin, int(voided.split(":")[1]))).fetchone()[0] == 0
+    dep.ship(b, c)
+    dep.ship(a, c)
+    before = c.projection_hash()
+    c.rebuild()
+    assert c.projection_hash() == before, "the incremental fold differs from a rebuild"
+    dep.sync_all()
+    dep.assert_converged()
+    assert flags_of(c, "conflict") == [], "a pair with a voided side is not a conflict to decide"
+    assert c.conn.execute("SELECT size FROM households WHERE eid = ?", (hh,)).fetchone()[0] == 6
 
 
 def test_change_after_merge(two: Any, sk: Any) -> None:

@@ -125,6 +125,13 @@ class Projector:
             self._retract(op)
             return
         if op.id in self.retracted:
+            # A voided op changes nothing, but its pairing with a rival set is kept as the
+            # bulk fold keeps it (the flag query leaves out pairs with a voided side):
+            # otherwise the conflicts table would depend on whether the retract came first.
+            if op.verb == "set" and op.seen is not None:
+                entity = ENTITIES.get(op.entity)
+                if entity is not None and op.data["f"] in entity.critical_fields:
+                    self._detect_conflict(entity, op)
             return
         self._apply_effect(op)
 
