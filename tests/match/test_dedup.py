@@ -123,7 +123,7 @@ def test_a_duplicate_with_a_typo_in_each_of_two_fields_is_found() -> None:
 def test_timings_are_reported() -> None:
     timings: dict[str, float] = {}
     find_pairs(_crowd(50), timings=timings)
-    assert {"keys", "block", "score"} <= set(timings)
+    assert {"features", "block", "score"} <= set(timings)
 
 
 RECORDS = _crowd(60, seed=3) + [

@@ -123,3 +123,31 @@ def test_households_are_registered_again_together(ds: Dataset) -> None:
     again = [c for c in cards if size[c] > 1]
     assert len(again) > 0.03 * ds.households
     assert all(len(homes) == 1 for homes in cards.values())  # a card is one family's
+
+
+def test_forked_blocking_and_scoring_find_what_one_process_finds(ds: Dataset,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parallel path (key partitions, EM sample and scoring in forked workers) is exact:
+    the same pairs, scores and fields as one process, on a set small enough to fork early."""
+    from frontaid.match import dedup
+
+    records = [dedup.Record(r.id, r.name, r.born, r.sex, r.address, r.zone, r.household, r.doc)
+               for r in ds.rows]
+    one = dedup.find_pairs(records, parallel=False)
+    monkeypatch.setattr(dedup, "_PARALLEL_KEYS_FROM", 10)
+    monkeypatch.setattr(dedup, "_PARALLEL_FROM", 10)
+    monkeypatch.setattr(dedup.os, "cpu_count", lambda: 3)  # three key partitions, whatever the machine
+    forks: list[int] = []
+    real = dedup._forked
+
+    def counted(workers: int, fn: object, args: list[object]) -> list[object]:
+        forks.append(workers)
+        return real(workers, fn, args)
+
+    monkeypatch.setattr(dedup, "_forked", counted)
+    timings: dict[str, float] = {}
+    many = dedup.find_pairs(records, timings=timings)
+    assert forks == [3, 3, 3], "blocking, the EM sample and scoring each ran in three processes"
+    assert len(one) > 50, "the set must hold duplicates to find"
+    assert many == one
+    assert timings["candidates"] > len(one)

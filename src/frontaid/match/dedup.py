@@ -78,6 +78,7 @@ import os
 import re
 import threading
 import time
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -287,7 +288,7 @@ def _pair_keys(codes: tuple[tuple[str, ...], ...]) -> frozenset[str]:
     return hit
 
 
-def _keys(x: _Rec, rare: dict[int, str]) -> set[str]:
+def _keys(x: _Rec, rare: str) -> set[str]:
     codes = tuple(w.codes for w in x.words)
     keys: set[str] = set(_pair_keys(codes))
     flat = {c for cs in codes for c in cs}
@@ -306,7 +307,7 @@ def _keys(x: _Rec, rare: dict[int, str]) -> set[str]:
     if x.street:
         keys.update(f"a{c}|{x.street}" for c in flat)
     if x.date:
-        keys.add(f"b{x.date}|{rare.get(id(x), '')}")
+        keys.add(f"b{x.date}|{rare}")
     if len(codes) == 1:  # a one-word name: the word alone
         keys.update(f"o{c}" for c in flat)
     return keys
@@ -480,6 +481,10 @@ class Model:
         for w in self.w.values():
             w["missing"] = 0.0
         self.best_address = max(self.w["address"].values())
+        # What the name, zone and address can add at best (no name weight exceeds the cap);
+        # by whether the pair shares a household (then address and zone are not weighed).
+        self.best_rest = {True: _MAX_NAME_WEIGHT,
+                          False: _MAX_NAME_WEIGHT + max(self.w["zone"].values()) + self.best_address}
 
     def weight(self, levels: Levels, name_log_u: float) -> float:
         total = 0.0
@@ -498,6 +503,18 @@ class Model:
               floor: float) -> tuple[float, Levels] | None:
         """`weight(_levels(x, y))`, or None as soon as the pair cannot reach `floor` (the slow
         address comparison is skipped then); name levels memoised by spelling."""
+        w = self.w
+        born = _born_level(x, y)
+        sex = _same(x.sex, y.sex)
+        doc = _doc_level(x.doc, y.doc) if x.doc and y.doc else "missing"
+        household = _same(x.rec.household, y.rec.household)
+        patro = _patronymic_level(x.patro, y.patro) if x.patro and y.patro else "missing"
+        total = (w["born"][born] + w["sex"][sex] + w["doc"][doc] + w["household"][household]
+                 + w["patronymic"][patro])
+        # The name is the costly comparison: skipped when even the best name could not lift
+        # the pair to `floor` (birth years far apart, another document, ...).
+        if total + self.best_rest[household == "agree"] < floor:
+            return None
         key = (x.key, y.key)
         hit = names_seen.get(key)
         if hit is None:
@@ -505,15 +522,7 @@ class Model:
             if len(names_seen) < 2_000_000:
                 names_seen[key] = hit
         name, log_u = hit
-        w = self.w
-        total = min(_MAX_NAME_WEIGHT, self.log_m["name"][name] - log_u) if name != "missing" else 0.0
-        born = _born_level(x, y)
-        sex = _same(x.sex, y.sex)
-        doc = _doc_level(x.doc, y.doc) if x.doc and y.doc else "missing"
-        household = _same(x.rec.household, y.rec.household)
-        patro = _patronymic_level(x.patro, y.patro) if x.patro and y.patro else "missing"
-        total += (w["born"][born] + w["sex"][sex] + w["doc"][doc] + w["household"][household]
-                  + w["patronymic"][patro])
+        total += min(_MAX_NAME_WEIGHT, self.log_m["name"][name] - log_u) if name != "missing" else 0.0
         if household == "agree":
             address = zone = "missing"
         else:
@@ -617,52 +626,55 @@ def scale_odds(people: int) -> float:
     return max(0.0, math.log2(people / _SCALE_FROM)) if people else 0.0
 
 
-# The scoring phase's inputs, for the forked workers (inherited, never pickled).
-_JOB: tuple[list[_Rec], dict[str, float], Model, list[int], int, float] | None = None
+# A phase's inputs, for the forked workers (inherited, never pickled).
+_JOB: tuple[Any, ...] | None = None
 _PARALLEL_FROM: Final = 400_000  # candidate pairs; fewer are scored faster than a fork
+_PARALLEL_KEYS_FROM: Final = 50_000  # records; fewer are blocked faster in one process
 
 
-def _workers(candidates: int) -> int:
-    """Processes for scoring: both cores on a big run, unless threads forbid a fork."""
-    if candidates < _PARALLEL_FROM or threading.active_count() > 1 or \
+def _workers(work: int, threshold: int | None = None) -> int:
+    """Processes for a phase: every core on a big run (`work` of at least `threshold`,
+    by default `_PARALLEL_FROM` candidate pairs), unless threads forbid a fork."""
+    if work < (_PARALLEL_FROM if threshold is None else threshold) or threading.active_count() > 1 or \
             "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _score_slice(bounds: tuple[int, int]) -> list[tuple[int, float, Levels]]:
-    assert _JOB is not None
-    recs, tf, model, codes, n, shift = _JOB
-    names_seen: dict[tuple[str, str], tuple[str, float]] = {}
-    out = []
-    for code in codes[bounds[0]:bounds[1]]:
-        i, j = divmod(code, n)
-        hit = model.quick(recs[i], recs[j], tf, names_seen, REVIEW + shift)
-        if hit is not None:
-            out.append((code, hit[0] - shift, hit[1]))
+def _forked(workers: int, fn: Any, args: list[Any]) -> list[Any]:
+    """`fn` over `args` in `workers` forked processes (one process: here), with `_JOB` inherited."""
+    if workers <= 1:
+        return [fn(a) for a in args]
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        out = pool.map(fn, args)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        # Joined: the pool's own threads gone, so the next phase may fork again.
+        pool.join()
     return out
 
 
-def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = None,
-               parallel: bool = True) -> list[Pair]:
-    """Link and review pairs (distinct ones dropped); fills timings with seconds per phase
-    ("keys", "block", "score") when given. A big run scores on every core (forked
-    processes) unless `parallel` is false or the caller runs threads."""
-    t0 = time.perf_counter()
-    by_id = {r.id: r for r in records}
-    recs = [_features(by_id[k]) for k in sorted(by_id)]
-    tf = _tf_table(recs)
-    rare: dict[int, str] = {}
-    for x in recs:
-        if x.date and x.words:
-            w = min(x.words, key=lambda w: (tf[w.tf], w.loose))
-            rare[id(x)] = (w.skel or w.loose)[:1]
+def _candidates(part: int) -> bytes:
+    """The candidate pairs (codes i * n + j, i < j) of the keys in partition `part`.
+
+    Every worker reads every record's keys and keeps the keys whose hash falls in its
+    partition, so each block is whole in one worker; a pair two blocks share may come
+    from two workers (the caller takes the union).
+    """
+    assert _JOB is not None
+    recs, rare, parts = _JOB
     # Most keys are one record's alone: a key remembers its first record, and becomes a
     # block (a list) only when a second record shares it.
     first: dict[str, int] = {}
     blocks: dict[str, list[int]] = {}
     for i, x in enumerate(recs):
-        for k in _keys(x, rare):
+        for k in _keys(x, rare[i]):
+            if parts > 1 and hash(k) % parts != part:
+                continue
             j = first.setdefault(k, i)
             if j != i:
                 members = blocks.get(k)
@@ -671,12 +683,9 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
                 else:
                     members.append(i)
     first.clear()
-    t1 = time.perf_counter()
     seen: set[int] = set()
     n = len(recs)
     for key, members in blocks.items():
-        if len(members) < 2:
-            continue
         if len(members) <= BLOCK_CAP:
             for i, j in itertools.combinations(members, 2):
                 seen.add(i * n + j)
@@ -692,7 +701,61 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
             for p, i in enumerate(order):
                 for j in order[p + 1:p + 1 + WINDOW]:
                     seen.add(i * n + j if i < j else j * n + i)
-    blocks.clear()
+    return array("q", seen).tobytes()
+
+
+def _levels_slice(bounds: tuple[int, int]) -> list[tuple[Levels, float]]:
+    assert _JOB is not None
+    recs, tf, sample, n = _JOB
+    return [_levels(recs[i], recs[j], tf) for i, j in (divmod(c, n) for c in sample[bounds[0]:bounds[1]])]
+
+
+def _score_slice(bounds: tuple[int, int]) -> list[tuple[int, float, Levels]]:
+    assert _JOB is not None
+    recs, tf, codes, n, shift, model = _JOB
+    names_seen: dict[tuple[str, str], tuple[str, float]] = {}
+    out = []
+    for code in codes[bounds[0]:bounds[1]]:
+        i, j = divmod(code, n)
+        hit = model.quick(recs[i], recs[j], tf, names_seen, REVIEW + shift)
+        if hit is not None:
+            out.append((code, hit[0] - shift, hit[1]))
+    return out
+
+
+def _slices(total: int, workers: int) -> list[tuple[int, int]]:
+    step = max(1, -(-total // (workers * 4))) if workers > 1 else max(1, total)
+    return [(lo, lo + step) for lo in range(0, total, step)]
+
+
+def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = None,
+               parallel: bool = True) -> list[Pair]:
+    """Link and review pairs (distinct ones dropped); fills timings with seconds per phase
+    ("features", "block": keys and blocks, "score": EM and scoring) when given. A big run
+    blocks and scores on every core (forked processes) unless `parallel` is false or the
+    caller runs threads."""
+    global _JOB
+    t0 = time.perf_counter()
+    by_id = {r.id: r for r in records}
+    recs = [_features(by_id[k]) for k in sorted(by_id)]
+    tf = _tf_table(recs)
+    rare = [""] * len(recs)
+    for i, x in enumerate(recs):
+        if x.date and x.words:
+            w = min(x.words, key=lambda w: (tf[w.tf], w.loose))
+            rare[i] = (w.skel or w.loose)[:1]
+    t1 = time.perf_counter()
+    n = len(recs)
+    workers = _workers(n, _PARALLEL_KEYS_FROM) if parallel else 1
+    _JOB = (recs, rare, workers)
+    try:
+        parts = _forked(workers, _candidates, list(range(workers)))
+    finally:
+        _JOB = None
+    seen: set[int] = set()
+    for part in parts:
+        seen.update(array("q", part))
+    del parts
     t2 = time.perf_counter()
     model = Model()
     model.fit_u(recs)
@@ -700,20 +763,20 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
         # EM on a sample of the candidates; which ones depends only on the pair, not on order.
         cut = min(1.0, _EM_SAMPLE / len(seen)) * 1_000_003
         sample = sorted(c for c in seen if (c * 2654435761) % 1_000_003 < cut)
-        model.refine([_levels(recs[i], recs[j], tf) for i, j in (divmod(c, n) for c in sample)])
+        workers = _workers(len(seen)) if parallel else 1
+        _JOB = (recs, tf, sample, n)
+        try:
+            model.refine([lv for part in _forked(workers, _levels_slice, _slices(len(sample), workers))
+                          for lv in part])
+        finally:
+            _JOB = None
     codes = list(seen)
     seen.clear()
-    global _JOB
-    _JOB = (recs, tf, model, codes, n, scale_odds(n))
+    _JOB = (recs, tf, codes, n, scale_odds(n), model)
     try:
         workers = _workers(len(codes)) if parallel else 1
-        if workers > 1:
-            step = -(-len(codes) // (workers * 4))
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                scored = [hit for part in pool.map(_score_slice, [(lo, lo + step) for lo in range(
-                    0, len(codes), step)]) for hit in part]
-        else:
-            scored = _score_slice((0, len(codes)))
+        scored = [hit for part in _forked(workers, _score_slice, _slices(len(codes), workers))
+                  for hit in part]
     finally:
         _JOB = None
     pairs = []
@@ -724,7 +787,8 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     t3 = time.perf_counter()
     if timings is not None:
-        timings.update({"keys": t1 - t0, "block": t2 - t1, "score": t3 - t2, "candidates": float(len(codes))})
+        timings.update({"features": t1 - t0, "block": t2 - t1, "score": t3 - t2,
+                        "candidates": float(len(codes))})
     return pairs
 
 
