@@ -549,13 +549,6 @@ class Model:
             self.log_u[f] = {"agree": math.log2(agree), "disagree": math.log2(1 - agree), "missing": 0.0}
         self._cache()
 
-    def _field_weight(self, f: str, lv: str, name_log_u: float) -> float:
-        if lv == "missing":
-            return 0.0
-        if f == "name":
-            return min(_MAX_NAME_WEIGHT, self.log_m[f][lv] - name_log_u)
-        return self.log_m[f][lv] - self.log_u[f][lv]
-
     def refine(self, sample: list[tuple[Levels, float]], rounds: int = 2) -> None:
         """Re-estimate each field's m from the candidate pairs the other fields alone make sure of.
 
@@ -564,7 +557,12 @@ class Model:
         look-alikes the way soft EM does), blended with the prior as `_PSEUDO` pairs.
         """
         for _ in range(rounds):
-            weights = [[self._field_weight(f, lv, log_u) for f, lv in zip(_LEVEL_FIELDS, levels, strict=True)]
+            # Each field's weight by level (missing: 0), the name's capped by its words' u.
+            table = [{lv: (0.0 if lv == "missing" else self.log_m[f][lv] - self.log_u[f][lv])
+                      for lv in (*self.log_m[f], "missing")} for f in _LEVEL_FIELDS[1:]]
+            name_m = self.log_m["name"]
+            weights = [[(0.0 if levels[0] == "missing" else min(_MAX_NAME_WEIGHT, name_m[levels[0]] - log_u)),
+                        *(t[lv] for t, lv in zip(table, levels[1:], strict=True))]
                        for levels, log_u in sample]
             counts = {f: dict.fromkeys(ms, 0) for f, ms in self.m.items()}
             for (levels, _log_u), ws in zip(sample, weights, strict=True):
