@@ -138,13 +138,13 @@ def test_forked_blocking_and_scoring_find_what_one_process_finds(ds: Dataset,
     monkeypatch.setattr(dedup, "_PARALLEL_FROM", 10)
     monkeypatch.setattr(dedup.os, "cpu_count", lambda: 3)  # three key partitions, whatever the machine
     forks: list[int] = []
-    real = dedup._forked
+    real = dedup._pool
 
-    def counted(workers: int, fn: object, args: list[object]) -> list[object]:
+    def counted(workers: int) -> object:
         forks.append(workers)
-        return real(workers, fn, args)
+        return real(workers)
 
-    monkeypatch.setattr(dedup, "_forked", counted)
+    monkeypatch.setattr(dedup, "_pool", counted)
     timings: dict[str, float] = {}
     many = dedup.find_pairs(records, timings=timings)
     assert forks == [3, 3, 3], "blocking, the EM sample and scoring each ran in three processes"

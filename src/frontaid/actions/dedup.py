@@ -51,7 +51,7 @@ def run(rep: Replica, actor: str, *, merge_links: bool = False) -> dict[str, Any
     return {"people": len(records), "link": sum(p.band == "link" for p in pairs),
             "review": sum(p.band == "review" for p in pairs), "merged": len(merged),
             "merges": [{"duplicate": d, "into": i} for d, i in merged],
-            "seconds": {k: round(v, 3) for k, v in timings.items() if k in ("features", "block", "score")}}
+            "seconds": {k: round(v, 3) for k, v in timings.items() if k != "candidates"}}
 
 
 def merge(rep: Replica, actor: str, duplicate: str, into: str) -> tuple[str, str]:

@@ -71,6 +71,7 @@ big run (forked workers). On two cores: 100,000 records in about 10 s, 200,000 i
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import multiprocessing
@@ -80,7 +81,7 @@ import threading
 import time
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -639,13 +640,15 @@ def _workers(work: int, threshold: int | None = None) -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _forked(workers: int, fn: Any, args: list[Any]) -> list[Any]:
-    """`fn` over `args` in `workers` forked processes (one process: here), with `_JOB` inherited."""
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[Callable[[Any, list[Any]], list[Any]]]:
+    """A `map` over `workers` forked processes (one: here, in order), with `_JOB` inherited."""
     if workers <= 1:
-        return [fn(a) for a in args]
+        yield lambda fn, args: [fn(a) for a in args]
+        return
     pool = multiprocessing.get_context("fork").Pool(workers)
     try:
-        out = pool.map(fn, args)
+        yield pool.map
         pool.close()
     except BaseException:
         pool.terminate()
@@ -653,26 +656,52 @@ def _forked(workers: int, fn: Any, args: list[Any]) -> list[Any]:
     finally:
         # Joined: the pool's own threads gone, so the next phase may fork again.
         pool.join()
-    return out
 
 
-def _candidates(part: int) -> bytes:
-    """The candidate pairs (codes i * n + j, i < j) of the keys in partition `part`.
+def _forked(workers: int, fn: Any, args: list[Any]) -> list[Any]:
+    """`fn` over `args` in `workers` forked processes (one process: here), with `_JOB` inherited."""
+    with _pool(workers) as mapper:
+        return mapper(fn, args)
 
-    Every worker reads every record's keys and keeps the keys whose hash falls in its
-    partition, so each block is whole in one worker; a pair two blocks share may come
-    from two workers (the caller takes the union).
-    """
+
+# A key travels between the blocking phases as 61 bits of its hash and 2 bits of its kind
+# (how a big block is ordered). Two keys sharing a hash (about 1 in 10^12 for a pair) only
+# join their blocks: more pairs compared, none lost.
+_HASH_MASK: Final = (1 << 61) - 1
+_KIND_BITS: Final = {"n": 1, "d": 2}
+
+
+def _key_hashes(bounds: tuple[int, int]) -> list[bytes]:
+    """Blocking, phase one: the keys of records lo..hi as (key, record) pairs of ints, one
+    array per partition of the keys (the next phase builds each partition's blocks)."""
     assert _JOB is not None
     recs, rare, parts = _JOB
+    outs = [array("q") for _ in range(parts)]
+    for i in range(bounds[0], min(bounds[1], len(recs))):
+        x, r = recs[i], rare[i]
+        for k in _keys(x, r):
+            h = hash(k) & _HASH_MASK
+            out = outs[h % parts]
+            out.append((h << 2) | _KIND_BITS.get(k[0], 0))
+            out.append(i)
+    return [o.tobytes() for o in outs]
+
+
+def _candidates(chunks: list[bytes]) -> bytes:
+    """Blocking, phase two: the candidate pairs (codes i * n + j, i < j) of one partition's
+    keys, from phase one's arrays in record order. Each block is whole in one partition; a
+    pair two blocks share may come from two partitions (the caller takes the union)."""
+    assert _JOB is not None
+    recs = _JOB[0]
     # Most keys are one record's alone: a key remembers its first record, and becomes a
     # block (a list) only when a second record shares it.
-    first: dict[str, int] = {}
-    blocks: dict[str, list[int]] = {}
-    for i, x in enumerate(recs):
-        for k in _keys(x, rare[i]):
-            if parts > 1 and hash(k) % parts != part:
-                continue
+    first: dict[int, int] = {}
+    blocks: dict[int, list[int]] = {}
+    for chunk in chunks:
+        pairs = array("q")
+        pairs.frombytes(chunk)
+        it = iter(pairs)
+        for k, i in zip(it, it, strict=True):
             j = first.setdefault(k, i)
             if j != i:
                 members = blocks.get(k)
@@ -690,9 +719,10 @@ def _candidates(part: int) -> bytes:
         else:
             # Sorted so that the likeliest duplicates are neighbours: in a block of one name,
             # by birth year; in others, by the name's spelling.
-            if key[0] == "n":
+            kind = key & 3
+            if kind == 1:
                 order = sorted(members, key=lambda i: (recs[i].year or 0, recs[i].spelling, i))
-            elif key[0] == "d":
+            elif kind == 2:
                 order = sorted(members, key=lambda i: (recs[i].doc, i))
             else:
                 order = sorted(members, key=lambda i: (recs[i].spelling, i))
@@ -729,7 +759,7 @@ def _slices(total: int, workers: int) -> list[tuple[int, int]]:
 def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = None,
                parallel: bool = True) -> list[Pair]:
     """Link and review pairs (distinct ones dropped); fills timings with seconds per phase
-    ("features", "block": keys and blocks, "score": EM and scoring) when given. A big run
+    ("features", "block": keys and blocks, "em": the model's fit, "score") when given. A big run
     blocks and scores on every core (forked processes) unless `parallel` is false or the
     caller runs threads."""
     global _JOB
@@ -747,7 +777,11 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
     workers = _workers(n, _PARALLEL_KEYS_FROM) if parallel else 1
     _JOB = (recs, rare, workers)
     try:
-        parts = _forked(workers, _candidates, list(range(workers)))
+        with _pool(workers) as mapper:
+            spans = _slices(n, workers)
+            hashed = mapper(_key_hashes, spans)
+            parts = mapper(_candidates, [[h[p] for h in hashed] for p in range(workers)])
+            del hashed
     finally:
         _JOB = None
     seen: set[int] = set()
@@ -770,6 +804,7 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
             _JOB = None
     codes = list(seen)
     seen.clear()
+    t_em = time.perf_counter()
     _JOB = (recs, tf, codes, n, scale_odds(n), model)
     try:
         workers = _workers(len(codes)) if parallel else 1
@@ -785,7 +820,7 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     t3 = time.perf_counter()
     if timings is not None:
-        timings.update({"features": t1 - t0, "block": t2 - t1, "score": t3 - t2,
+        timings.update({"features": t1 - t0, "block": t2 - t1, "em": t_em - t2, "score": t3 - t_em,
                         "candidates": float(len(codes))})
     return pairs
 
