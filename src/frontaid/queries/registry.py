@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -183,6 +184,7 @@ def person(rep: Replica, code: str) -> dict[str, Any] | None:
 
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
+_FOUND_COLS = ("eid", "household", "name", "born", "status")  # a person as search shows one
 _CANDIDATES = 600  # people scored per search (born in the year asked for first); the keys pick them
 
 
@@ -216,8 +218,8 @@ def _eids_for(rep: Replica, token: str) -> set[str]:
     for lo, hi in ranges:
         if len(found) >= cap:
             break
-        found.update(e for (e,) in rep.conn.execute(
-            "SELECT eid FROM name_keys WHERE key >= ? AND key <= ? LIMIT ?", (lo, hi, cap - len(found))))
+        found.update(itertools.chain.from_iterable(rep.conn.execute(
+            "SELECT eid FROM name_keys WHERE key >= ? AND key <= ? LIMIT ?", (lo, hi, cap - len(found)))))
     if len(found) < _CANDIDATES:
         near = _near_keys(rep, token)
         if near:
@@ -284,27 +286,30 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
         pools = [_eids_for(rep, w) for w in words]
         pool = set.intersection(*pools) or set.union(*pools)
         ordered = sorted(pool)
-        people: list[dict[str, Any]] = []
+        # Rows as tuples (eid, household, name, born, status): hundreds are scored, a few shown.
+        people: list[tuple[Any, ...]] = []
         if year is not None:
             # The year narrows first: among thousands of Kovalenkos the one born in 1948
             # must be among the people scored, wherever the cut falls.
             for i in range(0, len(ordered), 500):
                 chunk = ordered[i:i + 500]
-                people += _rows(rep, "SELECT eid, household, name, born, status FROM people WHERE eid IN "
-                                     f"({','.join('?' * len(chunk))}) AND born BETWEEN ? AND ? AND {LIVE}",
-                                [*chunk, year - 1, year + 1])
-            chosen = {p["eid"] for p in people}
+                people += rep.conn.execute(
+                    f"SELECT {cols(_FOUND_COLS)} FROM people WHERE eid IN "
+                    f"({','.join('?' * len(chunk))}) AND born BETWEEN ? AND ? AND {LIVE}",
+                    [*chunk, year - 1, year + 1]).fetchall()
+            chosen = {p[0] for p in people}
             ordered = [e for e in ordered if e not in chosen]
         ids = ordered[:max(0, _CANDIDATES - len(people))]
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            people += _rows(rep, f"SELECT eid, household, name, born, status FROM people WHERE eid IN "
-                                 f"({','.join('?' * len(chunk))}) AND {LIVE}", chunk)
-        scored = [(_person_score(words, year, p["name"] or "", p["born"]), p) for p in people]
-        scored = [sp for sp in scored if sp[0] >= 60.0]
-        scored.sort(key=lambda sp: (-sp[0], sp[1]["name"] or "", sp[1]["eid"]))
+            people += rep.conn.execute(f"SELECT {cols(_FOUND_COLS)} FROM people WHERE eid IN "
+                                       f"({','.join('?' * len(chunk))}) AND {LIVE}", chunk).fetchall()
+        scored = [(score, p) for p in people
+                  if (score := _person_score(words, year, p[2] or "", p[3])) >= 60.0]
+        scored.sort(key=lambda sp: (-sp[0], sp[1][2] or "", sp[1][0]))
         seen = {r["eid"] for r in results}
-        results += [{"kind": "person", **p} for _s, p in scored if p["eid"] not in seen]
+        shown = [p for _s, p in scored[:limit + len(seen)] if p[0] not in seen]
+        results += [{"kind": "person", **dict(zip(_FOUND_COLS, p, strict=True))} for p in shown]
     elif year is not None:
         results += [{"kind": "person", **r} for r in _rows(
             rep, f"SELECT eid, household, name, born, status FROM people WHERE born = ? AND {LIVE} "
