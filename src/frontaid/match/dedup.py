@@ -10,7 +10,7 @@ records are compared when they share one (the union of the blocks):
 - every unordered pair of its name words, each word as its phonetic key or given-name
   group (`names.skeleton`, `names.given_groups`): word order does not matter, so
   "Коваленко Ігор" meets "Ihor Kovalenko", and a missing patronymic still leaves a pair;
-- each name word with the birth year and the first letter of another word (a typo in
+- each name word with the birth year and the first two letters of another word (a typo in
   the rest of that word);
 - each name word with the household (registered twice at one door, year unknown), and
   with the street and house number;
@@ -293,11 +293,11 @@ def _keys(x: _Rec, rare: str) -> set[str]:
     codes = tuple(w.codes for w in x.words)
     keys: set[str] = set(_pair_keys(codes))
     flat = {c for cs in codes for c in cs}
-    if x.year is not None:  # one word and the year, the other word by its first letter only
+    if x.year is not None:  # one word and the year, the other word by its first two letters only
         if len(codes) == 1:
             keys.update(f"y{c}|{x.year}" for c in flat)
         for i, j in itertools.permutations(range(len(codes)), 2):
-            first = x.words[j].loose[:1]
+            first = x.words[j].loose[:2]
             keys.update(f"y{c}|{x.year}|{first}" for c in codes[i])
     if x.rec.household:
         keys.update(f"h{c}|{x.rec.household}" for c in flat)
