@@ -72,3 +72,26 @@ def test_index_follows_renames_and_retractions(town: Any) -> None:
     before = rep.projection_hash()
     rep.rebuild()
     assert rep.projection_hash() == before
+
+
+def test_a_rare_surname_with_a_common_given_name(town: Any) -> None:
+    """A common given name reaches more people than one word's pool holds (the first Іванs
+    by code); a man outside that cut is still found by his rarer surname."""
+    rep = town.rep
+    hh = registry.add_household(rep, "t", zone="east", address="x")
+    surnames = ("Бондар", "Ткаченко", "Шевчук", "Мороз", "Савчук")
+
+    def ivans(n: int) -> None:
+        with rep.transaction():
+            for i in range(n):
+                registry.add_person(rep, "t", household=hh, name=f"Іван {surnames[i % 5]}",
+                                    born=1940 + i % 50)
+
+    # Codes sort as text: one made when the counter is in the 900s sorts after those made later.
+    ivans(950)
+    late = registry.add_person(rep, "t", household=hh, name="Мельничишин Іван Данилович", born=1977)
+    ivans(q._POOL_CAP)
+    assert late not in q._eids_for(rep, "Іван"), "he must be outside the given name's cut for this test"
+    assert _found(rep, "Мельничишин Іван")[:1] == [late]
+    assert _found(rep, "Іван Мельничишин 1977")[:1] == [late]
+    assert _found(rep, "мельнич іва")[:1] == [late]

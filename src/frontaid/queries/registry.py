@@ -186,6 +186,7 @@ def person(rep: Replica, code: str) -> dict[str, Any] | None:
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _FOUND_COLS = ("eid", "household", "name", "born", "status")  # a person as search shows one
 _CANDIDATES = 600  # people scored per search (born in the year asked for first); the keys pick them
+_POOL_CAP = _CANDIDATES * 4  # people one typed word reaches at most; and scored when that is all of them
 
 
 def _key_ranges(token: str) -> list[tuple[str, str]]:
@@ -213,7 +214,7 @@ def _eids_for(rep: Replica, token: str) -> set[str]:
     # prefix of a short word ("оле" → p:l…) reaches half the town and, read in key order
     # under one limit, would crowd every Олександр out of the candidates.
     ranges = sorted(_key_ranges(token), key=lambda r: not r[0].startswith("g:"))
-    cap = _CANDIDATES * 4
+    cap = _POOL_CAP
     found: set[str] = set()
     for lo, hi in ranges:
         if len(found) >= cap:
@@ -284,8 +285,20 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
     words = names.tokens(" ".join(p for p in parts if not _YEAR.match(p)))
     if words:
         pools = [_eids_for(rep, w) for w in words]
-        pool = set.intersection(*pools) or set.union(*pools)
-        ordered = sorted(pool)
+        # A common word's pool is cut at `_POOL_CAP` (the first Іванs by code), so its absence
+        # from it proves nothing: a word whose pool is whole bounds the search ("Мельничишин
+        # Іван" among a million: every Мельничишин, not only those among the first Іванs).
+        whole = [p for p in pools if len(p) < _POOL_CAP]
+        if whole and len(whole) < len(pools):
+            pool = set.intersection(*whole) or min(whole, key=len)
+            budget = _POOL_CAP
+        else:
+            pool = set.intersection(*pools) or set.union(*pools)
+            budget = _CANDIDATES
+        # People in every word's pool first, then by code.
+        everywhere = pool.intersection(*pools)
+        ordered = sorted(pool) if len(everywhere) == len(pool) else \
+            sorted(everywhere) + sorted(pool - everywhere)
         # Rows as tuples (eid, household, name, born, status): hundreds are scored, a few shown.
         people: list[tuple[Any, ...]] = []
         if year is not None:
@@ -299,7 +312,7 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
                     [*chunk, year - 1, year + 1]).fetchall()
             chosen = {p[0] for p in people}
             ordered = [e for e in ordered if e not in chosen]
-        ids = ordered[:max(0, _CANDIDATES - len(people))]
+        ids = ordered[:max(0, budget - len(people))]
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             people += rep.conn.execute(f"SELECT {cols(_FOUND_COLS)} FROM people WHERE eid IN "
