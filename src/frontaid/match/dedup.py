@@ -666,8 +666,9 @@ def _forked(workers: int, fn: Any, args: list[Any]) -> list[Any]:
 
 
 # A key travels between the blocking phases as 61 bits of its hash and 2 bits of its kind
-# (how a big block is ordered). Two keys sharing a hash (about 1 in 10^12 for a pair) only
-# join their blocks: more pairs compared, none lost.
+# (how a big block is ordered). Two keys sharing a hash (for a million keys, once in a
+# million runs) join their blocks: more pairs compared, or a block grown past `BLOCK_CAP`
+# met by neighbourhood.
 _HASH_MASK: Final = (1 << 61) - 1
 _KIND_BITS: Final = {"n": 1, "d": 2}
 
