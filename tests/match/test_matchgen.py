@@ -140,9 +140,9 @@ def test_forked_blocking_and_scoring_find_what_one_process_finds(ds: Dataset,
     forks: list[int] = []
     real = dedup._pool
 
-    def counted(workers: int) -> object:
+    def counted(workers: int, job: tuple[object, ...]) -> object:
         forks.append(workers)
-        return real(workers)
+        return real(workers, job)
 
     monkeypatch.setattr(dedup, "_pool", counted)
     timings: dict[str, float] = {}

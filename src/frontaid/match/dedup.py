@@ -642,26 +642,32 @@ def _workers(work: int, threshold: int | None = None) -> int:
 
 
 @contextlib.contextmanager
-def _pool(workers: int) -> Iterator[Callable[[Any, list[Any]], list[Any]]]:
-    """A `map` over `workers` forked processes (one: here, in order), with `_JOB` inherited."""
-    if workers <= 1:
-        yield lambda fn, args: [fn(a) for a in args]
-        return
-    pool = multiprocessing.get_context("fork").Pool(workers)
+def _pool(workers: int, job: tuple[Any, ...]) -> Iterator[Callable[[Any, list[Any]], list[Any]]]:
+    """A `map` over `workers` forked processes (one: here, in order) that inherit `job` as
+    `_JOB`, the phase's inputs (never pickled)."""
+    global _JOB
+    _JOB = job
     try:
-        yield pool.map
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
+        if workers <= 1:
+            yield lambda fn, args: [fn(a) for a in args]
+            return
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        try:
+            yield pool.map
+            pool.close()
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            # Joined: the pool's own threads gone, so the next phase may fork again.
+            pool.join()
     finally:
-        # Joined: the pool's own threads gone, so the next phase may fork again.
-        pool.join()
+        _JOB = None
 
 
-def _forked(workers: int, fn: Any, args: list[Any]) -> list[Any]:
-    """`fn` over `args` in `workers` forked processes (one process: here), with `_JOB` inherited."""
-    with _pool(workers) as mapper:
+def _forked(workers: int, job: tuple[Any, ...], fn: Any, args: list[Any]) -> list[Any]:
+    """`fn` over `args` in `workers` forked processes (one process: here), inheriting `job`."""
+    with _pool(workers, job) as mapper:
         return mapper(fn, args)
 
 
@@ -764,7 +770,6 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
     ("features", "block": keys and blocks, "em": the model's fit, "score") when given. A big run
     blocks and scores on every core (forked processes) unless `parallel` is false or the
     caller runs threads."""
-    global _JOB
     t0 = time.perf_counter()
     by_id = {r.id: r for r in records}
     recs = [_features(by_id[k]) for k in sorted(by_id)]
@@ -777,15 +782,10 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
     t1 = time.perf_counter()
     n = len(recs)
     workers = _workers(n, _PARALLEL_KEYS_FROM) if parallel else 1
-    _JOB = (recs, rare, workers)
-    try:
-        with _pool(workers) as mapper:
-            spans = _slices(n, workers)
-            hashed = mapper(_key_hashes, spans)
-            parts = mapper(_candidates, [[h[p] for h in hashed] for p in range(workers)])
-            del hashed
-    finally:
-        _JOB = None
+    with _pool(workers, (recs, rare, workers)) as mapper:
+        hashed = mapper(_key_hashes, _slices(n, workers))
+        parts = mapper(_candidates, [[h[p] for h in hashed] for p in range(workers)])
+        del hashed
     seen: set[int] = set()
     for part in parts:
         seen.update(array("q", part))
@@ -798,22 +798,14 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
         cut = min(1.0, _EM_SAMPLE / len(seen)) * 1_000_003
         sample = sorted(c for c in seen if (c * 2654435761) % 1_000_003 < cut)
         workers = _workers(len(seen)) if parallel else 1
-        _JOB = (recs, tf, sample, n)
-        try:
-            model.refine([lv for part in _forked(workers, _levels_slice, _slices(len(sample), workers))
-                          for lv in part])
-        finally:
-            _JOB = None
+        model.refine([lv for part in _forked(workers, (recs, tf, sample, n), _levels_slice,
+                                             _slices(len(sample), workers)) for lv in part])
     codes = list(seen)
     seen.clear()
     t_em = time.perf_counter()
-    _JOB = (recs, tf, codes, n, scale_odds(n), model)
-    try:
-        workers = _workers(len(codes)) if parallel else 1
-        scored = [hit for part in _forked(workers, _score_slice, _slices(len(codes), workers))
-                  for hit in part]
-    finally:
-        _JOB = None
+    workers = _workers(len(codes)) if parallel else 1
+    scored = [hit for part in _forked(workers, (recs, tf, codes, n, scale_odds(n), model), _score_slice,
+                                      _slices(len(codes), workers)) for hit in part]
     pairs = []
     for code, score, levels in scored:
         i, j = divmod(code, n)

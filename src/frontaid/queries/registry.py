@@ -214,13 +214,13 @@ def _eids_for(rep: Replica, token: str) -> set[str]:
     # prefix of a short word ("оле" → p:l…) reaches half the town and, read in key order
     # under one limit, would crowd every Олександр out of the candidates.
     ranges = sorted(_key_ranges(token), key=lambda r: not r[0].startswith("g:"))
-    cap = _POOL_CAP
     found: set[str] = set()
     for lo, hi in ranges:
-        if len(found) >= cap:
+        if len(found) >= _POOL_CAP:
             break
         found.update(itertools.chain.from_iterable(rep.conn.execute(
-            "SELECT eid FROM name_keys WHERE key >= ? AND key <= ? LIMIT ?", (lo, hi, cap - len(found)))))
+            "SELECT eid FROM name_keys WHERE key >= ? AND key <= ? LIMIT ?",
+            (lo, hi, _POOL_CAP - len(found)))))
     if len(found) < _CANDIDATES:
         near = _near_keys(rep, token)
         if near:
@@ -258,6 +258,19 @@ def _person_score(words: list[str], year: int | None, name: str, born: int | Non
     if year is not None:
         score += 20.0 if born == year else 5.0 if born and abs(born - year) <= 1 else -30.0
     return score
+
+
+def _found_people(rep: Replica, eids: list[str], where: str = "",
+                  params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    """Live people among `eids` (and `where`), as tuples of `_FOUND_COLS`: hundreds are
+    scored for a search, a few shown."""
+    out: list[tuple[Any, ...]] = []
+    for i in range(0, len(eids), 500):
+        chunk = eids[i:i + 500]
+        out += rep.conn.execute(f"SELECT {cols(_FOUND_COLS)} FROM people WHERE eid IN "
+                                f"({','.join('?' * len(chunk))}) {where} AND {LIVE}",
+                                [*chunk, *(params or [])]).fetchall()
+    return out
 
 
 def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -299,24 +312,14 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
         everywhere = pool.intersection(*pools)
         ordered = sorted(pool) if len(everywhere) == len(pool) else \
             sorted(everywhere) + sorted(pool - everywhere)
-        # Rows as tuples (eid, household, name, born, status): hundreds are scored, a few shown.
         people: list[tuple[Any, ...]] = []
         if year is not None:
             # The year narrows first: among thousands of Kovalenkos the one born in 1948
             # must be among the people scored, wherever the cut falls.
-            for i in range(0, len(ordered), 500):
-                chunk = ordered[i:i + 500]
-                people += rep.conn.execute(
-                    f"SELECT {cols(_FOUND_COLS)} FROM people WHERE eid IN "
-                    f"({','.join('?' * len(chunk))}) AND born BETWEEN ? AND ? AND {LIVE}",
-                    [*chunk, year - 1, year + 1]).fetchall()
+            people = _found_people(rep, ordered, "AND born BETWEEN ? AND ?", [year - 1, year + 1])
             chosen = {p[0] for p in people}
             ordered = [e for e in ordered if e not in chosen]
-        ids = ordered[:max(0, budget - len(people))]
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            people += rep.conn.execute(f"SELECT {cols(_FOUND_COLS)} FROM people WHERE eid IN "
-                                       f"({','.join('?' * len(chunk))}) AND {LIVE}", chunk).fetchall()
+        people += _found_people(rep, ordered[:max(0, budget - len(people))])
         scored = [(score, p) for p in people
                   if (score := _person_score(words, year, p[2] or "", p[3])) >= 60.0]
         scored.sort(key=lambda sp: (-sp[0], sp[1][2] or "", sp[1][0]))

@@ -124,14 +124,14 @@ class Projector:
             self.lookups.clear()
             self._retract(op)
             return
+        if op.verb == "set" and op.seen is not None:
+            # Pairs are found among all sets, voided or not, as the bulk fold finds them (the
+            # flag query leaves out pairs with a voided side): otherwise the conflicts table
+            # would depend on whether a retract arrived before the op it voids.
+            entity = ENTITIES.get(op.entity)
+            if entity is not None and op.data["f"] in entity.critical_fields:
+                self._detect_conflict(entity, op)
         if op.id in self.retracted:
-            # A voided op changes nothing, but its pairing with a rival set is kept as the
-            # bulk fold keeps it (the flag query leaves out pairs with a voided side):
-            # otherwise the conflicts table would depend on whether the retract came first.
-            if op.verb == "set" and op.seen is not None:
-                entity = ENTITIES.get(op.entity)
-                if entity is not None and op.data["f"] in entity.critical_fields:
-                    self._detect_conflict(entity, op)
             return
         self._apply_effect(op)
 
@@ -144,8 +144,6 @@ class Projector:
             self._create(entity, op)
         elif verb == "set":
             self._set(entity, op.eid, op.data["f"], op.data.get("v"), op.stamp)
-            if op.seen is not None and op.data["f"] in entity.critical_fields:
-                self._detect_conflict(entity, op)
         elif verb == "merge":
             self._set(entity, op.eid, "merged_into", op.data["into"], op.stamp)
         elif verb == "unmerge":
