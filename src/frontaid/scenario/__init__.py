@@ -9,7 +9,6 @@ report (see `story.py`). The same seed and `today` give the same town.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import random
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from frontaid.errors import AlreadyInitialised, BadInput
+from frontaid.memory import rare_collections
 from frontaid.scenario import story
 from frontaid.scenario.clock import SimClock
 from frontaid.scenario.operations import DAYS, Sim
@@ -78,35 +78,29 @@ def build_demo(
     for name in DEFERRED_INDEXES:
         rep.conn.execute(f'DROP INDEX "{name}"')
     # The build allocates millions of short-lived objects while holding a large, stable
-    # graph (every household, every scheduled event); the collector's full passes over
-    # that graph are pure cost here, so what exists now is frozen and passes are rarer.
-    gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, 50, 100)
+    # graph (every household, every scheduled event): see `rare_collections`.
     try:
-        sim = Sim(rep, random.Random(seed), clock, today, households, progress)
-        if progress:
-            progress("map", 0, 1)
-        sim.lay_out()
-        if progress:
-            progress("map", 1, 1)
-        story.schedule(sim)
-        sim.schedule_war()
-        sim.schedule_registrations(households - story.HOUSEHOLDS)
-        sim.run()
-        rep.index_names = True
-        with rep.transaction():
-            for sql in deferred:
-                rep.conn.execute(sql)
-            reindex_names(rep.conn)
-            rep.set_meta(STORY_META, json.dumps(sim.story, ensure_ascii=False, sort_keys=True))
+        with rare_collections():
+            sim = Sim(rep, random.Random(seed), clock, today, households, progress)
+            if progress:
+                progress("map", 0, 1)
+            sim.lay_out()
+            if progress:
+                progress("map", 1, 1)
+            story.schedule(sim)
+            sim.schedule_war()
+            sim.schedule_registrations(households - story.HOUSEHOLDS)
+            sim.run()
+            rep.index_names = True
+            with rep.transaction():
+                for sql in deferred:
+                    rep.conn.execute(sql)
+                reindex_names(rep.conn)
+                rep.set_meta(STORY_META, json.dumps(sim.story, ensure_ascii=False, sort_keys=True))
     except BaseException:
         rep.close()
         building.unlink(missing_ok=True)
         raise
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
     rep.conn.execute("PRAGMA journal_mode = WAL")
     rep.conn.execute("PRAGMA synchronous = FULL")
     rep.close()

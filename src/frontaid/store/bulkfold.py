@@ -29,8 +29,14 @@ if TYPE_CHECKING:
     from frontaid.store.replica import Replica
 
 _OP_SQL = "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops"
-# field name -> kind, per entity (read for every field of every create).
-_KINDS: dict[str, dict[str, str]] = {e.name: {f.name: f.kind for f in e.fields} for e in ENTITIES.values()}
+# Per entity, the names of its scalar, set and count fields (read for every create).
+_SCALARS: dict[str, frozenset[str]] = {
+    e.name: frozenset(f.name for f in e.fields if f.kind not in ("set", "count")) for e in ENTITIES.values()}
+_SETS: dict[str, tuple[str, ...]] = {e.name: e.set_fields for e in ENTITIES.values()}
+_COUNTS: dict[str, tuple[str, ...]] = {e.name: e.count_fields for e in ENTITIES.values()}
+# Whether a create of the entity may give more than scalars (see `MemoryFold._collect`).
+_COLLECTS: dict[str, bool] = {e.name: bool(e.set_fields or e.count_fields or e.name == "handout")
+                              for e in ENTITIES.values()}
 # A bulk ingest this large against the log it joins drops the log's secondary indexes
 # and builds them again after (sorting once beats a million random index inserts).
 _REINDEX_MIN = 50_000
@@ -39,10 +45,10 @@ _REINDEX_MIN = 50_000
 class _Row:
     __slots__ = ("created", "c", "values", "stamps")
 
-    def __init__(self) -> None:
-        self.created = 0
-        self.c: Stamp = ZERO
-        self.values: dict[str, Any] = {}
+    def __init__(self, created: int = 0, c: Stamp = ZERO, values: dict[str, Any] | None = None) -> None:
+        self.created = created
+        self.c = c
+        self.values = {} if values is None else values
         # Stamps of fields not written by the first create (whose stamp is `c`).
         self.stamps: dict[str, Stamp] = {}
 
@@ -103,33 +109,29 @@ class MemoryFold:
         name, eid, d = entity.name, op.eid, op.data
         table = self.rows[name]
         row = table.get(eid)
-        if row is None:
-            row = table[eid] = _Row()
-            first = True
-        else:
-            first = not row.created and not row.stamps and not row.values
         stamp = (op.hlc, op.origin)
-        if first:
-            row.c = stamp
-        row.created = 1
-        kinds = _KINDS[name]
-        values = row.values
-        for k, v in d.items():
-            if v is None:
-                continue
-            kind = kinds.get(k)
-            if kind is None:
-                continue
-            if kind == "set":
-                if v:
-                    self.elems.setdefault((name, eid, k), set()).update((x, oid) for x in v)
-            elif kind == "count":
-                if v:
-                    self.ledger[oid] = (name, eid, int(v), "initial", d.get("day"), 0)
-            elif first:
-                values[k] = v  # stamped by row.c
-            else:
-                self._set(name, eid, k, v, stamp)
+        scalars = _SCALARS[name]
+        if row is None or not (row.created or row.stamps or row.values):
+            # The usual case, one pass: every non-null scalar the create gives, stamped by `c`.
+            table[eid] = _Row(1, stamp, {k: v for k, v in d.items() if k in scalars and v is not None})
+        else:
+            row.created = 1
+            for k, v in d.items():
+                if k in scalars and v is not None:
+                    self._set(name, eid, k, v, stamp)
+        if _COLLECTS[name]:
+            self._collect(name, eid, d, oid)
+
+    def _collect(self, name: str, eid: str, d: dict[str, Any], oid: str) -> None:
+        """What a create gives beyond scalars: set elements, an initial count, a hand-out's stock."""
+        for k in _SETS[name]:
+            v = d.get(k)
+            if v:
+                self.elems.setdefault((name, eid, k), set()).update((x, oid) for x in v)
+        for k in _COUNTS[name]:
+            v = d.get(k)
+            if v:
+                self.ledger[oid] = (name, eid, int(v), "initial", d.get("day"), 0)
         if name == "handout" and d.get("at") and d.get("item"):
             stock = f"{d['item']}@{d['at']}"
             self._row("stock", stock)
@@ -148,8 +150,21 @@ class MemoryFold:
             row.stamps[field] = stamp
 
     def ops(self, ops: Iterable[Op]) -> None:
+        """`add` each op; a record's first create (most ops of a large log) is folded inline."""
+        add, rows, retracted, scalars_of, collects = self.add, self.rows, self.retracted, _SCALARS, _COLLECTS
         for op in ops:
-            self.add(op)
+            name = op.entity
+            table = rows.get(name)
+            if op.verb != "create" or table is None or op.eid in table or (
+                    retracted and f"{op.origin}:{op.seq}" in retracted):
+                add(op)
+                continue
+            d = op.data
+            scalars = scalars_of[name]
+            table[op.eid] = _Row(1, (op.hlc, op.origin),
+                                 {k: v for k, v in d.items() if k in scalars and v is not None})
+            if collects[name]:
+                self._collect(name, op.eid, d, f"{op.origin}:{op.seq}")
 
     # -- writing -------------------------------------------------------------------------
 
