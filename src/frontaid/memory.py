@@ -4,8 +4,9 @@ A bulk job (building the demo town, applying a million synced ops) allocates
 millions of small objects that form no cycles while it holds a large, stable graph
 (every op of the batch, every record being folded). The collector's passes over
 that graph find nothing to free and can cost a third of the job; inside this
-context what exists now is frozen and passes are a hundred times rarer.
-Reference counting still frees everything as usual.
+context what exists now is frozen and passes are a hundred times rarer, or, for a
+job that ends within a minute or two (a bulk apply), none at all. Reference
+counting still frees everything as usual.
 """
 
 from __future__ import annotations
@@ -17,25 +18,33 @@ from contextlib import contextmanager
 
 _lock = threading.Lock()
 _depth = 0
+_paused = 0
 _saved: tuple[int, ...] = ()
 
 
 @contextmanager
-def rare_collections() -> Iterator[None]:
-    """Freeze what exists and make passes rare, until the outermost such block ends
-    (the settings are the process's: blocks nest and may overlap in threads)."""
-    global _depth, _saved
+def rare_collections(none: bool = False) -> Iterator[None]:
+    """Freeze what exists and make passes rare (`none`: no passes), until the outermost
+    such block ends (the settings are the process's: blocks nest and may overlap in threads)."""
+    global _depth, _paused, _saved
     with _lock:
         if _depth == 0:
             _saved = gc.get_threshold()
             gc.freeze()
             gc.set_threshold(50_000, 50, 100)
+        if none:
+            _paused += 1
+            gc.disable()
         _depth += 1
     try:
         yield
     finally:
         with _lock:
             _depth -= 1
+            if none:
+                _paused -= 1
+                if _paused == 0:
+                    gc.enable()
             if _depth == 0:
                 gc.set_threshold(*_saved)
                 gc.unfreeze()
