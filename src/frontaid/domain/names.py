@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -17,12 +18,17 @@ _MARK = re.compile("(?<![иі])[\u0300-\u034e\u0350-\u036f]")
 
 def fold(text: str) -> str:
     """A search key: casefolded, apostrophes and accents dropped, single spaces."""
-    text = text.translate(_APOSTROPHES).casefold()
-    if text.isascii():
-        return " ".join(text.split())
-    decomposed = unicodedata.normalize("NFD", text)
+    # Word by word (no step crosses a space), so the words a town shares are folded once.
+    return " ".join([w for w in map(_fold_word, text.translate(_APOSTROPHES).casefold().split()) if w])
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
     kept = _MARK.sub("", decomposed) if _PLAIN.fullmatch(decomposed) else _fold_marks(decomposed)
-    return " ".join(unicodedata.normalize("NFC", kept).split())
+    return unicodedata.normalize("NFC", kept)
 
 
 def _fold_marks(decomposed: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from frontaid.domain.entities import ENTITIES, Entity
@@ -172,10 +173,14 @@ class MemoryFold:
         """Insert every projection row; the tables must be empty."""
         set_values: dict[tuple[str, str, str], str | None] = {}
         retracted, removed = self.retracted, self.removed
+        touched = {r[:3] for r in removed}  # sets some element of which was removed
         for key, pairs in self.elems.items():
-            ent, eid, f = key
-            present = sorted({v for v, t in pairs
-                              if t not in retracted and (ent, eid, f, v, t) not in removed})
+            if retracted or key in touched:
+                ent, eid, f = key
+                present = sorted({v for v, t in pairs
+                                  if t not in retracted and (ent, eid, f, v, t) not in removed})
+            else:
+                present = sorted({v for v, _ in pairs})
             set_values[key] = ",".join(present) if present else None
         sums: dict[tuple[str, str], int] = {}
         for ent, eid, delta, _r, _d, _h in self.ledger.values():
@@ -196,9 +201,10 @@ class MemoryFold:
                         conflicts.add((ent, eid, f, a, b))
         conn.executemany("INSERT INTO conflicts VALUES (?,?,?,?,?)", sorted(conflicts))
         for ent, field in KEYED.items():
-            conn.executemany("INSERT OR IGNORE INTO name_keys VALUES (?,?)", sorted(
+            # Unsorted: the index is small enough to stay in the page cache as it grows.
+            conn.executemany("INSERT OR IGNORE INTO name_keys VALUES (?,?)", [
                 (k, eid) for eid, row in self.rows[ent].items()
-                if isinstance(name := row.values.get(field), str) for k in name_keys(name)))
+                if isinstance(name := row.values.get(field), str) for k in name_keys(name)])
 
     def _write_entity(self, conn: sqlite3.Connection, entity: Entity,
                       set_values: dict[tuple[str, str, str], str | None],
@@ -215,9 +221,9 @@ class MemoryFold:
         cols = ["eid", "created", "c_hlc", "c_origin", "merged_into", "_v", *scalars, *sets, *counts,
                 *(c for c, _, _ in derived)]
         out = []
+        extra = bool(json_at or sets or counts or derived)
         for eid, row in rows.items():
-            values = row.values
-            get = values.get
+            get = row.values.get
             c = row.c if row.created else ZERO
             v = "{}"
             if row.stamps:
@@ -225,18 +231,18 @@ class MemoryFold:
                 spelled = {k: list(s) for k, s in row.stamps.items() if s != c or get(k) is None}
                 if spelled:
                     v = _dumps(spelled)
-            rec: list[Any] = [eid, row.created, c[0], c[1], get("merged_into"), v]
-            rec += map(get, scalars)
-            for i, k in json_at:
-                if rec[i] is not None:
-                    rec[i] = _encode_value(entity, k, rec[i])
-            if sets:
-                rec += [set_values.get((name, eid, k)) for k in sets]
-            if counts:
-                rec += [sums.get((name, eid)) for _ in counts]
-            for _, derive, src in derived:
-                value = get(src)
-                rec.append(None if value is None else derive(value))
+            rec: list[Any] = [eid, row.created, c[0], c[1], get("merged_into"), v, *map(get, scalars)]
+            if extra:
+                for i, k in json_at:
+                    if rec[i] is not None:
+                        rec[i] = _encode_value(entity, k, rec[i])
+                for k in sets:
+                    rec.append(set_values.get((name, eid, k)))
+                for _ in counts:
+                    rec.append(sums.get((name, eid)))
+                for _, derive, src in derived:
+                    value = get(src)
+                    rec.append(None if value is None else derive(value))
             out.append(rec)
         names = ", ".join(f'"{c}"' for c in cols)
         conn.executemany(f'INSERT INTO "{entity.table}" ({names}) VALUES ({",".join("?" * len(cols))})', out)
@@ -281,19 +287,25 @@ def refold_all(conn: sqlite3.Connection) -> None:
 
 def _new_ones(conn: sqlite3.Connection, ops: Sequence[Op]) -> list[int]:
     """Indexes of the ops the log does not hold yet (each (origin, seq) once)."""
-    spans: dict[str, tuple[int, int]] = {}
-    for op in ops:
-        lo, hi = spans.get(op.origin, (op.seq, op.seq))
-        spans[op.origin] = (min(lo, op.seq), max(hi, op.seq))
+    origins = [op.origin for op in ops]
+    seqs = [op.seq for op in ops]
+    runs: dict[str, list[int]] = {}  # origin -> its seqs in the batch
+    at = 0
+    for origin, run in groupby(origins):  # ops come as runs of one origin
+        n = len(list(run))
+        runs.setdefault(origin, []).extend(seqs[at:at + n])
+        at += n
     held: dict[str, set[int]] = {
         origin: {s for (s,) in conn.execute(
-            "SELECT seq FROM ops WHERE origin = ? AND seq BETWEEN ? AND ?", (origin, lo, hi))}
-        for origin, (lo, hi) in spans.items()}
+            "SELECT seq FROM ops WHERE origin = ? AND seq BETWEEN ? AND ?", (origin, min(ss), max(ss)))}
+        for origin, ss in runs.items()}
+    if not any(held.values()) and all(len(set(ss)) == len(ss) for ss in runs.values()):
+        return list(range(len(ops)))  # the usual case: all new, none twice
     out = []
-    for i, op in enumerate(ops):
-        seen = held[op.origin]
-        if op.seq not in seen:
-            seen.add(op.seq)
+    for i, (origin, seq) in enumerate(zip(origins, seqs, strict=True)):
+        seen = held[origin]
+        if seq not in seen:
+            seen.add(seq)
             out.append(i)
     return out
 

@@ -404,6 +404,13 @@ class Replica:
         """Move an origin's contiguous top past every op now held without a gap."""
         row = self.conn.execute("SELECT seq FROM tops WHERE origin = ?", (origin,)).fetchone()
         top = row[0] if row else 0
+        count, highest = self.conn.execute(
+            "SELECT COUNT(*), MAX(seq) FROM ops WHERE origin = ? AND seq > ?", (origin, top)).fetchone()
+        if count and highest - top == count:  # no gap (seqs are unique): one look, not a walk
+            (h,) = self.conn.execute("SELECT hash FROM ops WHERE origin = ? AND seq = ?",
+                                     (origin, highest)).fetchone()
+            self.conn.execute("INSERT OR REPLACE INTO tops VALUES (?,?,?)", (origin, highest, h))
+            return
         last: tuple[int, bytes] | None = None
         for seq, h in self.conn.execute(
                 "SELECT seq, hash FROM ops WHERE origin = ? AND seq > ? ORDER BY seq", (origin, top)):
