@@ -7,6 +7,7 @@ test can pin the exact stamps that decide last-writer-wins.
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from frontaid.actions import corrections, distribution, registry, stock
 from frontaid.oplog.hlc import from_ms
 from frontaid.oplog.op import GENESIS, Op
+from frontaid.store.bulkfold import ingest_bulk
 from frontaid.store.replica import Replica
 
 MakeReplica = Callable[..., Replica]
@@ -467,3 +469,36 @@ def test_rebuild_equals_incremental(make_replica: MakeReplica, town_on: Any, mea
     assert (rep.projection_hash(), meaning_of(rep)) == before
     assert value(rep, "stock", "food-kit@point-1", "qty") == qty
     assert rep.state_digest() == rep.digest()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=ACTIONS, data=st.data())
+def test_bulk_ingest_equals_op_by_op(make_replica: MakeReplica, town_on: Any, meaning_of: Any,
+                                     steps: list[tuple[int, int, int]], data: st.DataObject) -> None:
+    """`ingest_bulk` of a batch that repeats ops, some already held, folds as `ingest` does op by op."""
+    src = make_replica(f"s{next(_serial)}")
+    t = town_on(src)
+    for kind, x, y in steps:
+        _run(src, t, kind, x, y)
+    ops = src.ops_after({})
+    hashes = [op.hash() for op in ops]
+    # Two copies of one replica (the same device, the same own ops), fed two ways.
+    bulk = make_replica(f"b{next(_serial)}")
+    copy = bulk.path.with_name(f"o{next(_serial)}.db")
+    with sqlite3.connect(copy) as target:
+        bulk.conn.backup(target)
+    target.close()
+    one_by_one = Replica.open(copy)
+    held = data.draw(st.integers(0, len(ops)), label="held before")
+    again = data.draw(st.lists(st.integers(0, len(ops) - 1), max_size=5), label="sent twice")
+    bulk.ingest(ops[:held], hashes[:held])
+    batch = list(range(len(ops))) + again
+    assert ingest_bulk(bulk, [ops[i] for i in batch], [hashes[i] for i in batch]) == len(ops) - held
+    one_by_one.ingest(ops, hashes)
+    for rep in (bulk, one_by_one):
+        assert rep.vector()[src.origin] == len(ops)
+        assert rep.state_digest() == rep.digest()
+    assert meaning_of(bulk) == meaning_of(one_by_one)
+    assert bulk.projection_hash() == one_by_one.projection_hash()
+    assert bulk.op_count() == one_by_one.op_count()
+    one_by_one.close()
