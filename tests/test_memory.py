@@ -11,9 +11,9 @@ def test_blocks_nest_and_the_outermost_restores_the_collector() -> None:
     assert gc.isenabled()
     with rare_collections():
         assert gc.get_threshold() != before
-        with rare_collections(none=True):
+        with rare_collections(off=True):
             assert not gc.isenabled()
-            with rare_collections(none=True):
+            with rare_collections(off=True):
                 pass
             assert not gc.isenabled()
         assert gc.isenabled()
@@ -29,7 +29,7 @@ def test_overlapping_blocks_in_threads_restore_the_collector() -> None:
     leave = threading.Event()
 
     def hold() -> None:
-        with rare_collections(none=True):
+        with rare_collections(off=True):
             inside.wait()
             leave.wait()
 

@@ -23,8 +23,8 @@ _saved: tuple[int, ...] = ()
 
 
 @contextmanager
-def rare_collections(none: bool = False) -> Iterator[None]:
-    """Freeze what exists and make passes rare (`none`: no passes), until the outermost
+def rare_collections(off: bool = False) -> Iterator[None]:
+    """Freeze what exists and make passes rare (`off`: no passes at all), until the outermost
     such block ends (the settings are the process's: blocks nest and may overlap in threads)."""
     global _depth, _paused, _saved
     with _lock:
@@ -32,7 +32,7 @@ def rare_collections(none: bool = False) -> Iterator[None]:
             _saved = gc.get_threshold()
             gc.freeze()
             gc.set_threshold(50_000, 50, 100)
-        if none:
+        if off:
             _paused += 1
             gc.disable()
         _depth += 1
@@ -41,7 +41,7 @@ def rare_collections(none: bool = False) -> Iterator[None]:
     finally:
         with _lock:
             _depth -= 1
-            if none:
+            if off:
                 _paused -= 1
                 if _paused == 0:
                     gc.enable()

@@ -489,16 +489,18 @@ def test_bulk_ingest_equals_op_by_op(make_replica: MakeReplica, town_on: Any, me
         bulk.conn.backup(target)
     target.close()
     one_by_one = Replica.open(copy)
-    held = data.draw(st.integers(0, len(ops)), label="held before")
-    again = data.draw(st.lists(st.integers(0, len(ops) - 1), max_size=5), label="sent twice")
-    bulk.ingest(ops[:held], hashes[:held])
-    batch = list(range(len(ops))) + again
-    assert ingest_bulk(bulk, [ops[i] for i in batch], [hashes[i] for i in batch]) == len(ops) - held
-    one_by_one.ingest(ops, hashes)
-    for rep in (bulk, one_by_one):
-        assert rep.vector()[src.origin] == len(ops)
-        assert rep.state_digest() == rep.digest()
-    assert meaning_of(bulk) == meaning_of(one_by_one)
-    assert bulk.projection_hash() == one_by_one.projection_hash()
-    assert bulk.op_count() == one_by_one.op_count()
-    one_by_one.close()
+    try:
+        held = data.draw(st.integers(0, len(ops)), label="held before")
+        again = data.draw(st.lists(st.integers(0, len(ops) - 1), max_size=5), label="sent twice")
+        bulk.ingest(ops[:held], hashes[:held])
+        batch = list(range(len(ops))) + again
+        assert ingest_bulk(bulk, [ops[i] for i in batch], [hashes[i] for i in batch]) == len(ops) - held
+        one_by_one.ingest(ops, hashes)
+        for rep in (bulk, one_by_one):
+            assert rep.vector()[src.origin] == len(ops)
+            assert rep.state_digest() == rep.digest()
+        assert meaning_of(bulk) == meaning_of(one_by_one)
+        assert bulk.projection_hash() == one_by_one.projection_hash()
+        assert bulk.op_count() == one_by_one.op_count()
+    finally:
+        one_by_one.close()

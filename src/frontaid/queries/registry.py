@@ -328,7 +328,7 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
         results += [{"kind": "person", **dict(zip(_FOUND_COLS, p, strict=True))} for p in shown]
     elif year is not None:
         results += [{"kind": "person", **r} for r in _rows(
-            rep, f"SELECT eid, household, name, born, status FROM people WHERE born = ? AND {LIVE} "
+            rep, f"SELECT {cols(_FOUND_COLS)} FROM people WHERE born = ? AND {LIVE} "
                  "ORDER BY name_key LIMIT ?", (year, limit))]
     # Addresses are read by a scan of every household: only for what looks like an address
     # (a house number, not a birth year) or when nothing else was found, not to top up a

@@ -151,21 +151,8 @@ class MemoryFold:
             row.stamps[field] = stamp
 
     def ops(self, ops: Iterable[Op]) -> None:
-        """`add` each op; a record's first create (most ops of a large log) is folded inline."""
-        add, rows, retracted, scalars_of, collects = self.add, self.rows, self.retracted, _SCALARS, _COLLECTS
         for op in ops:
-            name = op.entity
-            table = rows.get(name)
-            if op.verb != "create" or table is None or op.eid in table or (
-                    retracted and f"{op.origin}:{op.seq}" in retracted):
-                add(op)
-                continue
-            d = op.data
-            scalars = scalars_of[name]
-            table[op.eid] = _Row(1, (op.hlc, op.origin),
-                                 {k: v for k, v in d.items() if k in scalars and v is not None})
-            if collects[name]:
-                self._collect(name, op.eid, d, f"{op.origin}:{op.seq}")
+            self.add(op)
 
     # -- writing -------------------------------------------------------------------------
 

@@ -77,7 +77,7 @@ def trusted(rep: Replica) -> dict[str, Device]:
 def apply_payload(rep: Replica, payload: Any, now_ms: int | None = None) -> Report:
     """Verify and apply a decoded batch payload (from a bundle or an HTTP push/pull)."""
     # A large batch is millions of objects held at once: no collector passes over them.
-    with rare_collections(none=True) if _entries(payload) >= BULK_MIN else nullcontext():
+    with rare_collections(off=True) if _entries(payload) >= BULK_MIN else nullcontext():
         return _apply(rep, payload, now_ms)
 
 
