@@ -13,14 +13,14 @@ from babel.messages.pofile import read_po
 import frontaid
 from frontaid import errors
 from frontaid.actions import registry as registry_actions
-from frontaid.actions._check import WHAT
+from frontaid.actions.validate import WHAT
 from frontaid.domain import vocab
 from frontaid.i18n import catalog, gettext
 
 SRC = Path(frontaid.__file__).parent
 CATALOGS = sorted((SRC / "locale" / "uk" / "LC_MESSAGES").glob("*.po"))
 
-# Functions of actions/_check.py whose second argument names the value (`what`) in a message.
+# Functions of actions/validate.py whose second argument names the value (`what`) in a message.
 WHAT_ARG_FUNCTIONS = {"count", "text", "choice", "choices", "coordinate"}
 ERROR_NAMES = {name for name, obj in vars(errors).items()
                if inspect.isclass(obj) and issubclass(obj, errors.FrontaidError)}

@@ -10,7 +10,7 @@ import pytest
 from frontaid.actions import distribution, registry
 from frontaid.errors import AlreadyHandedOut, BadDate, BadInput, NotFound, UnknownChoice
 from frontaid.queries import registry as q
-from frontaid.queries.operations import stock_levels
+from frontaid.queries.aid import stock_levels
 
 
 def day(town: Any, n: int) -> str:

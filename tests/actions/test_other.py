@@ -10,7 +10,7 @@ import pytest
 from frontaid.actions import corrections, evacuation, incidents, referrals, registry, welfare
 from frontaid.errors import BadDate, BadInput, NotFound, Refused, UnknownChoice
 from frontaid.queries import registry as q
-from frontaid.queries.operations import (
+from frontaid.queries.aid import (
     evacuation_answers,
     harm,
     list_incidents,

@@ -61,7 +61,7 @@ def test_person_died_with_burial_place(town: Any) -> None:
     registry.person_died(rep, "t", town.mykola_p, on="2025-01-09", place="home", burial_place="graves-1")
     p = q.person(rep, town.mykola_p)
     assert (p["status"], p["died_on"], p["burial_place"]) == ("deceased", "2025-01-09", "graves-1")
-    from frontaid.queries.operations import list_deaths
+    from frontaid.queries.aid import list_deaths
     assert [d["eid"] for d in list_deaths(rep)] == [town.mykola_p]
     assert q.household(rep, town.anna)["members"][0]["status"] == "deceased"
 

@@ -9,7 +9,7 @@ import pytest
 from frontaid.actions import requests
 from frontaid.domain.workflow import REQUEST_TRANSITIONS
 from frontaid.errors import BadDate, BadInput, BadTransition, NotFound, UnknownChoice
-from frontaid.queries.operations import list_requests
+from frontaid.queries.aid import list_requests
 from frontaid.queries.status import status
 
 

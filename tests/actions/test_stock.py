@@ -9,7 +9,7 @@ import pytest
 
 from frontaid.actions import distribution, stock
 from frontaid.errors import BadDate, BadInput, UnknownChoice
-from frontaid.queries.operations import stock_by_item, stock_levels
+from frontaid.queries.aid import stock_by_item, stock_levels
 
 
 def levels(town: Any) -> dict[tuple[str, str], int]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from frontaid.queries import log, operations, registry, status
+from frontaid.queries import aid, log, registry, status
 from frontaid.scenario import build_demo, demo_story, geography
 from frontaid.scenario.geography import EAST_ZONES
 from frontaid.store import schema
@@ -40,7 +40,7 @@ def hh(rep: Replica, code: str) -> dict:
 
 
 def req(rep: Replica, code: str) -> dict:
-    rows = [r for r in operations.list_requests(rep, limit=100_000) if r["eid"] == code]
+    rows = [r for r in aid.list_requests(rep, limit=100_000) if r["eid"] == code]
     assert len(rows) == 1, code
     return rows[0]
 
@@ -105,7 +105,7 @@ def test_5_refuses_i_have_animals(demo: Replica, story: dict) -> None:
 
 def test_6_shop_seller_wounded_in_the_centre(demo: Replica, story: dict) -> None:
     s = story["seller"]
-    (inc,) = [i for i in operations.list_incidents(demo, limit=100_000) if i["eid"] == s["incident"]]
+    (inc,) = [i for i in aid.list_incidents(demo, limit=100_000) if i["eid"] == s["incident"]]
     assert (inc["zone"], inc["wounded"], inc["killed"]) == ("centre", 1, 0)
     assert hh(demo, s["household"])["zone"] == "centre"
     r = req(demo, s["medevac"])
@@ -122,7 +122,7 @@ def test_7_father_died_a_week_ago_buried_with_the_armys_help(demo: Replica, stor
     assert hh(demo, s["father_household"])["zone"] in EAST_ZONES
     kind = demo.conn.execute("SELECT kind FROM sites WHERE eid = ?", (father["burial_place"],)).fetchone()
     assert kind == ("burial",)
-    assert s["father"] in [p["eid"] for p in operations.list_deaths(demo)]
+    assert s["father"] in [p["eid"] for p in aid.list_deaths(demo)]
     r = req(demo, s["burial_request"])
     assert (r["need"], r["status"], r["household"]) == ("burial-support", "done", s["son_household"])
     assert hh(demo, s["son_household"])["zone"] not in EAST_ZONES
@@ -142,7 +142,7 @@ def test_8_nadia_fled_from_the_east_bank_to_the_west(demo: Replica, story: dict)
 
 def test_9_young_family_killed_among_them_a_pregnant_woman(demo: Replica, story: dict) -> None:
     s = story["young_family"]
-    (inc,) = [i for i in operations.list_incidents(demo, limit=100_000) if i["eid"] == s["incident"]]
+    (inc,) = [i for i in aid.list_incidents(demo, limit=100_000) if i["eid"] == s["incident"]]
     assert inc["killed"] == len(s["people"]) >= 2 and inc["zone"] in EAST_ZONES
     dead = [registry.person(demo, p) for p in s["people"]]
     assert all(p["status"] == "deceased" and p["died_on"] == inc["at"][:10] for p in dead)
@@ -161,7 +161,7 @@ def test_10_ihor_burned_out_fled_west_waits_for_his_pension(demo: Replica, story
     assert [(x["kind"], x["status"]) for x in home["referrals"]] == [("pension", "open")]
     fires = [
         i
-        for i in operations.list_incidents(demo, limit=100_000)
+        for i in aid.list_incidents(demo, limit=100_000)
         if i["kind"] == "fire" and i["lat"] == s["lat"] and i["lon"] == s["lon"]
     ]
     assert len(fires) == 1
@@ -267,7 +267,7 @@ def test_hand_outs_keep_the_entitlement_rule_except_with_an_override(demo: Repli
 
 
 def test_stock_is_never_negative_and_has_days_of_cover(demo: Replica) -> None:
-    levels = operations.stock_levels(demo, TODAY)
+    levels = aid.stock_levels(demo, TODAY)
     assert all(row["qty"] >= 0 for row in levels)
     # Nor at any moment: the running sum of every stock's ledger, in log order, stays at or above zero.
     running: dict[str, int] = {}
@@ -277,7 +277,7 @@ def test_stock_is_never_negative_and_has_days_of_cover(demo: Replica) -> None:
     ):
         running[eid] = running.get(eid, 0) + delta
         assert running[eid] >= 0, eid
-    food = {r["item"]: r for r in operations.stock_by_item(demo, TODAY)}["food-kit"]
+    food = {r["item"]: r for r in aid.stock_by_item(demo, TODAY)}["food-kit"]
     assert food["days_of_cover"] is not None and 3 < food["days_of_cover"] < 60
 
 
@@ -300,7 +300,7 @@ def test_evacuation_offered_to_most_of_the_east_bank_mostly_refused(demo: Replic
         "ON h.eid = o.household WHERE h.zone IN ('east-north', 'east-south')"
     ).fetchone()[0]
     assert offered / east > 0.6
-    answers = operations.evacuation_answers(demo)["answers"]
+    answers = aid.evacuation_answers(demo)["answers"]
     assert answers["refused"] > sum(answers.values()) / 2
     assert c.execute("SELECT COUNT(*) FROM referrals").fetchone()[0] > 0
     assert c.execute("SELECT COUNT(*) FROM welfare_checks").fetchone()[0] >= 0

@@ -12,8 +12,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from frontaid.actions import _check as check
 from frontaid.actions import registry
+from frontaid.actions import validate as check
 from frontaid.errors import Refused
 from frontaid.match.dedup import Record, find_pairs
 from frontaid.queries import dedup as q

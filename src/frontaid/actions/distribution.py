@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from frontaid.actions import _check as check
-from frontaid.actions._changes import create
+from frontaid.actions import validate as check
+from frontaid.actions.fields import create
 from frontaid.domain import cycles, vocab
 from frontaid.domain.codes import is_canonical
 from frontaid.errors import AlreadyHandedOut, BadInput, FrontaidError

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontaid.actions import _check as check
-from frontaid.actions._changes import create, set_field
+from frontaid.actions import validate as check
+from frontaid.actions.fields import create, set_field
 from frontaid.domain import vocab
 from frontaid.errors import BadInput
 from frontaid.store.replica import Change, Replica

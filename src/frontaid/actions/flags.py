@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontaid.actions import _check as check
-from frontaid.actions._changes import set_field
+from frontaid.actions import validate as check
 from frontaid.actions.corrections import retract
+from frontaid.actions.fields import set_field
 from frontaid.errors import BadInput, NotFound, Refused
 from frontaid.oplog.op import parse_op_id, unpack
 from frontaid.queries.flags import list_flags

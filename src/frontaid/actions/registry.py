@@ -6,8 +6,8 @@ import re
 from datetime import date
 from typing import Any
 
-from frontaid.actions import _check as check
-from frontaid.actions._changes import create, set_elements, set_field
+from frontaid.actions import validate as check
+from frontaid.actions.fields import create, set_elements, set_field
 from frontaid.domain import vocab
 from frontaid.domain.codes import normalise_code
 from frontaid.domain.entities import ENTITIES

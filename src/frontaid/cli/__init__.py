@@ -1,7 +1,7 @@
 """The `frontaid` command: parse, call an action or a query, print.
 
 Every failure becomes one line on stderr in the user's language and exit code 2
-(see `_base.FrontaidGroup`); nothing is recorded unless the action succeeded.
+(see `context.FrontaidGroup`); nothing is recorded unless the action succeeded.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from frontaid.cli._base import State, app, check_lang, default_actor
+from frontaid.cli.context import State, app, check_lang, default_actor
 from frontaid.i18n import set_language
 
 
@@ -41,7 +41,7 @@ def root(
 
 # Each module adds its commands to `app` when imported; the order here is the order in --help.
 from frontaid.cli import registry as _registry  # noqa: E402, F401, I001
-from frontaid.cli import operations as _operations  # noqa: E402, F401
+from frontaid.cli import aid as _aid  # noqa: E402, F401
 from frontaid.cli import system as _system  # noqa: E402, F401
 from frontaid.cli import sync as _sync  # noqa: E402, F401
 from frontaid.cli import web as _web  # noqa: E402, F401

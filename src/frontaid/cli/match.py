@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from frontaid.actions import dedup as actions
-from frontaid.cli._base import N_, done, emit, group, state, table
+from frontaid.cli.context import N_, done, emit, group, state, table
 from frontaid.cli.registry import code_of
 from frontaid.errors import NotFound, Refused, UnknownChoice
 from frontaid.i18n import gettext as _

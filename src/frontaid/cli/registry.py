@@ -8,7 +8,7 @@ import typer
 from rich.console import Console, Group
 
 from frontaid.actions import registry as reg
-from frontaid.cli._base import (
+from frontaid.cli.context import (
     N_,
     app,
     done,
@@ -24,8 +24,8 @@ from frontaid.domain import vocab
 from frontaid.domain.codes import looks_like_code, normalise_code
 from frontaid.errors import BadCode, NotFound
 from frontaid.i18n import gettext as _
+from frontaid.queries import aid as opsq
 from frontaid.queries import log as logq
-from frontaid.queries import operations as opsq
 from frontaid.queries import registry as regq
 from frontaid.store.replica import Replica
 
@@ -76,7 +76,7 @@ def init(
     \b
     Example: frontaid --db town.db init --town Бахмут --device hub
     """
-    from frontaid.cli._base import check_lang
+    from frontaid.cli.context import check_lang
     from frontaid.errors import BadInput
     from frontaid.sync.devices import join as join_deployment
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from typer.core import TyperGroup
 
-from frontaid.cli._base import CONTEXT, app, console, done, emit, fields_panel, state, table
+from frontaid.cli.context import CONTEXT, app, console, done, emit, fields_panel, state, table
 from frontaid.errors import BadInput
 from frontaid.i18n import gettext as _
 

@@ -12,8 +12,8 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from frontaid.actions import corrections
-from frontaid.cli._base import app, console, done, emit, fields_panel, label, state, table
-from frontaid.cli.operations import evac_tables
+from frontaid.cli.aid import evac_tables
+from frontaid.cli.context import app, console, done, emit, fields_panel, label, state, table
 from frontaid.domain import vocab
 from frontaid.errors import AlreadyInitialised
 from frontaid.i18n import gettext as _

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from frontaid.cli._base import emit, group, state, table
+from frontaid.cli.context import emit, group, state, table
 from frontaid.i18n import gettext
 from frontaid.web.roles import ROLES
 

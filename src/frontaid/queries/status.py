@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from frontaid.queries import LIVE
-from frontaid.queries.operations import evacuation_answers, harm, stock_by_item
+from frontaid.queries.aid import evacuation_answers, harm, stock_by_item
 from frontaid.store.replica import Replica
 
 

@@ -17,11 +17,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from frontaid.collector import rare_collections
 from frontaid.errors import AlreadyInitialised, BadInput
-from frontaid.memory import rare_collections
 from frontaid.scenario import story
 from frontaid.scenario.clock import SimClock
-from frontaid.scenario.operations import DAYS, Sim
+from frontaid.scenario.history import DAYS, Sim
 from frontaid.store.projector import reindex_names
 from frontaid.store.replica import Replica
 

@@ -168,7 +168,7 @@ FOOD_POINT_SCHEDULE: Final = {
     "note": "Видача за карткою домогосподарства; продуктовий набір раз на 14 днів.",
 }
 
-# Crossings start open; the six weeks of operations damage and destroy them (see operations.py).
+# Crossings start open; the six weeks of operations damage and destroy them (see history.py).
 SITES: Final[tuple[Site, ...]] = (
     Site(
         "bridge-central",

@@ -13,7 +13,7 @@ from typing import Any
 
 from frontaid.actions import evacuation, incidents, referrals, registry, requests
 from frontaid.scenario import geography
-from frontaid.scenario.operations import DAYS, DESK, HUB, Sim
+from frontaid.scenario.history import DAYS, DESK, HUB, Sim
 from frontaid.scenario.people import Household, Person
 
 TODAY = DAYS

@@ -15,8 +15,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+from frontaid.collector import rare_collections
 from frontaid.errors import IntegrityError
-from frontaid.memory import rare_collections
 from frontaid.oplog.chain import verify_head
 from frontaid.oplog.hlc import physical
 from frontaid.oplog.op import GENESIS, Op

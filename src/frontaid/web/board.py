@@ -13,12 +13,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from frontaid.actions import _check as check
 from frontaid.actions import requests
+from frontaid.actions import validate as check
 from frontaid.domain import vocab
 from frontaid.domain.workflow import can_move
 from frontaid.errors import FrontaidError, UnknownChoice
-from frontaid.queries import operations, registry
+from frontaid.queries import aid, registry
 from frontaid.store.replica import Replica
 from frontaid.web import auth, desk
 from frontaid.web.auth import language, sees_names, without_names
@@ -39,7 +39,7 @@ def zone_names(rep: Replica, lang: str) -> dict[str, str]:
 
 
 def teams(rep: Replica) -> list[dict[str, Any]]:
-    return operations.list_teams(rep)
+    return aid.list_teams(rep)
 
 
 def team_of(rep: Replica, ref: str | None) -> str:
@@ -60,7 +60,7 @@ def filters(rep: Replica, need: str | None, zone: str | None) -> tuple[str | Non
 def board(rep: Replica, role: str, need: str | None = None, zone: str | None = None) -> list[dict[str, Any]]:
     """The columns in workflow order, each with its count and newest cards; no names for the analyst."""
     need, zone = filters(rep, need, zone)
-    columns = operations.request_board(rep, need=need, zone=zone, states=STATES)
+    columns = aid.request_board(rep, need=need, zone=zone, states=STATES)
     out = [{"status": s, "count": columns[s]["count"], "requests": columns[s]["requests"]} for s in STATES]
     return out if sees_names(role) else without_names(out)
 

@@ -20,10 +20,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from frontaid.actions import _check as check
+from frontaid.actions import validate as check
 from frontaid.domain import vocab
 from frontaid.i18n import gettext
-from frontaid.queries import operations, registry
+from frontaid.queries import aid, registry
 from frontaid.queries.registry import _rows
 from frontaid.scenario.geography import CENTRE
 from frontaid.store.replica import Replica
@@ -102,8 +102,8 @@ def until_moment(until: str | None) -> datetime:
 
 def zones(rep: Replica, lang: str, now: datetime) -> list[dict[str, Any]]:
     """Each zone with its geometry, harm of the last 7 days, danger level and open requests."""
-    harm = operations.harm_by_zone(rep, 24 * WINDOW_DAYS, now)
-    open_by_zone = operations.open_requests_by_zone(rep)
+    harm = aid.harm_by_zone(rep, 24 * WINDOW_DAYS, now)
+    open_by_zone = aid.open_requests_by_zone(rep)
     out = []
     for z in _rows(rep, "SELECT eid, name, name_en, geometry FROM zones WHERE created = 1 ORDER BY eid"):
         h = harm.get(z["eid"], {"incidents": 0, "killed": 0, "wounded": 0})
@@ -148,7 +148,7 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
         features.append(_feature(_point(s["lon"], s["lat"], centre.get(s["zone"])), layer="site",
                                  eid=s["eid"], title=_title(s, lang), kind=s["kind"], state=state,
                                  zone=s["zone"], colour=colour, popup=popup))
-    for i in operations.list_incidents(rep, since=now - timedelta(days=WINDOW_DAYS), limit=2000):
+    for i in aid.list_incidents(rep, since=now - timedelta(days=WINDOW_DAYS), limit=2000):
         if i["at"] and i["at"] > now.strftime("%Y-%m-%dT%H:%M"):
             continue
         popup = [_(vocab.INCIDENT_KINDS.get(i["kind"], i["kind"])), i["at"].replace("T", " "),
@@ -158,7 +158,7 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
                                  wounded=i["wounded"], popup=popup))
     if not sees_names(role):
         return _collection(features, now)
-    for r in operations.open_requests_located(rep):
+    for r in aid.open_requests_located(rep):
         body = r["need"] == "body-recovery"
         popup = [_(vocab.NEEDS.get(r["need"], r["need"])) + " · " + _(vocab.URGENCIES.get(r["urgency"], "")),
                  f'{r["eid"]} · {_(vocab.REQUEST_STATES.get(r["status"], r["status"]))}',
@@ -169,7 +169,7 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
                                  urgency=r["urgency"], status=r["status"], household=r["household"],
                                  zone=r["zone"], team=r["team"], reported_by=r["reported_by"],
                                  approximate=r["lat"] is None, popup=popup))
-    for d in operations.deaths_without_burial(rep):
+    for d in aid.deaths_without_burial(rep):
         popup = [_("Death, no burial recorded"), d["name"] or d["eid"], d["died_on"] or "",
                  d["death_place"] or "", d["household"] or ""]
         features.append(_feature(_point(d["lon"], d["lat"], centre.get(d["zone"])), layer="death",

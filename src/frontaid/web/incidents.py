@@ -13,10 +13,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from frontaid.actions import _check as check
 from frontaid.actions import incidents
+from frontaid.actions import validate as check
 from frontaid.errors import FrontaidError
-from frontaid.queries import operations, registry
+from frontaid.queries import aid, registry
 from frontaid.store.replica import Replica
 from frontaid.web import auth, desk
 from frontaid.web.auth import language, sees_names, without_names
@@ -33,12 +33,12 @@ router = APIRouter()
 def harm(rep: Replica, now: datetime | None = None) -> dict[str, Any]:
     """Incidents, killed and wounded in the last 24 hours and 7 days, in total and per zone (7 days)."""
     now = now or datetime.now(UTC)
-    return {"24h": operations.harm(rep, 24, now), "7d": operations.harm(rep, 24 * 7, now),
-            "by_zone_7d": operations.harm_by_zone(rep, 24 * 7, now)}
+    return {"24h": aid.harm(rep, 24, now), "7d": aid.harm(rep, 24 * 7, now),
+            "by_zone_7d": aid.harm_by_zone(rep, 24 * 7, now)}
 
 
 def recent(rep: Replica, role: str, zone: str | None = None, limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
-    rows = operations.list_incidents(rep, zone=check.zone(rep, zone) if zone else None, limit=limit)
+    rows = aid.list_incidents(rep, zone=check.zone(rep, zone) if zone else None, limit=limit)
     return rows if sees_names(role) else without_names(rows)
 
 

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 
 from frontaid.actions import registry as actions
-from frontaid.actions._check import WHAT
+from frontaid.actions.validate import WHAT
 from frontaid.domain import vocab
 from frontaid.errors import BadInput, FrontaidError, NotFound, UnknownChoice
 from frontaid.i18n import gettext

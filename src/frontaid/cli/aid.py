@@ -9,12 +9,12 @@ import typer
 from rich.console import Group
 
 from frontaid.actions import distribution, evacuation, incidents, referrals, requests, stock, welfare
-from frontaid.cli._base import N_, app, done, emit, group, label, state, table
+from frontaid.cli.context import N_, app, done, emit, group, label, state, table
 from frontaid.cli.registry import _household, code_of
 from frontaid.domain import vocab
 from frontaid.errors import BadDate
 from frontaid.i18n import gettext as _
-from frontaid.queries import operations as opsq
+from frontaid.queries import aid as opsq
 
 request_app = group(
     "request", "Requests for help, from open to done.",

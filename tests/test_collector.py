@@ -3,7 +3,7 @@
 import gc
 import threading
 
-from frontaid.memory import rare_collections
+from frontaid.collector import rare_collections
 
 
 def test_blocks_nest_and_the_outermost_restores_the_collector() -> None:
