@@ -18,9 +18,12 @@ demo: $(STAMP)  ## build the demo town into ./demo.db, show its status, serve it
 	rm -f demo.db demo.db-wal demo.db-shm demo.web.db
 	$(BIN)/frontaid --db demo.db demo
 
-# The browser tests drive Debian's chromium (never a downloaded one); CI runs this as root.
+# The browser tests drive Debian's chromium (never a downloaded one); the PDF tests read pages with
+# poppler (pdftoppm, pdftotext); weasyprint embeds DejaVu for Ukrainian. CI runs this as root.
+SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core
 chromium:
-	test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
+	test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm -a -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES))
 
 test: $(STAMP) chromium  ## run every test (installs Debian's chromium for the browser tests if missing)
 	$(BIN)/python -m pytest -n 2 tests
