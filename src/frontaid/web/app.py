@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
 
 from frontaid import __version__
@@ -24,12 +25,43 @@ from frontaid.i18n import LANGUAGES, set_language
 from frontaid.store.replica import Replica
 from frontaid.sync.http import CT, sync_router
 from frontaid.web import api, board, dedup, desk, geo, incidents, overview, registry
-from frontaid.web.auth import CSRF_FIELD, LANG_COOKIE, PERMISSIONS, SESSION_COOKIE, language, users_of
+from frontaid.web.auth import (
+    CSRF_FIELD,
+    LANG_COOKIE,
+    PERMISSIONS,
+    SESSION_COOKIE,
+    client_address,
+    language,
+    users_of,
+)
 from frontaid.web.render import HERE, render
 from frontaid.web.replicas import ReplicaPool
 from frontaid.web.users import Session, Users, users_path
 
 LOGIN_CSRF_COOKIE = "frontaid_login_csrf"
+
+# Scripts only from /static (no inline script, no eval: an injected name cannot run code);
+# inline style attributes stay allowed (colour swatches), they cannot run code.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+HSTS = "max-age=31536000"
+# Answers without personal data that a browser may keep: the vendored scripts, styles, icons and the CA.
+_CACHEABLE = ("/static/", "/ca.crt", "/health")
+
+
+def protect_headers(request: Request, response: Response) -> None:
+    """The headers every answer carries: no framing, no sniffing, no referrer, the CSP, and
+    `no-store` on everything but the static files (pages and the API carry names and shelters,
+    which must not stay in a shared phone's cache); HSTS when served over HTTPS."""
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "no-referrer")
+    if not request.url.path.startswith(_CACHEABLE):
+        h["Cache-Control"] = "no-store"
+    if request.url.scheme == "https":
+        h.setdefault("Strict-Transport-Security", HSTS)
 
 
 def _safe_next(target: str | None) -> str:
@@ -67,8 +99,7 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
     async def in_language(request: Request, call_next: Callable[..., object]) -> Response:
         set_language(language(request))
         response: Response = await call_next(request)  # type: ignore[misc]
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        protect_headers(request, response)
         return response
 
     @app.exception_handler(FrontaidError)
@@ -104,7 +135,8 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
         token = secrets.token_urlsafe(24)
         response = render(request, "login.html", None, status_code=status_code, login_csrf=token,
                           next=next_, error=error, name=name)
-        response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+        response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
         return response
 
     @app.post("/login", response_class=HTMLResponse, include_in_schema=False)
@@ -117,7 +149,7 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
             from frontaid.errors import BadCsrf
             return _login_form(request, next_, BadCsrf().text(language(request)), name, status_code=403)
         try:
-            token, _sess = users_of(request).login(name, password)
+            token, _sess = await run_in_threadpool(users_of(request).login, name, password, client_address(request))
         except FrontaidError as err:
             return _login_form(request, next_, err.text(language(request)), name, status_code=err.http_status)
         response = RedirectResponse(next_, status_code=303)
@@ -137,10 +169,11 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
         return response
 
     @app.get("/lang/{code}", include_in_schema=False)
-    def switch_language(code: str, next: str = "/") -> Response:
+    def switch_language(request: Request, code: str, next: str = "/") -> Response:
         response = RedirectResponse(_safe_next(next), status_code=303)
         if code in LANGUAGES:
-            response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax")
+            response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax",
+                                secure=request.url.scheme == "https")
         return response
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)

@@ -73,6 +73,11 @@ def language(request: Request) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def client_address(request: Request) -> str:
+    """Where a request comes from (the hub is reached directly, never through a proxy)."""
+    return request.client.host if request.client else ""
+
+
 def users_of(request: Request) -> Users:
     users: Users = request.app.state.users
     return users
@@ -119,5 +124,5 @@ def need_post(permission: str) -> Any:
     return dependency
 
 
-__all__ = ["PERMISSIONS", "LoginRequired", "allowed", "can", "check_csrf", "language", "need", "need_post",
+__all__ = ["PERMISSIONS", "LoginRequired", "allowed", "can", "check_csrf", "client_address", "language", "need", "need_post",
            "sees_names", "session", "without_names"]
