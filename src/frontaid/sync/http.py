@@ -208,7 +208,12 @@ class SyncClient:
         self.rep = rep
         self.url = url.rstrip("/")
         self.limit = limit
-        self.http = httpx.Client(timeout=timeout, transport=transport)
+        verify: Any = True
+        if self.url.startswith("https://"):
+            from frontaid.sync.tls import pinned_context
+
+            verify = pinned_context(rep, self.url, timeout=timeout)
+        self.http = httpx.Client(timeout=timeout, transport=transport, verify=verify)
         self.key = deployment_key(rep)
 
     def close(self) -> None:
@@ -222,6 +227,10 @@ class SyncClient:
             headers["Accept-Language"] = current_language()
             resp = self.http.post(self.url + path, content=body, headers=headers)
         except httpx.HTTPError as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+                from frontaid.sync.tls import not_pinned
+
+                raise not_pinned() from None
             raise HubUnreachable(url=self.url) from exc
         if resp.status_code != 200:
             try:

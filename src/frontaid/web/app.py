@@ -7,6 +7,7 @@ or scripts fetched at run time, because the hub has no internet.
 from __future__ import annotations
 
 import secrets
+import ssl
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
@@ -115,6 +116,16 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
             return RedirectResponse(target, status_code=303)
         return render(request, "error.html", None, status_code=exc.http_status, message=exc.text(lang))
 
+    @app.get("/ca.crt", include_in_schema=False)
+    def ca_certificate() -> Response:
+        # The hub's CA certificate (public, never its key), for phones to install.
+        with pool.borrow() as rep:
+            cert = rep.meta("tls_ca_cert")
+        if not cert:
+            return Response(status_code=404)
+        return Response(str(cert), media_type="application/x-x509-ca-cert",
+                        headers={"Content-Disposition": 'attachment; filename="frontaid-hub-ca.crt"'})
+
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, str]:
         return {"status": "ok"}
@@ -149,7 +160,9 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
             from frontaid.errors import BadCsrf
             return _login_form(request, next_, BadCsrf().text(language(request)), name, status_code=403)
         try:
-            token, _sess = await run_in_threadpool(users_of(request).login, name, password, client_address(request))
+            # off the event loop: the check waits for a free Argon2 slot (web/users.py)
+            token, _sess = await run_in_threadpool(users_of(request).login, name, password,
+                                                   client_address(request))
         except FrontaidError as err:
             return _login_form(request, next_, err.text(language(request)), name, status_code=err.http_status)
         response = RedirectResponse(next_, status_code=303)
@@ -194,6 +207,16 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
 
 
 SERVE_DB_ENV = "FRONTAID_SERVE_DB"  # the replica each worker process of `frontaid serve` opens
+
+
+def tls_context(_config: object, _default: object) -> ssl.SSLContext:
+    """uvicorn's `ssl_context_factory` for `serve --tls`: each worker loads the hub's key from
+    its replica into memory (see sync/tls.py), never from a file."""
+    import os
+
+    from frontaid.sync.tls import serve_context
+
+    return serve_context(Path(os.environ[SERVE_DB_ENV]))
 
 
 def app_from_env() -> FastAPI:

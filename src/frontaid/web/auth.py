@@ -124,5 +124,5 @@ def need_post(permission: str) -> Any:
     return dependency
 
 
-__all__ = ["PERMISSIONS", "LoginRequired", "allowed", "can", "check_csrf", "client_address", "language", "need", "need_post",
-           "sees_names", "session", "without_names"]
+__all__ = ["PERMISSIONS", "LoginRequired", "allowed", "can", "check_csrf", "client_address", "language",
+           "need", "need_post", "sees_names", "session", "without_names"]

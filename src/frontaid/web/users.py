@@ -288,8 +288,8 @@ class Users:
                              (keys["addr"], keys["name"]))
                 return
             for kind, key in keys.items():
-                conn.execute("UPDATE web_throttle SET locked_until = ?, tries = 0 WHERE key = ? AND tries >= ?",
-                             (now + LOCKOUT, key, LIMITS[kind]))
+                conn.execute("UPDATE web_throttle SET locked_until = ?, tries = 0 "
+                             "WHERE key = ? AND tries >= ?", (now + LOCKOUT, key, LIMITS[kind]))
 
     def login(self, name: str, password: str, address: str = "") -> tuple[str, Session]:
         """A new session token for `name`, or LoginFailed / LockedOut.
