@@ -33,6 +33,7 @@ from frontaid.web.auth import (
     SESSION_COOKIE,
     client_address,
     language,
+    set_pseudonym_key,
     users_of,
 )
 from frontaid.web.render import HERE, render
@@ -85,6 +86,7 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
                   description=api.__doc__, lifespan=lifespan)
     app.state.replicas = pool  # requests borrow from it: `desk.replica`, `desk.writer`
     app.state.users = users or Users(users_path(Path(db)), clock=clock)
+    set_pseudonym_key(app.state.users.pseudonym_key())
     app.include_router(sync_router(lambda: Replica.open(db)))
     app.include_router(api.router)
     app.include_router(desk.router)

@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS web_sessions (
     started REAL NOT NULL,
     seen REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS web_meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS web_throttle (
     key TEXT PRIMARY KEY,          -- 'pair:<name>\x1f<address>', 'addr:<address>' or 'name:<name>'
     tries INTEGER NOT NULL,        -- wrong (or still being checked) tries since `since`
@@ -199,7 +200,7 @@ class Users:
     def _existing(self, conn: sqlite3.Connection, name: str) -> str:
         name = name.strip()
         if not conn.execute("SELECT 1 FROM web_users WHERE name = ?", (name,)).fetchall():
-            raise NotFound(what="web user", code=name)
+            raise NotFound("No web user named '{name}' on this hub (see `frontaid user list`).", name=name)
         return name
 
     def set_password(self, name: str, password: str) -> None:
@@ -251,6 +252,14 @@ class Users:
             is_locked = f"name:{name}" in locked or any(k.startswith(pair) for k in locked)
             out.append({"name": name, "role": role, "locked": is_locked, "disabled": bool(disabled)})
         return out
+
+    def pseudonym_key(self) -> bytes:
+        """This hub's secret for analysts' pseudonymous ids (made once, never leaves the hub)."""
+        with self._write() as conn:
+            conn.execute("INSERT OR IGNORE INTO web_meta VALUES ('pseudonym_key', ?)",
+                         (secrets.token_bytes(32),))
+            row = conn.execute("SELECT value FROM web_meta WHERE key = 'pseudonym_key'").fetchone()
+            return bytes(row[0])
 
     # -- login ---------------------------------------------------------------------------
 
