@@ -50,7 +50,7 @@ PREFIX = "/sync/v1"
 MAX_SKEW_MS = 7 * 24 * 3600 * 1000  # field laptops drift; a replayed request is harmless anyway
 MAX_BODY = 64 * 1024 * 1024      # a push of 5,000 ops is about 1 MB
 MAX_BODY_NEW = 2 * 1024 * 1024   # a device's first push, before the hub knows it (FIRST_PUSH ops)
-MAX_PLAIN = 256 * 1024 * 1024    # a request body inflated
+MAX_PLAIN = 64 * 1024 * 1024     # a request body inflated (a push of 5,000 ops: ~3 MB)
 FIRST_PUSH = 200
 # The most ops one pull may return (a server-side cap).
 MAX_PULL = 1_000_000
