@@ -42,7 +42,8 @@ def vm_hwm(pid: int) -> int:
 def hub(tmp_path: Path, sk_web: Any) -> Iterator[dict[str, Any]]:
     db = tmp_path / "hub.db"
     assert run(db, "init", "--town", "Testtown", "--device", "hub").returncode == 0
-    assert run(db, "user", "add", "olha", "--role", "desk", "--password-stdin", stdin=PASSWORD + "\n").returncode == 0
+    added = run(db, "user", "add", "olha", "--role", "desk", "--password-stdin", stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
     port = sk_web.free_port()
     with open(tmp_path / "serve.log", "wb") as fh:
         proc = subprocess.Popen([str(FRONTAID), "--db", str(db), "serve", "--host", "127.0.0.1", "--port",
