@@ -75,5 +75,6 @@ def open_(blob: bytes, key: bytes, max_plain: int = MAX_PLAIN) -> Any:
     del packed
     try:
         return msgpack.unpackb(raw, raw=False, strict_map_key=False)
-    except (ValueError, msgpack.ExtraData, msgpack.UnpackException, RecursionError) as exc:
+    except (ValueError, TypeError, msgpack.ExtraData, msgpack.UnpackException, RecursionError) as exc:
+        # TypeError: a map used as a map key ("unhashable"), found by tests/sync/test_fuzz_sync.py
         raise IntegrityError("the contents cannot be read") from exc
