@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from frontaid.i18n import set_language
 from frontaid.store.replica import Replica
 from frontaid.sync import devices, tls
 from frontaid.sync.http import SyncClient
@@ -55,7 +56,14 @@ def test_the_ca_and_server_keys_live_in_the_replica_only(deployment: Any) -> Non
     assert set(os.listdir(deployment.root)) == before
 
 
-def test_serve_tls_pins_and_refuses_another_certificate(sk: Any, deployment: Any) -> None:
+@pytest.fixture
+def english() -> Any:
+    set_language("en")
+    yield
+    set_language("uk")
+
+
+def test_serve_tls_pins_and_refuses_another_certificate(sk: Any, deployment: Any, english: Any) -> None:
     hub = deployment.hub
     code = devices.enroll(hub, sk.ACTOR, "team-east", "field")  # makes the CA, pins it in the code
     dev = devices.join(deployment.root / "team-east.db", code)
