@@ -15,7 +15,7 @@ from typing import Any
 from frontaid.domain.vocab import CROSSING_STATES
 from frontaid.i18n import gettext
 from frontaid.queries.registry import list_sites, list_zones
-from frontaid.reports.pdf import html_to_pdf, kyiv_moment, kyiv_time, render_html
+from frontaid.reports.pdf import kyiv_moment, kyiv_time, layout, render_html
 from frontaid.store.replica import Replica
 
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -86,12 +86,23 @@ def bulletin_data(rep: Replica, day: date, lang: str, slots: list[dict[str, Any]
             "slots": rows, "crossings": crossings}
 
 
+# Type sizes tried in turn until the bulletin fits one page (many slots or shelters make it long).
+SCALES = (1.0, 0.92, 0.85, 0.78, 0.71, 0.64, 0.57)
+
+
 def bulletin_html(rep: Replica, day: date, lang: str = "uk", slots: list[dict[str, Any]] | None = None,
-                  now: datetime | None = None) -> str:
-    return render_html("bulletin.html", lang, b=bulletin_data(rep, day, lang, slots, now))
+                  now: datetime | None = None, scale: float = 1.0) -> str:
+    return render_html("bulletin.html", lang, b=bulletin_data(rep, day, lang, slots, now), scale=scale)
 
 
 def bulletin_pdf(rep: Replica, day: date, lang: str = "uk", slots: list[dict[str, Any]] | None = None,
                  now: datetime | None = None) -> bytes:
-    """The bulletin of `day` as a one-page A4 PDF."""
-    return html_to_pdf(bulletin_html(rep, day, lang, slots, now))
+    """The bulletin of `day` as one A4 page: in the largest type that fits on it."""
+    data = bulletin_data(rep, day, lang, slots, now)
+    for scale in SCALES:
+        doc = layout(render_html("bulletin.html", lang, b=data, scale=scale))
+        if len(doc.pages) == 1:
+            break
+    pdf = doc.write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf

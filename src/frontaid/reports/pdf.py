@@ -51,11 +51,16 @@ def _local_fetcher() -> Any:
     return LocalOnly(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The PDF of one of our HTML pages (A4, fonts embedded, nothing fetched from outside)."""
+def layout(html: str) -> Any:
+    """One of our HTML pages laid out (a weasyprint Document: its pages, then `write_pdf()`)."""
     from weasyprint import HTML
 
-    pdf = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=_local_fetcher()).write_pdf()
+    return HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=_local_fetcher()).render()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of one of our HTML pages (A4, fonts embedded, nothing fetched from outside)."""
+    pdf = layout(html).write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
 
@@ -117,7 +122,11 @@ def words(lang: str) -> dict[str, Callable[..., str]]:
     def n_(singular: str, plural: str, n: int, **params: Any) -> str:
         return ngettext(singular, plural, n, lang).format(n=number(n, lang), **params)
 
-    return {"_": _, "n_": n_, "long_date": lambda d, weekday=False: long_date(d, lang, weekday),
+    def long_date_(day: date | str, weekday: bool = False) -> str:
+        text = long_date(day, lang, weekday)
+        return text[:1].upper() + text[1:] if weekday else text  # "П'ятниця, 4 грудня 2026"
+
+    return {"_": _, "n_": n_, "long_date": long_date_,
             "kyiv_time": kyiv_time, "kyiv_moment": lambda m: kyiv_moment(m, lang),
             "published": published, "number": lambda n: number(n, lang)}
 
