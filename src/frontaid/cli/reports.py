@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import typer
@@ -12,6 +12,7 @@ from frontaid.actions import validate as check
 from frontaid.cli.context import State, app, check_lang, emit, group, state
 from frontaid.domain import vocab
 from frontaid.i18n import gettext, ngettext
+from frontaid.reports.pdf import KYIV
 
 _ = gettext
 
@@ -20,7 +21,8 @@ report_app = group("report", "Printouts as PDF: the notice-board bulletin, the s
 
 
 def _day(value: str | None) -> date:
-    return date.fromisoformat(check.day(value))
+    """The day typed, else today in Kyiv (the town's calendar, whatever the laptop's clock zone)."""
+    return date.fromisoformat(check.day(value, default=datetime.now(KYIV).date()))
 
 
 def _lang(st: State, value: str | None) -> str:

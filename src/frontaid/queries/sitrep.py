@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from frontaid.queries import LIVE
 from frontaid.queries.aid import evacuation_answers, harm, harm_by_zone, stock_by_item
@@ -17,6 +18,7 @@ from frontaid.queries.status import harm_by_day
 from frontaid.store.replica import Replica
 
 PERIOD_DAYS = 7
+KYIV = ZoneInfo("Europe/Kyiv")
 
 
 def people_remaining(rep: Replica) -> dict[str, int]:
@@ -121,7 +123,8 @@ def zone_shapes(rep: Replica) -> list[dict[str, Any]]:
 def sitrep(rep: Replica, day: date, now: datetime | None = None) -> dict[str, Any]:
     """Everything the sitrep of `day` shows: the period is the `PERIOD_DAYS` days ending on it."""
     now = now or datetime.now(UTC)
-    end_of_day = datetime(day.year, day.month, day.day, 23, 59, tzinfo=UTC)
+    # The report's day is a day in Kyiv: it ends at 23:59 there (21:59 or 20:59 UTC).
+    end_of_day = datetime(day.year, day.month, day.day, 23, 59, tzinfo=KYIV).astimezone(UTC)
     now = min(now, end_of_day)
     first = day - timedelta(days=PERIOD_DAYS - 1)
     return {
