@@ -15,7 +15,7 @@ from typing import Any
 from frontaid.domain.vocab import CROSSING_STATES
 from frontaid.i18n import gettext
 from frontaid.queries.registry import list_sites, list_zones
-from frontaid.reports.pdf import kyiv_moment, kyiv_time, layout, render_html
+from frontaid.reports.pdf import kyiv_moment, kyiv_time, layout, render_html, town_name, zone_name
 from frontaid.store.replica import Replica
 
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -55,10 +55,6 @@ def _site(site: dict[str, Any], zones: dict[str, dict[str, Any]], lang: str) -> 
             "note": (schedule or {}).get("note") if lang == "uk" else None}
 
 
-def zone_name(zone: dict[str, Any], lang: str) -> str:
-    return str(zone["name"] if lang == "uk" or not zone.get("name_en") else zone["name_en"])
-
-
 def bulletin_data(rep: Replica, day: date, lang: str, slots: list[dict[str, Any]] | None = None,
                   now: datetime | None = None) -> dict[str, Any]:
     """What the bulletin of `day` says. `slots`: the point's time slots that day (dicts with
@@ -79,7 +75,7 @@ def bulletin_data(rep: Replica, day: date, lang: str, slots: list[dict[str, Any]
     crossings = [{"name": s["name"] if lang == "uk" else s["name_en"] or s["name"], "state": s["state"],
                   "state_text": gettext(CROSSING_STATES.get(s["state"], s["state"]), lang)}
                  for s in sites if s["kind"] == "crossing" and s["state"]]
-    return {"town": rep.town, "day": day.isoformat(), "printed": kyiv_moment(now or datetime.now().astimezone(),
+    return {"town": town_name(rep.town, lang), "day": day.isoformat(), "printed": kyiv_moment(now or datetime.now().astimezone(),
                                                                             lang),
             "points": by_kind.get("food-point", []), "heating": by_kind.get("heating-point", []),
             "pickup": by_kind.get("evac-pickup", []), "shelters": by_kind.get("shelter", []),

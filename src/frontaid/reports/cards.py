@@ -17,9 +17,7 @@ from frontaid.domain.codes import looks_like_code, normalise_code
 from frontaid.errors import BadCode, NotFound
 from frontaid.queries import LIVE
 from frontaid.queries.registry import _rows, list_zones
-from frontaid.reports.bulletin import zone_name
-from frontaid.reports.pdf import html_to_pdf, render_html
-from frontaid.reports.sitrep import town_name
+from frontaid.reports.pdf import html_to_pdf, render_html, town_name, zone_name
 from frontaid.store.replica import Replica
 
 PER_PAGE = 8

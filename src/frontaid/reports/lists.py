@@ -12,12 +12,10 @@ from typing import Any
 
 from frontaid.domain import vocab
 from frontaid.i18n import gettext
-from frontaid.queries.aid import ACTIVE_STATES, request_board
+from frontaid.queries.aid import ACTIVE_STATES, list_teams, request_board
 from frontaid.queries.registry import households_page, list_zones
 from frontaid.queries.sitrep import household_addresses
-from frontaid.reports.bulletin import zone_name
-from frontaid.reports.pdf import html_to_pdf, kyiv_moment, render_html
-from frontaid.reports.sitrep import town_name
+from frontaid.reports.pdf import html_to_pdf, kyiv_moment, render_html, town_name, zone_name
 from frontaid.store.replica import Replica
 
 LIST_CAP = 2000  # rows on one printout (about 60 pages); the filter narrows it
@@ -67,6 +65,7 @@ def board_html(rep: Replica, lang: str = "uk", *, need: str | None = None, zone:
     board = request_board(rep, need=need, zone=zone, states=ACTIVE_STATES, cap=LIST_CAP)
     addresses = household_addresses(rep, sorted({r["household"] for col in board.values()
                                                  for r in col["requests"] if r["household"]})) if names else {}
+    teams = {t["eid"]: t["name"] or t["eid"] for t in list_teams(rep)}
     columns = []
     for state in ACTIVE_STATES:
         col = board[state]
@@ -77,7 +76,7 @@ def board_html(rep: Replica, lang: str = "uk", *, need: str | None = None, zone:
                       "need": gettext(vocab.NEEDS.get(r["need"], r["need"] or ""), lang),
                       "zone": zones.get(r["zone"], r["zone"] or ""), "household": r["household"] or "",
                       "address": addresses.get(r["household"] or "", ""),
-                      "team": r["team"] or "", "opened": (r["opened_at"] or "")[:10],
+                      "team": teams.get(r["team"] or "", r["team"] or ""), "opened": (r["opened_at"] or "")[:10],
                       "note": r["note"] if names else None,
                       "reported_by": r["reported_by"] if names else None} for r in col["requests"]]})
     filters = []

@@ -112,6 +112,20 @@ def number(n: int | float | None, lang: str = "en") -> str:
     return f"{int(n):,}".replace(",", "\u202f")
 
 
+def zone_name(zone: dict[str, Any], lang: str) -> str:
+    """A zone's name in the page's language (its Ukrainian one when it has no English)."""
+    return str(zone["name"] if lang == "uk" or not zone.get("name_en") else zone["name_en"])
+
+
+def town_name(town: str, lang: str) -> str:
+    """The town as the page's language writes it (Бахмут → Bakhmut, the official KMU 2010 table)."""
+    if lang == "uk":
+        return town
+    from translitua import translit
+
+    return str(translit(town))
+
+
 def words(lang: str) -> dict[str, Callable[..., str]]:
     """The template helpers of one language: `_`, `n_` (plurals), dates, numbers."""
 

@@ -14,8 +14,7 @@ from frontaid.domain import vocab
 from frontaid.i18n import gettext
 from frontaid.queries.sitrep import sitrep as sitrep_figures
 from frontaid.reports import charts
-from frontaid.reports.bulletin import zone_name
-from frontaid.reports.pdf import html_to_pdf, published, render_html
+from frontaid.reports.pdf import html_to_pdf, published, render_html, town_name, zone_name
 from frontaid.store.replica import Replica
 
 
@@ -32,15 +31,6 @@ def trend(now: int, before: int, lang: str) -> str:
     if now < before:
         return gettext("fewer than the week before", lang)
     return gettext("as many as the week before", lang)
-
-
-def town_name(town: str, lang: str) -> str:
-    """The town as the page's language writes it (Бахмут → Bakhmut, KMU 2010)."""
-    if lang == "uk":
-        return town
-    from translitua import translit
-
-    return str(translit(town))
 
 
 def sitrep_view(rep: Replica, day: date, lang: str = "uk", now: datetime | None = None,

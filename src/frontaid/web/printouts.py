@@ -59,7 +59,8 @@ def sitrep_pdf(request: Request, date: str = "", sess: Session = Depends(need("d
 @router.get("/reports/cards.pdf", include_in_schema=False)
 def cards_pdf(request: Request, zone: str = "", household: list[str] | None = None,
               sess: Session = Depends(need("search"))) -> Response:
-    from frontaid.reports.cards import card_households, cards_pdf as render
+    from frontaid.reports.cards import card_households
+    from frontaid.reports.cards import cards_pdf as render
 
     lang = language(request)
     with desk.replica(request) as rep:
