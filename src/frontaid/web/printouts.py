@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from frontaid.actions import validate as check
 from frontaid.domain import vocab
-from frontaid.errors import UnknownChoice
+from frontaid.errors import BadInput, UnknownChoice
 from frontaid.reports.pdf import KYIV
 from frontaid.web import desk
 from frontaid.web.auth import language, need, sees_names
@@ -57,15 +57,17 @@ def sitrep_pdf(request: Request, date: str = "", sess: Session = Depends(need("d
 
 
 @router.get("/reports/cards.pdf", include_in_schema=False)
-def cards_pdf(request: Request, zone: str = "", household: list[str] | None = None,
-              sess: Session = Depends(need("search"))) -> Response:
+def cards_pdf(request: Request, zone: str = "", sess: Session = Depends(need("search"))) -> Response:
+    """?zone=Z, or ?household=CODE repeated: the cards of a zone (its first 800) or of these households."""
     from frontaid.reports.cards import card_households
     from frontaid.reports.cards import cards_pdf as render
 
     lang = language(request)
+    codes = [h.strip() for h in request.query_params.getlist("household") if h.strip()][:800]
+    if not codes and not zone.strip():
+        raise BadInput("Choose a zone or the households whose cards to print.")
     with desk.replica(request) as rep:
-        rows, _total = card_households(rep, zone=check.zone(rep, zone) if zone.strip() else None,
-                                       codes=[h for h in household or [] if h.strip()][:400])
+        rows, _total = card_households(rep, zone=check.zone(rep, zone) if zone.strip() else None, codes=codes)
         pdf = render(rep, rows, lang)
     return _pdf(pdf, f"cards-{lang}.pdf")
 
