@@ -12,16 +12,39 @@ SRC = Path(frontaid.__file__).parent
 
 
 def test_the_ukrainian_rule() -> None:
-    forms = {n: uk_plural_index(n) for n in (0, 1, 2, 4, 5, 11, 12, 14, 15, 21, 22, 25, 101, 111, 112, 1000, 1001)}
-    assert forms == {0: 2, 1: 0, 2: 1, 4: 1, 5: 2, 11: 2, 12: 2, 14: 2, 15: 2, 21: 0, 22: 1, 25: 2, 101: 0,
-                     111: 2, 112: 2, 1000: 2, 1001: 0}
+    forms = {
+        n: uk_plural_index(n) for n in (0, 1, 2, 4, 5, 11, 12, 14, 15, 21, 22, 25, 101, 111, 112, 1000, 1001)
+    }
+    assert forms == {
+        0: 2,
+        1: 0,
+        2: 1,
+        4: 1,
+        5: 2,
+        11: 2,
+        12: 2,
+        14: 2,
+        15: 2,
+        21: 0,
+        22: 1,
+        25: 2,
+        101: 0,
+        111: 2,
+        112: 2,
+        1000: 2,
+        1001: 0,
+    }
 
 
 def test_ngettext_picks_the_form_in_each_language() -> None:
     one, many = "{n} household", "{n} households"
     assert [ngettext(one, many, n, "uk").format(n=n) for n in (1, 3, 5, 21, 11)] == [
-        "1 домогосподарство", "3 домогосподарства", "5 домогосподарств", "21 домогосподарство",
-        "11 домогосподарств"]
+        "1 домогосподарство",
+        "3 домогосподарства",
+        "5 домогосподарств",
+        "21 домогосподарство",
+        "11 домогосподарств",
+    ]
     assert ngettext(one, many, 1, "en") == one and ngettext(one, many, 2, "en") == many
     assert ngettext("no such {n} thing", "no such {n} things", 5, "uk") == "no such {n} things"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from conftest import latin_words, pages, png, text
+from pdf_reading import latin_words, pages, png, text
 from PIL import Image
 
 from frontaid.domain.codes import is_canonical, make_code
@@ -35,7 +35,9 @@ def test_qr_codes_on_the_page_decode_to_codes_the_desk_search_finds(demo: Replic
         assert first["kind"] == "household" and first["eid"] == payload
 
 
-def test_a_zone_fills_pages_of_eight_and_the_english_card_reads_english(demo: Replica, tmp_path: Path) -> None:
+def test_a_zone_fills_pages_of_eight_and_the_english_card_reads_english(
+    demo: Replica, tmp_path: Path
+) -> None:
     rows, _total = card_households(demo, zone="centre", limit=PER_PAGE * 2 + 1)
     pdf = cards_pdf(demo, rows, "en")
     assert pages(pdf, tmp_path) == 3

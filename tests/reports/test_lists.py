@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import latin_words, pages, text
+from pdf_reading import latin_words, pages, text
 
 from frontaid.actions import requests
 from frontaid.queries.registry import households_page
@@ -28,11 +28,20 @@ def test_the_registry_filter_prints_exactly_its_households(demo: Replica, tmp_pa
     assert address not in " ".join(hidden.split())
 
 
-def test_the_board_prints_the_active_requests_most_urgent_first(rep: Replica, town_on, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_board_prints_the_active_requests_most_urgent_first(
+    rep: Replica, town_on, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     town = town_on(rep)
     low = requests.open_request(rep, "t", need="water", urgency="low", household=town.ihor)
-    crit = requests.open_request(rep, "t", need="medicine", urgency="critical", household=town.anna,
-                                 reported_by="neighbour Olha", note="insulin, 2nd floor")
+    crit = requests.open_request(
+        rep,
+        "t",
+        need="medicine",
+        urgency="critical",
+        household=town.anna,
+        reported_by="neighbour Olha",
+        note="insulin, 2nd floor",
+    )
     pdf = board_pdf(rep, "en")
     assert pages(pdf, tmp_path) == 1
     t = " ".join(text(pdf, tmp_path).split())

@@ -9,9 +9,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import pages, text
+from pdf_reading import pages, text
 
-from frontaid.reports.pdf import NotLocal, _local_fetcher, html_to_pdf, kyiv_moment, long_date, number, published
+from frontaid.reports.pdf import (
+    NotLocal,
+    _local_fetcher,
+    html_to_pdf,
+    kyiv_moment,
+    long_date,
+    number,
+    published,
+)
 
 
 def test_a_page_that_points_at_the_network_renders_without_reaching_it(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from conftest import latin_words, pages, png, slugs, text
+from pdf_reading import latin_words, pages, png, slugs, text
 
 from frontaid.actions import distribution, incidents, registry
 from frontaid.queries.sitrep import reached, sitrep
@@ -22,8 +22,15 @@ def _harmed_town(rep: Replica) -> None:
     registry.add_zone(rep, A, "east", "Схід", "East bank", bank="east", population_estimate=900)
     registry.add_zone(rep, A, "west", "Захід", "West bank", bank="west", population_estimate=400)
     for i in range(6):
-        incidents.report_incident(rep, A, kind="shelling", zone="east", at=f"2026-12-04 0{i}:15",
-                                  killed=3 if i == 0 else 0, wounded=2)
+        incidents.report_incident(
+            rep,
+            A,
+            kind="shelling",
+            zone="east",
+            at=f"2026-12-04 0{i}:15",
+            killed=3 if i == 0 else 0,
+            wounded=2,
+        )
 
 
 def test_a_count_of_three_is_printed_as_under_five(rep: Replica, tmp_path: Path) -> None:
@@ -42,8 +49,15 @@ def test_a_count_of_three_is_printed_as_under_five(rep: Replica, tmp_path: Path)
 def test_people_reached_count_each_household_once(town_on, rep: Replica) -> None:  # type: ignore[no-untyped-def]
     town = town_on(rep)
     distribution.hand_out(rep, A, household=town.anna, item="food-kit", at="point-1", on="2025-01-07")
-    distribution.hand_out(rep, A, household=town.anna, item="food-kit", at="point-1", on="2025-01-08",
-                          override="second kit for the neighbour")
+    distribution.hand_out(
+        rep,
+        A,
+        household=town.anna,
+        item="food-kit",
+        at="point-1",
+        on="2025-01-08",
+        override="second kit for the neighbour",
+    )
     got = reached(rep, date(2025, 1, 6), date(2025, 1, 12))
     assert got["handouts"] == 2
     assert got["households"] == 1
@@ -56,16 +70,31 @@ def test_demo_sitrep_in_both_languages(demo: Replica, tmp_path: Path) -> None:
     en = sitrep_pdf(demo, DAY, "en")
     assert 2 <= pages(uk, tmp_path) <= 6 and 2 <= pages(en, tmp_path) <= 6
     t_uk = " ".join(text(uk, tmp_path).split())
-    for words in ("Зведення про ситуацію: Бахмут", "Період: з 28 листопада 2026 по 4 грудня 2026",
-                  "Інциденти і шкода цивільним", "Незадоволені потреби", "Запаси і на скільки днів",
-                  "Евакуація", "Загиблі та евакуація тіл", "За районами, останні 7 днів", "Східний берег, північ",
-                  "продуктовий набір"):
+    for words in (
+        "Зведення про ситуацію: Бахмут",
+        "Період: з 28 листопада 2026 по 4 грудня 2026",
+        "Інциденти і шкода цивільним",
+        "Незадоволені потреби",
+        "Запаси і на скільки днів",
+        "Евакуація",
+        "Загиблі та евакуація тіл",
+        "За районами, останні 7 днів",
+        "Східний берег, північ",
+        "продуктовий набір",
+    ):
         assert words in t_uk, words
     assert not latin_words(t_uk), latin_words(t_uk)
     assert not {s for s in slugs(demo) if s in t_uk.split()}
     t_en = " ".join(text(en, tmp_path).split())
-    for words in ("Situation report: Bakhmut", "Period: 28 November 2026 to 4 December 2026",
-                  "Unmet needs", "Stock and days of cover", "Reasons for refusing", "East bank north", "food kit"):
+    for words in (
+        "Situation report: Bakhmut",
+        "Period: 28 November 2026 to 4 December 2026",
+        "Unmet needs",
+        "Stock and days of cover",
+        "Reasons for refusing",
+        "East bank north",
+        "food kit",
+    ):
         assert words in t_en, words
     assert "east-north" not in t_en and "food-kit" not in t_en
     png(uk, tmp_path, first=1, last=2)

@@ -14,7 +14,9 @@ def _text(pdf: bytes, tmp: Path) -> str:
     return " ".join(out.decode("utf-8").split())
 
 
-def test_every_role_prints_the_bulletin_and_sitrep_and_the_dashboard_links_them(web: Any, tmp_path: Path) -> None:
+def test_every_role_prints_the_bulletin_and_sitrep_and_the_dashboard_links_them(
+    web: Any, tmp_path: Path
+) -> None:
     for role in ("coordinator", "desk", "field", "analyst"):
         c, _csrf = web.login(role)
         page = c.get("/dashboard").text
@@ -65,7 +67,12 @@ def test_the_registry_list_and_board_leave_names_out_for_the_analyst(web: Any, t
 
 def test_printouts_need_a_login(web: Any) -> None:
     c = web.client()
-    for path in ("/reports/bulletin.pdf", "/reports/sitrep.pdf", "/reports/cards.pdf", "/reports/households.pdf",
-                 "/reports/board.pdf"):
+    for path in (
+        "/reports/bulletin.pdf",
+        "/reports/sitrep.pdf",
+        "/reports/cards.pdf",
+        "/reports/households.pdf",
+        "/reports/board.pdf",
+    ):
         r = c.get(path, follow_redirects=False)
         assert r.status_code in (303, 401), path

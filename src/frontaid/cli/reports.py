@@ -16,8 +16,11 @@ from frontaid.reports.pdf import KYIV
 
 _ = gettext
 
-report_app = group("report", "Printouts as PDF: the notice-board bulletin, the sitrep, lists for the field.",
-                   "frontaid report bulletin --lang uk -o bulletin.pdf")
+report_app = group(
+    "report",
+    "Printouts as PDF: the notice-board bulletin, the sitrep, lists for the field.",
+    "frontaid report bulletin --lang uk -o bulletin.pdf",
+)
 
 
 def _day(value: str | None) -> date:
@@ -42,11 +45,13 @@ def _done(st: State, paths: list[Path]) -> None:
     def human(c: Console) -> None:
         for p in paths:
             c.print(_("Written: {path}").format(path=p))
+
     emit(st, {"files": [str(p) for p in paths]}, human)
 
 
-LANG_OPTION = typer.Option(None, "--lang", help="uk or en [default: the deployment's printout language].",
-                           show_default=False)
+LANG_OPTION = typer.Option(
+    None, "--lang", help="uk or en [default: the deployment's printout language].", show_default=False
+)
 
 
 @report_app.command("bulletin")
@@ -78,9 +83,13 @@ def sitrep(
     ctx: typer.Context,
     on: str = typer.Option(None, "--date", help="The report's day, YYYY-MM-DD (default: today)."),
     lang: str = LANG_OPTION,
-    out: Path = typer.Option(None, "-o", "--output",
-                             help="A folder, or a .pdf or .html file (the other is written beside it) "
-                                  "[default: the current folder]."),
+    out: Path = typer.Option(
+        None,
+        "-o",
+        "--output",
+        help="A folder, or a .pdf or .html file (the other is written beside it) "
+        "[default: the current folder].",
+    ),
 ) -> None:
     """The situation report of a day, as HTML and PDF: people, reach, needs, stock, harm, evacuation, deaths.
 
@@ -110,12 +119,18 @@ def sitrep(
 def registry_list(
     ctx: typer.Context,
     zone: str = typer.Option(None, "--zone", help="Only this zone (id or name)."),
-    vulnerability: str = typer.Option(None, "--vulnerability",
-                                      help=f"Only with someone: {', '.join(vocab.VULNERABILITIES)}."),
-    not_reached: int = typer.Option(None, "--not-reached", metavar="DAYS",
-                                    help="Only those not reached (hand-out or visit) in the last DAYS days."),
-    refused_evacuation: bool = typer.Option(False, "--refused-evacuation",
-                                            help="Only those whose latest answer to evacuation is no."),
+    vulnerability: str = typer.Option(
+        None, "--vulnerability", help=f"Only with someone: {', '.join(vocab.VULNERABILITIES)}."
+    ),
+    not_reached: int = typer.Option(
+        None,
+        "--not-reached",
+        metavar="DAYS",
+        help="Only those not reached (hand-out or visit) in the last DAYS days.",
+    ),
+    refused_evacuation: bool = typer.Option(
+        False, "--refused-evacuation", help="Only those whose latest answer to evacuation is no."
+    ),
     limit: int = typer.Option(2000, "--limit", help="At most this many rows."),
     lang: str = LANG_OPTION,
     out: Path = typer.Option(None, "-o", "--output", help="The PDF file [default: households-LANG.pdf]."),
@@ -131,9 +146,16 @@ def registry_list(
     rep = st.replica()
     language = _lang(st, lang)
     pdf = registry_list_pdf(
-        rep, language, zone=check.zone(rep, zone) if zone else None,
-        vulnerability=check.choice(vulnerability, vocab.VULNERABILITIES, "vulnerability") if vulnerability
-        else None, not_reached_days=not_reached, refused_evacuation=refused_evacuation, limit=max(1, limit))
+        rep,
+        language,
+        zone=check.zone(rep, zone) if zone else None,
+        vulnerability=check.choice(vulnerability, vocab.VULNERABILITIES, "vulnerability")
+        if vulnerability
+        else None,
+        not_reached_days=not_reached,
+        refused_evacuation=refused_evacuation,
+        limit=max(1, limit),
+    )
     _done(st, [_write(out or Path(f"households-{language}.pdf"), pdf)])
 
 
@@ -155,8 +177,12 @@ def board(
     st = state(ctx)
     rep = st.replica()
     language = _lang(st, lang)
-    pdf = board_pdf(rep, language, need=check.choice(need, vocab.NEEDS, "need") if need else None,
-                    zone=check.zone(rep, zone) if zone else None)
+    pdf = board_pdf(
+        rep,
+        language,
+        need=check.choice(need, vocab.NEEDS, "need") if need else None,
+        zone=check.zone(rep, zone) if zone else None,
+    )
     _done(st, [_write(out or Path(f"requests-{language}.pdf"), pdf)])
 
 
@@ -182,12 +208,21 @@ def cards(
     st = state(ctx)
     rep = st.replica()
     language = _lang(st, lang)
-    rows, total = card_households(rep, zone=check.zone(rep, zone) if zone else None,
-                                  codes=list(household or []), limit=max(1, limit), offset=max(0, skip))
+    rows, total = card_households(
+        rep,
+        zone=check.zone(rep, zone) if zone else None,
+        codes=list(household or []),
+        limit=max(1, limit),
+        offset=max(0, skip),
+    )
     path = _write(out or Path(f"cards-{language}.pdf"), cards_pdf(rep, rows, language))
 
     def human(c: Console) -> None:
-        c.print(ngettext("{n} card of {total}", "{n} cards of {total}", len(rows)).format(n=len(rows), total=total))
+        c.print(
+            ngettext("{n} card of {total}", "{n} cards of {total}", len(rows)).format(
+                n=len(rows), total=total
+            )
+        )
         c.print(_("Written: {path}").format(path=path))
 
     emit(st, {"files": [str(path)], "cards": len(rows), "matching": total}, human)

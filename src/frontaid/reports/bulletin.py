@@ -47,16 +47,23 @@ def _site(site: dict[str, Any], zones: dict[str, dict[str, Any]], lang: str) -> 
         schedule = json.loads(schedule)
     hours = None
     if schedule and schedule.get("open"):
-        hours = {"days": opening_days(schedule.get("days") or [], lang), "open": schedule["open"],
-                 "close": schedule.get("close", "")}
-    return {"name": site["name"] if lang == "uk" else site["name_en"] or site["name"],
-            "zone": zone_name(zone, lang) if zone else "", "hours": hours,
-            # Free text in the schedule is written in Ukrainian: shown on the Ukrainian page only.
-            "note": (schedule or {}).get("note") if lang == "uk" else None}
+        hours = {
+            "days": opening_days(schedule.get("days") or [], lang),
+            "open": schedule["open"],
+            "close": schedule.get("close", ""),
+        }
+    return {
+        "name": site["name"] if lang == "uk" else site["name_en"] or site["name"],
+        "zone": zone_name(zone, lang) if zone else "",
+        "hours": hours,
+        # Free text in the schedule is written in Ukrainian: shown on the Ukrainian page only.
+        "note": (schedule or {}).get("note") if lang == "uk" else None,
+    }
 
 
-def bulletin_data(rep: Replica, day: date, lang: str, slots: list[dict[str, Any]] | None = None,
-                  now: datetime | None = None) -> dict[str, Any]:
+def bulletin_data(
+    rep: Replica, day: date, lang: str, slots: list[dict[str, Any]] | None = None, now: datetime | None = None
+) -> dict[str, Any]:
     """What the bulletin of `day` says. `slots`: the point's time slots that day (dicts with
     zone, start, end, codes_from, codes_to), or None to print the opening hours."""
     zones = {z["eid"]: z for z in list_zones(rep)}
@@ -69,30 +76,59 @@ def bulletin_data(rep: Replica, day: date, lang: str, slots: list[dict[str, Any]
     rows = []
     for slot in slots or []:
         z = zones.get(slot.get("zone") or "")
-        rows.append({"zone": zone_name(z, lang) if z else str(slot.get("zone") or ""),
-                     "start": _hour(slot["start"]), "end": _hour(slot["end"]),
-                     "codes_from": slot.get("codes_from"), "codes_to": slot.get("codes_to")})
-    crossings = [{"name": s["name"] if lang == "uk" else s["name_en"] or s["name"], "state": s["state"],
-                  "state_text": gettext(CROSSING_STATES.get(s["state"], s["state"]), lang)}
-                 for s in sites if s["kind"] == "crossing" and s["state"]]
-    return {"town": town_name(rep.town, lang), "day": day.isoformat(), "printed": kyiv_moment(now or datetime.now().astimezone(),
-                                                                            lang),
-            "points": by_kind.get("food-point", []), "heating": by_kind.get("heating-point", []),
-            "pickup": by_kind.get("evac-pickup", []), "shelters": by_kind.get("shelter", []),
-            "slots": rows, "crossings": crossings}
+        rows.append(
+            {
+                "zone": zone_name(z, lang) if z else str(slot.get("zone") or ""),
+                "start": _hour(slot["start"]),
+                "end": _hour(slot["end"]),
+                "codes_from": slot.get("codes_from"),
+                "codes_to": slot.get("codes_to"),
+            }
+        )
+    crossings = [
+        {
+            "name": s["name"] if lang == "uk" else s["name_en"] or s["name"],
+            "state": s["state"],
+            "state_text": gettext(CROSSING_STATES.get(s["state"], s["state"]), lang),
+        }
+        for s in sites
+        if s["kind"] == "crossing" and s["state"]
+    ]
+    return {
+        "town": town_name(rep.town, lang),
+        "day": day.isoformat(),
+        "printed": kyiv_moment(now or datetime.now().astimezone(), lang),
+        "points": by_kind.get("food-point", []),
+        "heating": by_kind.get("heating-point", []),
+        "pickup": by_kind.get("evac-pickup", []),
+        "shelters": by_kind.get("shelter", []),
+        "slots": rows,
+        "crossings": crossings,
+    }
 
 
 # Type sizes tried in turn until the bulletin fits one page (many slots or shelters make it long).
 SCALES = (1.0, 0.92, 0.85, 0.78, 0.71, 0.64, 0.57)
 
 
-def bulletin_html(rep: Replica, day: date, lang: str = "uk", slots: list[dict[str, Any]] | None = None,
-                  now: datetime | None = None, scale: float = 1.0) -> str:
+def bulletin_html(
+    rep: Replica,
+    day: date,
+    lang: str = "uk",
+    slots: list[dict[str, Any]] | None = None,
+    now: datetime | None = None,
+    scale: float = 1.0,
+) -> str:
     return render_html("bulletin.html", lang, b=bulletin_data(rep, day, lang, slots, now), scale=scale)
 
 
-def bulletin_pdf(rep: Replica, day: date, lang: str = "uk", slots: list[dict[str, Any]] | None = None,
-                 now: datetime | None = None) -> bytes:
+def bulletin_pdf(
+    rep: Replica,
+    day: date,
+    lang: str = "uk",
+    slots: list[dict[str, Any]] | None = None,
+    now: datetime | None = None,
+) -> bytes:
     """The bulletin of `day` as one A4 page: in the largest type that fits on it."""
     data = bulletin_data(rep, day, lang, slots, now)
     for scale in SCALES:
