@@ -69,7 +69,7 @@ def _catalogs(lang: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
             if not m.id or m.fuzzy:
                 continue
             if isinstance(m.id, tuple | list):  # msgid + msgid_plural
-                forms = tuple(str(f) for f in m.string)
+                forms = tuple(str(f) for f in (m.string or ()))
                 if all(forms):
                     plurals[str(m.id[0])] = forms
             elif m.string:

@@ -142,12 +142,3 @@ def sitrep(rep: Replica, day: date, now: datetime | None = None) -> dict[str, An
         "zones": zone_shapes(rep),
     }
 
-
-def household_addresses(rep: Replica, codes: list[str]) -> dict[str, str]:
-    """Code → address of these households (for paper lists a field team carries)."""
-    out: dict[str, str] = {}
-    for i in range(0, len(codes), 500):
-        chunk = codes[i:i + 500]
-        out.update(rep.conn.execute(f"SELECT eid, address FROM households WHERE eid IN "
-                                    f"({','.join('?' * len(chunk))}) AND created = 1", chunk).fetchall())
-    return out

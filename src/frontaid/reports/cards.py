@@ -13,15 +13,12 @@ from typing import Any
 
 import segno
 
-from frontaid.domain.codes import looks_like_code, normalise_code
-from frontaid.errors import BadCode, NotFound
-from frontaid.queries import LIVE
-from frontaid.queries.registry import _rows, list_zones
+from frontaid.queries.paper import DEFAULT_CARDS, card_households
+from frontaid.queries.registry import list_zones
 from frontaid.reports.pdf import html_to_pdf, render_html, town_name, zone_name
 from frontaid.store.replica import Replica
 
 PER_PAGE = 8
-DEFAULT_LIMIT = 800  # 100 pages: a zone of the 100k town is 20,000 cards, printed in batches
 
 
 def qr_payload(code: str) -> str:
@@ -36,43 +33,15 @@ def qr_svg(code: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def card_households(rep: Replica, *, zone: str | None = None, codes: list[str] | None = None,
-                    limit: int = DEFAULT_LIMIT, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
-    """The households to print cards for, in code order, and how many matched in all."""
-    if codes:
-        wanted = []
-        for raw in codes:
-            code = normalise_code(raw)
-            if code is None:
-                if looks_like_code(raw):
-                    raise BadCode(code=raw)
-                raise NotFound(what="household", code=raw)
-            wanted.append(code)
-        rows = {r["eid"]: r for r in _rows(rep, f"SELECT eid, zone, address FROM households "
-                                                f"WHERE eid IN ({','.join('?' * len(wanted))}) AND {LIVE}",
-                                           wanted)}
-        missing = [c for c in wanted if c not in rows]
-        if missing:
-            raise NotFound(what="household", code=missing[0])
-        return [rows[c] for c in wanted], len(wanted)
-    where, params = [LIVE, "status = 'active'"], []
-    if zone:
-        where.append("zone = ?")
-        params.append(zone)
-    cond = " AND ".join(where)
-    total = rep.conn.execute(f"SELECT COUNT(*) FROM households WHERE {cond}", params).fetchone()[0]
-    rows = _rows(rep, f"SELECT eid, zone, address FROM households WHERE {cond} "
-                      "ORDER BY length(eid), eid LIMIT ? OFFSET ?",
-                 [*params, limit, offset])
-    return rows, total
-
-
 def cards_html(rep: Replica, households: list[dict[str, Any]], lang: str = "uk") -> str:
     zones = {z["eid"]: zone_name(z, lang) for z in list_zones(rep)}
     cards = [{"code": h["eid"], "zone": zones.get(h["zone"], h["zone"] or ""), "address": h["address"] or "",
               "qr": qr_svg(h["eid"])} for h in households]
     pages = [cards[i:i + PER_PAGE] for i in range(0, len(cards), PER_PAGE)]
     return render_html("cards.html", lang, pages=pages, town=town_name(rep.town, lang))
+
+
+__all__ = ["DEFAULT_CARDS", "PER_PAGE", "card_households", "cards_html", "cards_pdf", "qr_payload", "qr_svg"]
 
 
 def cards_pdf(rep: Replica, households: list[dict[str, Any]], lang: str = "uk") -> bytes:

@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch, Polygon  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "path",
                      "axes.spines.top": False, "axes.spines.right": False, "hatch.linewidth": 0.6,
@@ -43,7 +44,7 @@ def day_bars(days: list[str], values: list[int], ylabel: str) -> str:
     ax.bar(xs, values, color="#000000", width=0.7)
     ax.set_xticks(list(xs), [d[8:10] + "." + d[5:7] for d in days], fontsize=7.5)
     ax.set_ylabel(ylabel)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     for x, v in zip(xs, values, strict=True):
         if v:
             ax.annotate(str(v), (x, v), ha="center", va="bottom", fontsize=7, xytext=(0, 1),

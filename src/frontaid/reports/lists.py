@@ -13,8 +13,8 @@ from typing import Any
 from frontaid.domain import vocab
 from frontaid.i18n import gettext
 from frontaid.queries.aid import ACTIVE_STATES, list_teams, request_board
+from frontaid.queries.paper import household_addresses
 from frontaid.queries.registry import households_page, list_zones
-from frontaid.queries.sitrep import household_addresses
 from frontaid.reports.pdf import html_to_pdf, kyiv_moment, render_html, town_name, zone_name
 from frontaid.store.replica import Replica
 
