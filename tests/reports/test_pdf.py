@@ -66,3 +66,12 @@ def test_small_counts_are_hidden_and_numbers_grouped() -> None:
     assert [published(n) for n in (0, 1, 3, 4, 5, None)] == ["0", "<5", "<5", "<5", "5", "—"]
     assert published(12345) == "12\u202f345"
     assert number(2.5, "uk") == "2,5" and number(2.5, "en") == "2.5" and number(1000, "uk") == "1\u202f000"
+
+
+def test_printout_templates_carry_no_script_and_no_outside_link() -> None:
+    from frontaid.reports.pdf import TEMPLATES
+
+    for page in TEMPLATES.glob("*.html"):
+        html = page.read_text(encoding="utf-8").lower()
+        assert "<script" not in html and "http://" not in html and "https://" not in html, page.name
+        assert "<link" not in html, page.name  # the CSS is inlined: the sitrep's .html stands alone

@@ -14,7 +14,7 @@ from frontaid.domain import vocab
 from frontaid.i18n import gettext
 from frontaid.queries.sitrep import sitrep as sitrep_figures
 from frontaid.reports import charts
-from frontaid.reports.pdf import html_to_pdf, published, render_html, town_name, zone_name
+from frontaid.reports.pdf import SMALL, html_to_pdf, published, render_html, town_name, zone_name
 from frontaid.store.replica import Replica
 
 
@@ -119,7 +119,8 @@ def sitrep_view(
     if charts_on:
         days = [d["day"] for d in h["by_day"]]
         view["chart_incidents"] = charts.day_bars(days, [d["incidents"] for d in h["by_day"]], _("Incidents"))
-        top = list(f["needs"].items())[:10]
+        # Bars give their length away: a need with fewer than 5 requests stays in the table, as <5.
+        top = [(n, z) for n, z in f["needs"].items() if sum(z.values()) >= SMALL][:10]
         if top:
             view["chart_needs"] = charts.hbars(
                 [_word(vocab.NEEDS, n, lang) for n, _z in top],
