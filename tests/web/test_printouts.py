@@ -38,8 +38,11 @@ def test_cards_only_for_roles_that_see_households_by_name(web: Any, tmp_path: Pa
     t = _text(r.content, tmp_path)
     assert town.anna in t and town.ihor in t and "Chasiv Yar Rd 4" in t
     assert 'id="print-cards" href="/reports/cards.pdf?zone=east"' in desk.get("/registry?zone=east").text
+    household_page = desk.get(f"/registry/household/{town.anna}").text
+    assert f'id="print-card" href="/reports/cards.pdf?household={town.anna}"' in household_page
     analyst, _ = web.login("analyst")
     assert analyst.get(f"/reports/cards.pdf?household={town.anna}").status_code == 403
+    assert 'id="print-card"' not in analyst.get(f"/registry/household/{town.anna}").text
     assert 'id="print-cards"' not in analyst.get("/registry?zone=east").text
     r = desk.get("/reports/cards.pdf?household=nobody")
     assert r.status_code == 404, (r.headers, r.text[:300])
