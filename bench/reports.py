@@ -91,6 +91,8 @@ def main() -> None:
         return result
 
     trivial = "<html><body><p>Привіт, Бахмут.</p></body></html>"
+    # The first PDF of a process loads weasyprint, pango and the fonts: a cost of its own, paid once.
+    row("first PDF in a process (imports, fonts)", lambda: html_to_pdf(trivial), lambda p: f"{pages_of(p)} page")
     row("baseline: weasyprint, trivial page", lambda: html_to_pdf(trivial), lambda p: f"{pages_of(p)} page")
     row("baseline: sitrep figures (queries)", lambda: sitrep_figures(rep, day))
     row("baseline: sitrep HTML + charts, no PDF", lambda: sitrep_html(rep, day, "uk"),
