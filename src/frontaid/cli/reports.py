@@ -131,7 +131,7 @@ def registry_list(
     refused_evacuation: bool = typer.Option(
         False, "--refused-evacuation", help="Only those whose latest answer to evacuation is no."
     ),
-    limit: int = typer.Option(2000, "--limit", help="At most this many rows."),
+    limit: int = typer.Option(500, "--limit", help="At most this many rows (about 7 a page)."),
     lang: str = LANG_OPTION,
     out: Path = typer.Option(None, "-o", "--output", help="The PDF file [default: households-LANG.pdf]."),
 ) -> None:

@@ -18,7 +18,7 @@ from frontaid.queries.registry import households_page, list_zones
 from frontaid.reports.pdf import html_to_pdf, kyiv_moment, render_html, town_name, zone_name
 from frontaid.store.replica import Replica
 
-LIST_CAP = 2000  # rows on one printout (about 60 pages); the filter narrows it
+LIST_CAP = 500  # rows on one printout (about 70 pages of households); the filter narrows it
 
 
 def _labels(table: dict[str, str], slugs: Any, lang: str) -> str:
