@@ -82,7 +82,10 @@ def zone_map(zones: list[dict[str, Any]], labels: dict[str, str], values: dict[s
         fill, hatch = level_of(values.get(z["eid"], 0))
         for ring in z["rings"]:
             ax.add_patch(Polygon(ring, closed=True, facecolor=fill, edgecolor="#000000", hatch=hatch,
-                                 linewidth=1.2))
+                                 linewidth=0.6))
+    for z in zones:  # outlines over every fill, so two zones of one shade still read as two
+        for ring in z["rings"]:
+            ax.add_patch(Polygon(ring, closed=True, facecolor="none", edgecolor="#000000", linewidth=2.2))
         if z["rings"]:
             ring = max(z["rings"], key=len)
             cx, cy = _label_point(ring)

@@ -7,6 +7,7 @@ published table, so that no one is identified by a count of one.
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date, datetime
 from typing import Any
 
@@ -131,7 +132,7 @@ def sitrep_view(
         labels = {
             z: "\n".join(
                 (
-                    zname[z].replace(", ", ",\n"),
+                    textwrap.fill(zname[z], 13),
                     f"{_('killed')}: {published(h['by_zone'].get(z, {}).get('killed', 0))}",
                     f"{_('wounded')}: {published(h['by_zone'].get(z, {}).get('wounded', 0))}",
                 )
