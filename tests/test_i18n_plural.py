@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 import frontaid
 from frontaid.i18n import catalog, ngettext, plural_catalog, uk_plural_index
 
@@ -69,3 +72,10 @@ def test_every_string_of_the_printout_templates_is_translated() -> None:
     assert "Where and when to get aid" in found
     missing = sorted(m for m in found if not uk.get(m, "").strip())
     assert not missing, missing
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_the_rule_agrees_with_the_cldr_rule_babel_ships(n: int) -> None:
+    from babel import Locale
+
+    assert uk_plural_index(n) == {"one": 0, "few": 1, "many": 2}[Locale("uk").plural_form(n)]

@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pdf_reading import pages, text
 
 from frontaid.reports.pdf import (
@@ -75,3 +77,11 @@ def test_printout_templates_carry_no_script_and_no_outside_link() -> None:
         html = page.read_text(encoding="utf-8").lower()
         assert "<script" not in html and "http://" not in html and "https://" not in html, page.name
         assert "<link" not in html, page.name  # the CSS is inlined: the sitrep's .html stands alone
+
+
+@given(st.integers(min_value=0, max_value=10**7))
+def test_a_published_count_never_shows_one_to_four(n: int) -> None:
+    shown = published(n)
+    assert (shown == "<5") == (1 <= n <= 4)
+    if not 1 <= n <= 4:
+        assert int(shown.replace("\u202f", "")) == n
