@@ -189,7 +189,9 @@ def board(
 @app.command("cards")
 def cards(
     ctx: typer.Context,
-    zone: str = typer.Option(None, "--zone", help="Every household in town in this zone (id or name)."),
+    zone: str = typer.Option(
+        None, "--zone", help="Every household in town in this zone (id or name) [default: the whole town]."
+    ),
     household: list[str] = typer.Option(None, "--household", help="This household's card (repeat for more)."),
     limit: int = typer.Option(800, "--limit", help="At most this many cards (8 a page)."),
     skip: int = typer.Option(0, "--skip", help="Leave out the first N (to print a zone in batches)."),
