@@ -15,9 +15,15 @@ from typing import Any
 from frontaid.domain.vocab import CROSSING_STATES
 from frontaid.i18n import gettext
 from frontaid.queries.registry import list_sites, list_zones
-from frontaid.reports.pdf import kyiv_moment, kyiv_time, layout, render_html, town_name, zone_name
+from frontaid.reports.pdf import N_, kyiv_moment, kyiv_time, layout, render_html, town_name, zone_name
 from frontaid.store.replica import Replica
 
+# A crossing's state as residents read it beside its name (міст, брід: the words agree with any).
+CROSSING_WORDS = {
+    "open": N_("passable"),
+    "damaged": N_("damaged: on foot only"),
+    "destroyed": N_("destroyed: no way across"),
+}
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -89,7 +95,9 @@ def bulletin_data(
         {
             "name": s["name"] if lang == "uk" else s["name_en"] or s["name"],
             "state": s["state"],
-            "state_text": gettext(CROSSING_STATES.get(s["state"], s["state"]), lang),
+            "state_text": gettext(
+                CROSSING_WORDS.get(s["state"]) or CROSSING_STATES.get(s["state"], s["state"]), lang
+            ),
         }
         for s in sites
         if s["kind"] == "crossing" and s["state"]

@@ -65,6 +65,11 @@ def html_to_pdf(html: str) -> bytes:
     return pdf
 
 
+def N_(msgid: str) -> str:
+    """Mark a msgid for the catalog where it is translated later (at render time)."""
+    return msgid
+
+
 def long_date(day: date | str, lang: str, weekday: bool = False) -> str:
     """A date as people write it: "4 грудня 2026" / "4 December 2026" (with the weekday if asked)."""
     from babel.dates import format_date
