@@ -49,8 +49,45 @@ def catalog(lang: str) -> dict[str, str]:
     for path in sorted((_LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
         with path.open("rb") as fh:
             cat = read_po(fh, locale=lang)
-        table.update({str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy})
+        table.update({str(m.id): str(m.string) for m in cat
+                      if m.id and isinstance(m.id, str) and m.string and not m.fuzzy})
     return table
+
+
+@cache
+def plural_catalog(lang: str) -> dict[str, tuple[str, ...]]:
+    """singular msgid → the plural forms of one language (empty for English)."""
+    if lang == "en":
+        return {}
+    from babel.messages.pofile import read_po
+
+    table: dict[str, tuple[str, ...]] = {}
+    for path in sorted((_LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as fh:
+            cat = read_po(fh, locale=lang)
+        for m in cat:
+            if isinstance(m.id, tuple) and isinstance(m.string, tuple) and all(m.string) and not m.fuzzy:
+                table[str(m.id[0])] = tuple(str(x) for x in m.string)
+    return table
+
+
+def _uk_form(n: int) -> int:
+    # Ukrainian: 1, 21, 31 день; 2-4, 22-24 дні; 5-20, 25-30 днів (the catalogs' Plural-Forms).
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        return 0
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return 1
+    return 2
+
+
+def ngettext(singular: str, plural: str, n: int, lang: str | None = None) -> str:
+    """The form of a message that agrees with the number `n`, in `lang` (default: the current one)."""
+    lang = lang or _current.get()
+    forms = plural_catalog(lang).get(singular)
+    if not forms:
+        return singular if n == 1 else plural
+    return forms[min(_uk_form(n), len(forms) - 1)]
 
 
 class Label(str):

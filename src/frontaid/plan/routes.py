@@ -1,0 +1,305 @@
+"""The day's routes: which team visits whom, in which order, by which streets.
+
+A vehicle routing problem solved with OR-Tools (`pywrapcp`):
+
+- one node per visit plus the start (the warehouse); every team starts and ends there;
+- the arc cost is the street length plus the danger model's cost of the streets on
+  the way (`danger.arc_weights`), at the hour the team is expected to leave that
+  stop: a first solve at the start hour gives each stop's expected hour, then every
+  row of the matrix is recomputed with the danger of its own hour and solved again;
+- separate matrices per vehicle class: a van's paths never use a damaged or
+  destroyed crossing, a team on foot's never a destroyed one; a visit a class
+  cannot reach is not offered to its teams (a body or an evacuation needs a van);
+- capacities: kits a team carries, seats (vans), minutes on the ground (travel at
+  the class's speed on the shortest allowed path, plus the visit's minutes);
+  the solver sees 90% of the hours, the rest is slack for the detours danger asks;
+- every visit is optional (`AddDisjunction`) with its priority as the penalty for
+  leaving it out, so a day too short drops the least urgent visits, not the plan;
+- fixed search: parallel cheapest insertion, then guided local search stopped by a
+  solution limit (and a time limit as a backstop): the same inputs give the same plan
+  as long as the solution limit is what stops it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from frontaid.plan.danger import METRES_PER_DANGER, DangerField
+from frontaid.plan.network import Network, walk
+from frontaid.plan.priority import Priority, kits
+
+SPEED_KMH = {"van": 15.0, "foot": 4.0}
+KITS = {"van": 40, "foot": 6}
+SEATS = {"van": 4, "foot": 0}
+PENALTY_PER_POINT = 10_000  # metres of weighted route one point of priority is worth
+SOLVER_SHARE = 0.9
+UNREACHABLE = 10**9
+
+
+@dataclass(frozen=True)
+class Team:
+    name: str
+    vehicle: str  # "van" or "foot"
+
+    @property
+    def kits(self) -> int:
+        return KITS[self.vehicle]
+
+    @property
+    def seats(self) -> int:
+        return SEATS[self.vehicle]
+
+
+@dataclass
+class Stop:
+    priority: Priority
+    node: int
+    eta_min: float  # minutes after the start
+
+
+@dataclass
+class Route:
+    team: Team
+    stops: list[Stop] = field(default_factory=list)
+    path: list[int] = field(default_factory=list)  # junctions walked, start to start
+    length_m: float = 0.0
+    exposure: float = 0.0
+    minutes: float = 0.0
+
+
+@dataclass
+class LeftOut:
+    priority: Priority
+    reason: str  # a key of REASONS
+    params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class DayPlan:
+    routes: list[Route]
+    left_out: list[LeftOut]
+    start_hour: float
+    hours: float
+    depot: int
+
+    @property
+    def served(self) -> list[Priority]:
+        return [s.priority for r in self.routes for s in r.stops]
+
+
+def _hour_of(start_hour: float, minutes: float) -> float:
+    return (start_hour + minutes / 60.0) % 24.0
+
+
+class _Matrices:
+    """Cost and length matrices between the plan's nodes for one vehicle class."""
+
+    def __init__(self, net: Network, nodes: list[int], vehicle: str, field_: DangerField,
+                 row_hours: list[float]) -> None:
+        n = len(nodes)
+        self.cost = np.full((n, n), np.inf)
+        self.pred: dict[int, NDArray[np.int32]] = {}
+        self.row_hour = row_hours
+        self.hour_danger: dict[int, NDArray[np.float64]] = {}
+        uniq = sorted(set(nodes))
+        col = np.array(nodes)
+        # Lengths of the shortest allowed paths: what the clock sees.
+        dist, _ = net.paths(uniq, net.length, vehicle)
+        where = {u: k for k, u in enumerate(uniq)}
+        self.length = np.array([dist[where[u]][col] for u in nodes])
+        by_hour: dict[int, list[int]] = {}
+        for i, h in enumerate(row_hours):
+            by_hour.setdefault(int(h) % 24, []).append(i)
+        for h, rows in sorted(by_hour.items()):
+            danger = field_.edge_danger(h + 0.5)
+            self.hour_danger[h] = danger
+            weights = net.length + METRES_PER_DANGER * danger
+            srcs = sorted({nodes[i] for i in rows})
+            d, p = net.paths(srcs, weights, vehicle)
+            at = {u: k for k, u in enumerate(srcs)}
+            for i in rows:
+                self.cost[i] = d[at[nodes[i]]][col]
+                self.pred[i] = p[at[nodes[i]]]
+
+
+def _minutes(length_m: float, vehicle: str) -> float:
+    return length_m / (SPEED_KMH[vehicle] * 1000 / 60)
+
+
+def solve(net: Network, field_: DangerField, candidates: list[tuple[Priority, int]], teams: list[Team],
+          depot: int, start_hour: float, hours: float, *, solution_limit: int = 400,
+          time_limit_s: int = 8) -> DayPlan:
+    """Choose and order the visits; `candidates` are (priority, junction), most urgent first."""
+    left: list[LeftOut] = []
+    classes = sorted({t.vehicle for t in teams})
+    nodes = [depot] + [node for _p, node in candidates]
+    row_hours = [start_hour] * len(nodes)
+    mats = {v: _Matrices(net, nodes, v, field_, row_hours) for v in classes}
+    budget = hours * 60.0
+    offered: list[tuple[Priority, int, list[int]]] = []  # (priority, junction, allowed vehicles)
+    for k, (p, node) in enumerate(candidates, start=1):
+        allowed = []
+        for vi, t in enumerate(teams):
+            m = mats[t.vehicle]
+            if p.needs_van and t.vehicle != "van":
+                continue
+            if not np.isfinite(m.length[0][k]) or not np.isfinite(m.length[k][0]):
+                continue
+            there_back = _minutes(m.length[0][k] + m.length[k][0], t.vehicle) + p.minutes
+            if there_back > budget * SOLVER_SHARE or kits(p) > t.kits or p.seats > t.seats:
+                continue
+            allowed.append(vi)
+        if allowed:
+            offered.append((p, node, allowed))
+        else:
+            left.append(_why_not(p, k, teams, mats, budget))
+    if not offered:
+        return DayPlan([Route(t) for t in teams], left, start_hour, hours, depot)
+    # Recompute only the offered nodes (the rest are out already).
+    nodes = [depot] + [node for _p, node, _a in offered]
+    keep = [0] + [1 + i for i, (p, _n) in enumerate(candidates) if any(p is o[0] for o in offered)]
+    mats = {v: _sub(m, keep) for v, m in mats.items()}
+    routes = _solve_once(offered, teams, mats, budget, solution_limit, time_limit_s)
+    # Second pass: each stop's row priced at the hour the team is expected to leave it.
+    hours_now = [start_hour] * len(nodes)
+    for vi, seq in routes.items():
+        t = teams[vi]
+        for k, eta in _etas(seq, offered, mats[t.vehicle], t.vehicle):
+            hours_now[k] = _hour_of(start_hour, eta)
+    if any(h != start_hour for h in hours_now):
+        mats = {v: _Matrices(net, nodes, v, field_, hours_now) for v in classes}
+        routes = _solve_once(offered, teams, mats, budget, solution_limit, time_limit_s)
+    plan = _assemble(net, routes, offered, teams, mats, depot, start_hour, hours, left)
+    served = {id(p) for p in plan.served}
+    lowest = min((p.score for p in plan.served), default=0.0)
+    for p, _node, _allowed in offered:
+        if id(p) not in served:
+            plan.left_out.append(LeftOut(p, "day-full", {"score": p.score, "lowest": lowest}))
+    return plan
+
+
+def _sub(m: _Matrices, keep: list[int]) -> _Matrices:
+    out = object.__new__(_Matrices)
+    idx = np.array(keep)
+    out.cost = m.cost[np.ix_(idx, idx)]
+    out.length = m.length[np.ix_(idx, idx)]
+    out.pred = {new: m.pred[old] for new, old in enumerate(keep)}
+    out.row_hour = [m.row_hour[i] for i in keep]
+    out.hour_danger = m.hour_danger
+    return out
+
+
+def _why_not(p: Priority, k: int, teams: list[Team], mats: dict[str, _Matrices], budget: float) -> LeftOut:
+    if p.needs_van and not any(t.vehicle == "van" for t in teams):
+        return LeftOut(p, "needs-van")
+    reach = [t for t in teams if np.isfinite(mats[t.vehicle].length[0][k])
+             and (t.vehicle == "van" or not p.needs_van)]
+    if not reach:
+        return LeftOut(p, "van-cannot-cross" if p.needs_van or all(t.vehicle == "van" for t in teams)
+                       else "no-way")
+    if any(p.seats > t.seats or kits(p) > t.kits for t in reach):
+        return LeftOut(p, "too-much", {"kits": kits(p), "seats": p.seats})
+    return LeftOut(p, "too-far", {"hours": round(budget / 60, 1)})
+
+
+def _solve_once(offered: list[tuple[Priority, int, list[int]]], teams: list[Team], mats: dict[str, _Matrices],
+                budget: float, solution_limit: int, time_limit_s: int) -> dict[int, list[int]]:
+    n = len(offered) + 1
+    manager = pywrapcp.RoutingIndexManager(n, len(teams), 0)
+    routing = pywrapcp.RoutingModel(manager)
+    service = [0] + [p.minutes for p, _n, _a in offered]
+    cost_cb: dict[str, int] = {}
+    time_cb: dict[str, int] = {}
+    for v in sorted({t.vehicle for t in teams}):
+        cost = np.where(np.isfinite(mats[v].cost), mats[v].cost, UNREACHABLE).round().astype(np.int64).tolist()
+        secs = [[int(service[i] * 60 + (_minutes(x, v) * 60 if np.isfinite(x) else UNREACHABLE))
+                 for x in row] for i, row in enumerate(mats[v].length.tolist())]
+
+        def cost_fn(a: int, b: int, c: list[list[int]] = cost) -> int:
+            return c[manager.IndexToNode(a)][manager.IndexToNode(b)]
+
+        def time_fn(a: int, b: int, s: list[list[int]] = secs) -> int:
+            return s[manager.IndexToNode(a)][manager.IndexToNode(b)]
+
+        cost_cb[v] = routing.RegisterTransitCallback(cost_fn)
+        time_cb[v] = routing.RegisterTransitCallback(time_fn)
+    for vi, t in enumerate(teams):
+        routing.SetArcCostEvaluatorOfVehicle(cost_cb[t.vehicle], vi)
+    routing.AddDimensionWithVehicleTransits([time_cb[t.vehicle] for t in teams], 0,
+                                            int(budget * SOLVER_SHARE * 60), True, "time")
+    kit_demand = [0] + [kits(p) for p, _n, _a in offered]
+    seat_demand = [0] + [p.seats for p, _n, _a in offered]
+    kit_cb = routing.RegisterUnaryTransitCallback(lambda i: kit_demand[manager.IndexToNode(i)])
+    seat_cb = routing.RegisterUnaryTransitCallback(lambda i: seat_demand[manager.IndexToNode(i)])
+    routing.AddDimensionWithVehicleCapacity(kit_cb, 0, [t.kits for t in teams], True, "kits")
+    routing.AddDimensionWithVehicleCapacity(seat_cb, 0, [t.seats for t in teams], True, "seats")
+    for k, (p, _node, allowed) in enumerate(offered, start=1):
+        index = manager.NodeToIndex(k)
+        routing.AddDisjunction([index], max(1, int(round(p.score * PENALTY_PER_POINT))))
+        if len(allowed) < len(teams):
+            routing.VehicleVar(index).RemoveValues([v for v in range(len(teams)) if v not in allowed])
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.solution_limit = solution_limit
+    params.time_limit.seconds = time_limit_s
+    params.log_search = False
+    solution = routing.SolveWithParameters(params)
+    out: dict[int, list[int]] = {vi: [] for vi in range(len(teams))}
+    if solution is None:
+        return out
+    for vi in range(len(teams)):
+        index = routing.Start(vi)
+        while not routing.IsEnd(index):
+            node = manager.IndexToNode(index)
+            if node:
+                out[vi].append(node)
+            index = solution.Value(routing.NextVar(index))
+    return out
+
+
+def _etas(seq: list[int], offered: list[tuple[Priority, int, list[int]]], m: _Matrices,
+          vehicle: str) -> list[tuple[int, float]]:
+    """(node, minutes after start when the team leaves it) along one route."""
+    out, t, prev = [], 0.0, 0
+    for k in seq:
+        t += _minutes(float(m.length[prev][k]), vehicle)
+        t += offered[k - 1][0].minutes
+        out.append((k, t))
+        prev = k
+    return out
+
+
+def _assemble(net: Network, routes: dict[int, list[int]], offered: list[tuple[Priority, int, list[int]]],
+              teams: list[Team], mats: dict[str, _Matrices], depot: int, start_hour: float, hours: float,
+              left: list[LeftOut]) -> DayPlan:
+    out = []
+    lookup = net.edge_lookup()
+    nodes = [depot] + [n for _p, n, _a in offered]
+    for vi, t in enumerate(teams):
+        m = mats[t.vehicle]
+        r = Route(t)
+        clock, prev = 0.0, 0
+        for k in routes.get(vi, []) + [0]:
+            leg = walk(m.pred[prev], nodes[prev], nodes[k])
+            danger = m.hour_danger[int(m.row_hour[prev]) % 24]
+            metres = 0.0
+            for x, y in zip(leg, leg[1:], strict=False):
+                e = lookup[(x, y)]
+                metres += float(net.length[e])
+                r.exposure += float(danger[e])
+            r.length_m += metres
+            r.path.extend(leg if not r.path else leg[1:])
+            clock += _minutes(metres, t.vehicle)
+            if k:
+                p = offered[k - 1][0]
+                r.stops.append(Stop(p, nodes[k], clock))
+                clock += p.minutes
+            prev = k
+        r.minutes = clock
+        out.append(r)
+    return DayPlan(out, left, start_hour, hours, depot)
