@@ -160,8 +160,8 @@ def _site_point(rep: Replica, site: str) -> tuple[float, float] | None:
     return pq.zone_centres(rep).get(zone)
 
 
-def make_day(rep: Replica, req: DayRequest, *, solution_limit: int = 400,
-             time_limit_s: int = 8) -> tuple[DayPlan, list[Priority]]:
+def make_day(rep: Replica, req: DayRequest, *, solution_limit: int = 150,
+             time_limit_s: int = 6) -> tuple[DayPlan, list[Priority]]:
     """The day's plan (not recorded): visits chosen by priority and routed; everyone else with a reason."""
     net = pq.network(rep)
     if net is None:
