@@ -133,9 +133,10 @@ def score(f: Facts, today: date) -> Priority:
     if since is not None and since > FOOD_CYCLE_DAYS:
         total += min(30.0, 1.5 * (since - FOOD_CYCLE_DAYS))
         bring["food-kit"] = max(bring.get("food-kit", 0), 1)
-        parts.append(("food", say(lambda lang: gettext(
-            "no food kit yet, registered {days} ago" if never else "no food kit for {days}, cycle {cycle}",
-            lang).format(days=_days_text(since or 0, lang), cycle=FOOD_CYCLE_DAYS))))
+        parts.append(("food", say(lambda lang: (
+            gettext("no food kit yet, registered {days} ago", lang) if never
+            else gettext("no food kit for {days}, cycle {cycle}", lang)).format(
+                days=_days_text(since or 0, lang), cycle=FOOD_CYCLE_DAYS))))
     for _eid, opened in f.welfare:
         age = max(0, _days(opened, today) or 0)
         total += min(40.0, 25 + age)
