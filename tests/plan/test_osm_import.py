@@ -1,4 +1,4 @@
-"""A real OpenStreetMap file, written in the test (.osm XML, then .osm.pbf by osmium's writer), imports right."""
+"""A real OpenStreetMap file written in the test (.osm XML, .osm.pbf by osmium's writer) imports right."""
 
 from __future__ import annotations
 
@@ -19,8 +19,12 @@ ZONES = {
     "east": [[38.005, 48.590], [38.020, 48.590], [38.020, 48.610], [38.005, 48.610], [38.005, 48.590]],
 }
 NODES = {  # id: (lat, lon)
-    1: (48.600, 37.995), 2: (48.600, 38.003), 3: (48.600, 38.007), 4: (48.600, 38.015),  # Myru St + bridge
-    5: (48.595, 38.003), 6: (48.595, 38.007),  # the ford road (ford on node 7 between them)
+    1: (48.600, 37.995),
+    2: (48.600, 38.003),
+    3: (48.600, 38.007),
+    4: (48.600, 38.015),  # Myru St + bridge
+    5: (48.595, 38.003),
+    6: (48.595, 38.007),  # the ford road (ford on node 7 between them)
     7: (48.595, 38.005),
     8: (48.605, 37.995),  # Shevchenka St north from 1
     9: (48.700, 37.995),  # far outside the town: clipped
@@ -42,7 +46,9 @@ def write_osm(path: Path) -> None:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="test">']
     for nid, (lat, lon) in NODES.items():
         if nid == 7:
-            lines.append(f'<node id="{nid}" version="1" lat="{lat}" lon="{lon}"><tag k="ford" v="yes"/></node>')
+            lines.append(
+                f'<node id="{nid}" version="1" lat="{lat}" lon="{lon}"><tag k="ford" v="yes"/></node>'
+            )
         else:
             lines.append(f'<node id="{nid}" version="1" lat="{lat}" lon="{lon}"/>')
     for wid, refs, tags in WAYS:
@@ -68,8 +74,9 @@ def write_pbf(path: Path) -> None:
 
 def town(rep: Replica) -> None:
     for slug, ring in ZONES.items():
-        registry.add_zone(rep, "t", slug, slug.title(), slug.title(),
-                          geometry={"type": "Polygon", "coordinates": [ring]})
+        registry.add_zone(
+            rep, "t", slug, slug.title(), slug.title(), geometry={"type": "Polygon", "coordinates": [ring]}
+        )
 
 
 @pytest.mark.parametrize("suffix", [".osm", ".osm.pbf"])
@@ -81,12 +88,26 @@ def test_an_osm_file_imports_into_the_right_edges(make_replica: object, tmp_path
     info = planning.import_map(rep, "t", str(path))
     net = pq.network(rep)
     assert net is not None
-    edges = {frozenset((net.ids[a], net.ids[b])): (net.crossing[i], net.name[i])
-             for i, (a, b) in enumerate(zip(net.a.tolist(), net.b.tolist(), strict=True))}
+    edges = {
+        frozenset((net.ids[a], net.ids[b])): (net.crossing[i], net.name[i])
+        for i, (a, b) in enumerate(zip(net.a.tolist(), net.b.tolist(), strict=True))
+    }
     # Streets between consecutive nodes; 8-9 leaves the town (9 is outside every zone) but 8 is inside,
     # so the segment 8-9 is kept only if one end is inside: it is. The building is not a street.
-    assert set(edges) == {frozenset(p) for p in [("1", "2"), ("2", "3"), ("3", "4"), ("2", "5"), ("5", "7"),
-                                                 ("7", "6"), ("6", "3"), ("1", "8"), ("8", "9")]}
+    assert set(edges) == {
+        frozenset(p)
+        for p in [
+            ("1", "2"),
+            ("2", "3"),
+            ("3", "4"),
+            ("2", "5"),
+            ("5", "7"),
+            ("7", "6"),
+            ("6", "3"),
+            ("1", "8"),
+            ("8", "9"),
+        ]
+    }
     assert edges[frozenset(("2", "3"))] == ("osm-bridge-101", "Central bridge")
     assert edges[frozenset(("5", "7"))][0] == edges[frozenset(("7", "6"))][0] == "osm-ford-n7"
     assert edges[frozenset(("1", "2"))] == (None, "Myru St")
@@ -114,7 +135,9 @@ def test_a_second_import_replaces_the_first(make_replica: object, tmp_path: Path
     assert rep.conn.execute("SELECT COUNT(DISTINCT source) FROM streets").fetchone()[0] == 2
 
 
-def test_not_a_map_is_refused_and_changes_nothing(make_replica: object, tmp_path: Path, refused: object) -> None:
+def test_not_a_map_is_refused_and_changes_nothing(
+    make_replica: object, tmp_path: Path, refused: object
+) -> None:
     rep = make_replica()  # type: ignore[operator]
     town(rep)
     junk = tmp_path / "town.osm.pbf"

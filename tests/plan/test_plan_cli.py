@@ -1,4 +1,4 @@
-"""Planning through the `frontaid` command on a real replica: a plan stored as ops, run sheets, ticks, bad input."""
+"""Planning through `frontaid` on a real replica: a plan stored as ops, run sheets, ticks, bad input."""
 
 from __future__ import annotations
 
@@ -99,10 +99,15 @@ def test_bad_input_gets_one_clear_line(town: dict[str, Any]) -> None:
     assert "teams must be between 1 and 50" in refused(db, "plan", "day", "--teams", "0", "--hours", "4")
     line = refused(db, "plan", "day", "--teams", "2", "--hours", "9", "--start-at", "12:00")
     assert "curfew" in line and "21:00" in line
-    assert "комендантську" in refused(db, "plan", "day", "--teams", "2", "--hours", "9", "--start-at", "12:00",
-                                      lang="uk")
-    assert "nowhere-site" in refused(db, "plan", "day", "--teams", "1", "--hours", "2", "--start", "nowhere-site")
-    assert "cannot be 3 vans" in refused(db, "plan", "day", "--teams", "2", "--hours", "2", "--vehicle", "van:3")
+    assert "комендантську" in refused(
+        db, "plan", "day", "--teams", "2", "--hours", "9", "--start-at", "12:00", lang="uk"
+    )
+    assert "nowhere-site" in refused(
+        db, "plan", "day", "--teams", "1", "--hours", "2", "--start", "nowhere-site"
+    )
+    assert "cannot be 3 vans" in refused(
+        db, "plan", "day", "--teams", "2", "--hours", "2", "--vehicle", "van:3"
+    )
     refused(db, "site", "set", "bridge-mid", "state", "wobbly")
     refused(db, "plan", "done", "NO-SUCH-VISIT")
     refused(db, "map", "import", str(db.parent / "missing.osm"))

@@ -32,8 +32,15 @@ with warnings.catch_warnings():
 
 PASSWORD = "correct horse 42"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 FRONTAID = Path(sys.executable).parent / "frontaid"
 
 
@@ -80,7 +87,10 @@ def test_the_plan_page_shows_each_team_and_who_was_left_out(planned: dict[str, A
     layers = {f["properties"]["layer"] for f in fc["features"]}
     assert layers == {"route", "visit"}
     visits = [f for f in fc["features"] if f["properties"]["layer"] == "visit"]
-    assert {f["properties"]["popup"][0].split(" · ")[1] for f in visits} >= {planned["old"], planned["wounded"]}
+    assert {f["properties"]["popup"][0].split(" · ")[1] for f in visits} >= {
+        planned["old"],
+        planned["wounded"],
+    }
     assert c.get("/plan/sheet/nobody").status_code == 404
 
 
@@ -93,8 +103,9 @@ def test_roles_that_may_not_see_the_plan(client: Any) -> None:
 
 def test_the_map_has_the_danger_layer_of_the_router(planned: dict[str, Any], client: Any) -> None:
     c = client("analyst")
-    fc = c.get("/api/map.geojson?until=" + time.strftime("%Y-%m-%dT10:00", time.gmtime(time.time() - 86400))
-               ).json()
+    fc = c.get(
+        "/api/map.geojson?until=" + time.strftime("%Y-%m-%dT10:00", time.gmtime(time.time() - 86400))
+    ).json()
     danger = [f for f in fc["features"] if f["properties"]["layer"] == "danger"]
     assert danger, "the shelling on the east bank should make a street dangerous at 10:00"
     assert all(f["geometry"]["type"] == "LineString" for f in danger)
@@ -112,12 +123,21 @@ def _free_port() -> int:
 def test_the_plan_in_a_real_browser(planned: dict[str, Any]) -> None:
     assert os.access(CHROMIUM, os.X_OK), "chromium missing: run `make test` (installs Debian's chromium)"
     db = str(planned["db"])
-    subprocess.run([str(FRONTAID), "--db", db, "user", "add", "lida", "--role", "field", "--password-stdin"],
-                   input=PASSWORD + "\n", text=True, capture_output=True, check=True, timeout=60)
+    subprocess.run(
+        [str(FRONTAID), "--db", db, "user", "add", "lida", "--role", "field", "--password-stdin"],
+        input=PASSWORD + "\n",
+        text=True,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([str(FRONTAID), "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(FRONTAID), "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             try:
@@ -139,8 +159,12 @@ def test_the_plan_in_a_real_browser(planned: dict[str, Any]) -> None:
             expect(page.locator("#plan-map")).to_have_attribute("data-ready", re.compile(r"^[1-9]"))
             assert page.locator("#plan-map path.route").count() >= 1
             assert page.locator("#plan-map path.visit").count() >= 2
-            assert page.evaluate("[...document.scripts].filter(s => !s.src && s.type !== 'application/json')"
-                                 ".length") == 0
+            assert (
+                page.evaluate(
+                    "[...document.scripts].filter(s => !s.src && s.type !== 'application/json').length"
+                )
+                == 0
+            )
             link = page.locator("a.print-link").first
             link.click()
             expect(page.locator("table.run-sheet")).to_be_visible()

@@ -1,4 +1,4 @@
-"""Arrival slots at the point: never more than the limit waiting, for any mix of households that fits the day."""
+"""Arrival slots at the point: never more than the limit waiting, for any household mix that fits the day."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ from typer.testing import CliRunner
 from frontaid.actions import plan as planning
 from frontaid.actions import registry
 from frontaid.cli import app
-from frontaid.plan.slots import Group, Household, by_zone_alphabetical, everyone_at_opening, spread, waiting_peak
+from frontaid.plan.slots import (
+    Group,
+    Household,
+    by_zone_alphabetical,
+    everyone_at_opening,
+    spread,
+    waiting_peak,
+)
 from frontaid.queries.slots import point_slots
 from frontaid.store.replica import Replica
 
@@ -38,8 +45,10 @@ def present_at_each_slot(slots: list, opening: tuple[int, int], rate: float, min
     limit=st.integers(8, 120),
 )
 def test_no_slot_exceeds_the_limit(zones: list[list[int]], limit: int) -> None:
-    groups = [Group(f"z{i}", [Household(f"Z{i}-{j:03d}", float(size)) for j, size in enumerate(sizes)])
-              for i, sizes in enumerate(zones)]
+    groups = [
+        Group(f"z{i}", [Household(f"Z{i}-{j:03d}", float(size)) for j, size in enumerate(sizes)])
+        for i, sizes in enumerate(zones)
+    ]
     total = sum(sum(sizes) for sizes in zones)
     result = spread(groups, OPEN, limit, 15, RATE)
     present = present_at_each_slot(result.slots, OPEN, RATE, 15)
@@ -49,7 +58,8 @@ def test_no_slot_exceeds_the_limit(zones: list[list[int]], limit: int) -> None:
     placed = [h.code for s in result.slots for h in s.households]
     assert len(placed) == len(set(placed))
     assert sorted(placed + [h.code for h in result.unplaced]) == sorted(
-        h.code for g in groups for h in g.households)
+        h.code for g in groups for h in g.households
+    )
     # A day that fits (each slot can take the limit, less one largest household) leaves no one out.
     per_slot = min(limit, RATE * 15) - 8
     if total <= per_slot * 16:
@@ -61,8 +71,10 @@ def test_no_slot_exceeds_the_limit(zones: list[list[int]], limit: int) -> None:
 
 
 def test_slots_beat_both_baselines_on_a_crowded_day() -> None:
-    groups = [Group(z, [Household(f"{z}-{i:04d}", 2.5) for i in range(n)])
-              for z, n in (("centre", 120), ("east", 100), ("west", 60))]
+    groups = [
+        Group(z, [Household(f"{z}-{i:04d}", 2.5) for i in range(n)])
+        for z, n in (("centre", 120), ("east", 100), ("west", 60))
+    ]
     result = spread(groups, OPEN, 60, 15, RATE)
     assert not result.unplaced
     assert result.peak <= 60
@@ -75,10 +87,20 @@ def test_slots_are_stored_and_read_back_for_the_bulletin(make_replica: object, t
     rep: Replica = make_replica()  # type: ignore[operator]
     registry.add_zone(rep, "t", "east", "Схід", "East")
     registry.add_zone(rep, "t", "west", "Захід", "West")
-    registry.add_site(rep, "t", "food-point", "food-point", "Пункт", "Point", "west",
-                      schedule={"days": ["daily"], "open": "10:00", "close": "14:00"})
+    registry.add_site(
+        rep,
+        "t",
+        "food-point",
+        "food-point",
+        "Пункт",
+        "Point",
+        "west",
+        schedule={"days": ["daily"], "open": "10:00", "close": "14:00"},
+    )
     for i in range(120):
-        registry.add_household(rep, "t", zone="east" if i % 3 else "west", address=f"Street {i}", size=1 + i % 4)
+        registry.add_household(
+            rep, "t", zone="east" if i % 3 else "west", address=f"Street {i}", size=1 + i % 4
+        )
     day = (date.today() + timedelta(days=1)).isoformat()
     rows = planning.plan_slots(rep, "t", point="food-point", day=day, max_waiting=40)
     stored = point_slots(rep, "food-point", day)
@@ -92,6 +114,21 @@ def test_slots_are_stored_and_read_back_for_the_bulletin(make_replica: object, t
     assert rep.conn.execute("SELECT COUNT(*) FROM point_slots").fetchone()[0] == 1
     path = rep.path
     rep.close()
-    res = CliRunner().invoke(app, ["--db", str(path), "--lang", "uk", "plan", "slots", "--point", "food-point",
-                                   "--day", day, "--max-waiting", "2"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            str(path),
+            "--lang",
+            "uk",
+            "plan",
+            "slots",
+            "--point",
+            "food-point",
+            "--day",
+            day,
+            "--max-waiting",
+            "2",
+        ],
+    )
     assert res.exit_code == 2 and "одночасно" in res.stderr

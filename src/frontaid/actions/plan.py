@@ -1,4 +1,4 @@
-"""Planning verbs: record the street network, a crossing's state, the day's plan, a visit done, a point's slots.
+"""Planning verbs: the street network, a crossing's state, the day's plan, a visit done, a point's slots.
 
 Each validates its input and records ops, so a field device receives the streets,
 its run sheet and the notice-board slots at the next sync.
@@ -51,17 +51,29 @@ def reason_text(key: str, params: dict[str, Any], lang: str | None = None) -> st
 # -- streets and crossings --------------------------------------------------------------
 
 
-def record_network(rep: Replica, actor: str, nodes: list[list[Any]], edges: list[list[Any]],
-                   source: str | None = None) -> str:
+def record_network(
+    rep: Replica, actor: str, nodes: list[list[Any]], edges: list[list[Any]], source: str | None = None
+) -> str:
     """Record a street network (replacing the one before) in chunks of ops; returns its id."""
     if not nodes or not edges:
         raise BadInput("The street network is empty.")
     with rep.transaction():
         src = source or rep.next_codes()[0]
         parts = max((len(nodes) + CHUNK - 1) // CHUNK, (len(edges) + CHUNK - 1) // CHUNK)
-        changes = [Change("street", f"{src}:{i}", "create", {
-            "source": src, "part": i, "nodes": nodes[i * CHUNK:(i + 1) * CHUNK],
-            "edges": edges[i * CHUNK:(i + 1) * CHUNK]}) for i in range(parts)]
+        changes = [
+            Change(
+                "street",
+                f"{src}:{i}",
+                "create",
+                {
+                    "source": src,
+                    "part": i,
+                    "nodes": nodes[i * CHUNK : (i + 1) * CHUNK],
+                    "edges": edges[i * CHUNK : (i + 1) * CHUNK],
+                },
+            )
+            for i in range(parts)
+        ]
         rep.record(changes, actor)
     return src
 
@@ -70,8 +82,9 @@ def crossing_state(word: str) -> str:
     """The stored state for what the user typed: open, foot-only/damaged, closed/destroyed (uk words too)."""
     key = " ".join((word or "").strip().lower().split())
     if key not in STATE_WORDS:
-        raise UnknownChoice(value=word, what="state", choices="open, foot-only, closed; відкрито, лише пішки, "
-                                                              "зруйновано")
+        raise UnknownChoice(
+            value=word, what="state", choices="open, foot-only, closed; відкрито, лише пішки, зруйновано"
+        )
     return STATE_WORDS[key]
 
 
@@ -84,8 +97,11 @@ def set_site(rep: Replica, actor: str, site: str, field: str, value: str) -> tup
     if kind == "crossing":
         state = crossing_state(value)
     else:
-        state = check.choice({"відкрито": "open", "закрито": "closed"}.get(value.strip().lower(), value),
-                             {"open": "open", "closed": "closed"}, "state")
+        state = check.choice(
+            {"відкрито": "open", "закрито": "closed"}.get(value.strip().lower(), value),
+            {"open": "open", "closed": "closed"},
+            "state",
+        )
     rep.record([set_field("site", eid, "state", state)], actor)
     return eid, state
 
@@ -112,8 +128,16 @@ def _minutes_of(hhmm: str) -> int:
     return t.hour * 60 + t.minute
 
 
-def check_day(rep: Replica, teams: int, hours: float, vehicles: list[str] | None, on_foot: int | None,
-              start: str | None, day: str | None, start_at: str | None) -> DayRequest:
+def check_day(
+    rep: Replica,
+    teams: int,
+    hours: float,
+    vehicles: list[str] | None,
+    on_foot: int | None,
+    start: str | None,
+    day: str | None,
+    start_at: str | None,
+) -> DayRequest:
     """The plan's inputs, checked: one clear message for each mistake."""
     n = check.count(teams, "teams", 1, 50)
     try:
@@ -130,18 +154,25 @@ def check_day(rep: Replica, teams: int, hours: float, vehicles: list[str] | None
         vans += check.count(count or "1", "vans", 0, 50)
     foot = n - vans if on_foot is None else check.count(on_foot, "teams on foot", 0, 50)
     if vans + foot != n or foot < 0:
-        raise BadInput("{teams} teams cannot be {vans} vans and {foot} on foot.", teams=n, vans=vans, foot=foot)
+        raise BadInput(
+            "{teams} teams cannot be {vans} vans and {foot} on foot.", teams=n, vans=vans, foot=foot
+        )
     begin = _minutes_of(start_at or "08:00")
     end = begin + round(h * 60)
     c_from, c_to = _minutes_of(CURFEW[0]), _minutes_of(CURFEW[1])
     if begin < c_to or end > c_from:
-        raise PastCurfew(start=f"{begin // 60:02d}:{begin % 60:02d}", end=f"{end // 60:02d}:{end % 60:02d}",
-                         curfew_from=CURFEW[0], curfew_to=CURFEW[1])
+        raise PastCurfew(
+            start=f"{begin // 60:02d}:{begin % 60:02d}",
+            end=f"{end // 60:02d}:{end % 60:02d}",
+            curfew_from=CURFEW[0],
+            curfew_to=CURFEW[1],
+        )
     if start:
         site = check.site(rep, start)
     else:
-        row = rep.conn.execute("SELECT eid FROM sites WHERE created = 1 AND kind = 'warehouse' "
-                               "ORDER BY eid LIMIT 1").fetchone()
+        row = rep.conn.execute(
+            "SELECT eid FROM sites WHERE created = 1 AND kind = 'warehouse' ORDER BY eid LIMIT 1"
+        ).fetchone()
         if row is None:
             raise UnknownChoice(value="", what="site", choices="--start SITE")
         site = str(row[0])
@@ -160,8 +191,9 @@ def _site_point(rep: Replica, site: str) -> tuple[float, float] | None:
     return pq.zone_centres(rep).get(zone)
 
 
-def make_day(rep: Replica, req: DayRequest, *, solution_limit: int = 150,
-             time_limit_s: int = 6) -> tuple[DayPlan, list[Priority]]:
+def make_day(
+    rep: Replica, req: DayRequest, *, solution_limit: int = 150, time_limit_s: int = 6
+) -> tuple[DayPlan, list[Priority]]:
     """The day's plan (not recorded): visits chosen by priority and routed; everyone else with a reason."""
     net = pq.network(rep)
     if net is None:
@@ -191,11 +223,22 @@ def make_day(rep: Replica, req: DayRequest, *, solution_limit: int = 150,
         raise UnknownChoice(value=req.start, what="site", choices="--start SITE")
     depot = net.nearest(*where)
     field = pq.danger_field(rep, net, begin)
-    plan = solve(net, field, [(c[0], n) for c, n in zip(chosen, nodes, strict=True)], teams, depot,
-                 begin.hour + begin.minute / 60, req.hours, solution_limit=solution_limit,
-                 time_limit_s=time_limit_s)
-    plan.left_out = left + plan.left_out + [
-        LeftOut(p, "not-considered", {"n": cut, "score": p.score}) for p, _la, _lo in rest]
+    plan = solve(
+        net,
+        field,
+        [(c[0], n) for c, n in zip(chosen, nodes, strict=True)],
+        teams,
+        depot,
+        begin.hour + begin.minute / 60,
+        req.hours,
+        solution_limit=solution_limit,
+        time_limit_s=time_limit_s,
+    )
+    plan.left_out = (
+        left
+        + plan.left_out
+        + [LeftOut(p, "not-considered", {"n": cut, "score": p.score}) for p, _la, _lo in rest]
+    )
     return plan, scored
 
 
@@ -207,38 +250,106 @@ def record_day(rep: Replica, actor: str, req: DayRequest, plan: DayPlan) -> str:
     assert net is not None
     with rep.transaction():
         code = rep.next_codes()[0]
-        routes = {r.team.name: [[round(float(net.lat[i]), 6), round(float(net.lon[i]), 6)] for i in r.path]
-                  for r in plan.routes}
-        teams = [{"name": r.team.name, "vehicle": r.team.vehicle, "visits": len(r.stops),
-                  "length_m": round(r.length_m), "minutes": round(r.minutes), "exposure": round(r.exposure, 2)}
-                 for r in plan.routes]
-        left = [{"household": lo.priority.household, "score": lo.priority.score, "zone": lo.priority.facts.zone,
-                 "reason": lo.reason, "params": lo.params} for lo in plan.left_out]
+        routes = {
+            r.team.name: [[round(float(net.lat[i]), 6), round(float(net.lon[i]), 6)] for i in r.path]
+            for r in plan.routes
+        }
+        teams = [
+            {
+                "name": r.team.name,
+                "vehicle": r.team.vehicle,
+                "visits": len(r.stops),
+                "length_m": round(r.length_m),
+                "minutes": round(r.minutes),
+                "exposure": round(r.exposure, 2),
+            }
+            for r in plan.routes
+        ]
+        left = [
+            {
+                "household": lo.priority.household,
+                "score": lo.priority.score,
+                "zone": lo.priority.facts.zone,
+                "reason": lo.reason,
+                "params": lo.params,
+            }
+            for lo in plan.left_out
+        ]
         served = plan.served
-        summary = {"visits": len(served), "priority": round(sum(p.score for p in served), 1),
-                   "people": sum(p.facts.size for p in served), "left_out": len(left)}
-        changes = [Change("plan", code, "create", {
-            "day": req.day, "start": req.start, "hours": req.hours, "teams": teams, "routes": routes,
-            "left_out": left, "summary": summary, "made_at": check.moment(None), "status": "planned"})]
+        summary = {
+            "visits": len(served),
+            "priority": round(sum(p.score for p in served), 1),
+            "people": sum(p.facts.size for p in served),
+            "left_out": len(left),
+        }
+        changes = [
+            Change(
+                "plan",
+                code,
+                "create",
+                {
+                    "day": req.day,
+                    "start": req.start,
+                    "hours": req.hours,
+                    "teams": teams,
+                    "routes": routes,
+                    "left_out": left,
+                    "summary": summary,
+                    "made_at": check.moment(None),
+                    "status": "planned",
+                },
+            )
+        ]
         begin = _minutes_of(req.start_at)
         for r in plan.routes:
             for seq, s in enumerate(r.stops, start=1):
                 p, f = s.priority, s.priority.facts
                 eta = begin + round(s.eta_min)
-                changes.append(Change("visit", f"{code}.{r.team.name}.{seq}", "create", {
-                    k: v for k, v in {
-                        "plan": code, "team": r.team.name, "seq": seq, "household": p.household,
-                        "kind": p.kind, "zone": f.zone, "address": f.address, "lat": f.lat, "lon": f.lon,
-                        "bring": json.dumps(p.bring, sort_keys=True), "why": p.why("uk"), "why_en": p.why("en"),
-                        "eta": f"{eta // 60 % 24:02d}:{eta % 60:02d}", "score": p.score, "people": f.size,
-                        "status": "planned"}.items() if v is not None}))
+                changes.append(
+                    Change(
+                        "visit",
+                        f"{code}.{r.team.name}.{seq}",
+                        "create",
+                        {
+                            k: v
+                            for k, v in {
+                                "plan": code,
+                                "team": r.team.name,
+                                "seq": seq,
+                                "household": p.household,
+                                "kind": p.kind,
+                                "zone": f.zone,
+                                "address": f.address,
+                                "lat": f.lat,
+                                "lon": f.lon,
+                                "bring": json.dumps(p.bring, sort_keys=True),
+                                "why": p.why("uk"),
+                                "why_en": p.why("en"),
+                                "eta": f"{eta // 60 % 24:02d}:{eta % 60:02d}",
+                                "score": p.score,
+                                "people": f.size,
+                                "status": "planned",
+                            }.items()
+                            if v is not None
+                        },
+                    )
+                )
         rep.record(changes, actor)
     return code
 
 
-def plan_day(rep: Replica, actor: str, *, teams: int, hours: float, vehicles: list[str] | None = None,
-             on_foot: int | None = None, start: str | None = None, day: str | None = None,
-             start_at: str | None = None) -> tuple[str, DayPlan]:
+def plan_day(
+    rep: Replica,
+    actor: str,
+    *,
+    teams: int,
+    hours: float,
+    vehicles: list[str] | None = None,
+    on_foot: int | None = None,
+    start: str | None = None,
+    day: str | None = None,
+    start_at: str | None = None,
+) -> tuple[str, DayPlan]:
     req = check_day(rep, teams, hours, vehicles, on_foot, start, day, start_at)
     plan, _scored = make_day(rep, req)
     return record_day(rep, actor, req, plan), plan
@@ -251,16 +362,22 @@ def visit_done(rep: Replica, actor: str, visit: str, at: str | None = None) -> s
         from frontaid.errors import NotFound
 
         raise NotFound(what="visit", code=visit)
-    rep.record([set_field("visit", found["eid"], "status", "done"),
-                set_field("visit", found["eid"], "done_at", check.moment(at))], actor)
+    rep.record(
+        [
+            set_field("visit", found["eid"], "status", "done"),
+            set_field("visit", found["eid"], "done_at", check.moment(at)),
+        ],
+        actor,
+    )
     return str(found["eid"])
 
 
 # -- point slots ------------------------------------------------------------------------
 
 
-def plan_slots(rep: Replica, actor: str, *, point: str, day: str | None, max_waiting: int,
-               slot_minutes: int = 15) -> list[dict[str, Any]]:
+def plan_slots(
+    rep: Replica, actor: str, *, point: str, day: str | None, max_waiting: int, slot_minutes: int = 15
+) -> list[dict[str, Any]]:
     """Arrival slots at a point for one day, recorded so the notice-board bulletin prints them."""
     site = check.site(rep, point)
     when = check.day(day)
@@ -271,42 +388,73 @@ def plan_slots(rep: Replica, actor: str, *, point: str, day: str | None, max_wai
     groups = arrival_groups(rep, site, when)
     result = slotting.spread(groups, opening, limit, slot_minutes, rate=serving_rate(rep, site))
     if result.unplaced:
-        raise BadInput("{n} people cannot come in the opening hours with at most {limit} waiting at once. "
-                       "Raise --max-waiting or open longer.", n=round(sum(g.people for g in result.unplaced)),
-                       limit=limit)
+        raise BadInput(
+            "{n} people cannot come in the opening hours with at most {limit} waiting at once. "
+            "Raise --max-waiting or open longer.",
+            n=round(sum(g.people for g in result.unplaced)),
+            limit=limit,
+        )
     rows = [s.as_row() for s in result.slots]
     eid = f"{site}:{when}"
     if _exists(rep, site, when):
-        rep.record([set_field("slot_plan", eid, "slots", rows),
-                    set_field("slot_plan", eid, "max_waiting", limit)], actor)
+        rep.record(
+            [set_field("slot_plan", eid, "slots", rows), set_field("slot_plan", eid, "max_waiting", limit)],
+            actor,
+        )
     else:
-        rep.record([Change("slot_plan", eid, "create",
-                           {"point": site, "day": when, "max_waiting": limit, "slots": rows})], actor)
+        rep.record(
+            [
+                Change(
+                    "slot_plan",
+                    eid,
+                    "create",
+                    {"point": site, "day": when, "max_waiting": limit, "slots": rows},
+                )
+            ],
+            actor,
+        )
     return rows
 
 
 def _exists(rep: Replica, site: str, day: str) -> bool:
-    return rep.conn.execute("SELECT 1 FROM point_slots WHERE eid = ? AND created = 1",
-                            (f"{site}:{day}",)).fetchone() is not None
+    return (
+        rep.conn.execute(
+            "SELECT 1 FROM point_slots WHERE eid = ? AND created = 1", (f"{site}:{day}",)
+        ).fetchone()
+        is not None
+    )
 
 
 # -- a real town's streets --------------------------------------------------------------
 
 
 def import_map(rep: Replica, actor: str, path: str) -> dict[str, Any]:
-    """Read an OpenStreetMap file, clip it to the zones, record its crossings as sites and its streets as ops."""
+    """Read an OpenStreetMap file, clip it to the zones, record its crossings as sites, its streets as ops."""
     from pathlib import Path
 
     from frontaid.actions import registry
     from frontaid.plan import osm
 
-    zones = [json.loads(g) for (g,) in rep.conn.execute(
-        "SELECT geometry FROM zones WHERE created = 1 AND merged_into IS NULL AND geometry IS NOT NULL")]
+    zones = [
+        json.loads(g)
+        for (g,) in rep.conn.execute(
+            "SELECT geometry FROM zones WHERE created = 1 AND merged_into IS NULL AND geometry IS NOT NULL"
+        )
+    ]
     streets = osm.read(Path(path), zones)
-    existing = [(eid, lat, lon) for eid, lat, lon in rep.conn.execute(
-        "SELECT eid, lat, lon FROM sites WHERE created = 1 AND kind = 'crossing' AND lat IS NOT NULL")]
-    zone_rows = [(eid, json.loads(g)) for eid, g in rep.conn.execute(
-        "SELECT eid, geometry FROM zones WHERE created = 1 AND merged_into IS NULL AND geometry IS NOT NULL")]
+    existing = [
+        (eid, lat, lon)
+        for eid, lat, lon in rep.conn.execute(
+            "SELECT eid, lat, lon FROM sites WHERE created = 1 AND kind = 'crossing' AND lat IS NOT NULL"
+        )
+    ]
+    zone_rows = [
+        (eid, json.loads(g))
+        for eid, g in rep.conn.execute(
+            "SELECT eid, geometry FROM zones WHERE created = 1 AND merged_into IS NULL "
+            "AND geometry IS NOT NULL"
+        )
+    ]
     from shapely.geometry import Point, shape
 
     shapes = [(eid, shape(g)) for eid, g in zone_rows]
@@ -324,12 +472,29 @@ def import_map(rep: Replica, actor: str, path: str) -> dict[str, Any]:
                 if rep.conn.execute("SELECT 1 FROM sites WHERE eid = ?", (slug,)).fetchone() is None:
                     word = {"bridge": ("Міст", "Bridge"), "ford": ("Брід", "Ford")}[c.kind]
                     label = c.name or c.key.split("-", 1)[1]
-                    registry.add_site(rep, actor, slug, "crossing", f"{word[0]} {label}", f"{word[1]} {label}",
-                                      zone, lat=c.lat, lon=c.lon, state="open")
+                    registry.add_site(
+                        rep,
+                        actor,
+                        slug,
+                        "crossing",
+                        f"{word[0]} {label}",
+                        f"{word[1]} {label}",
+                        zone,
+                        lat=c.lat,
+                        lon=c.lon,
+                        state="open",
+                    )
                     added += 1
                 match = slug
             rename[c.key] = match
-        edges = [[a, b, length, rename.get(cr) if cr else None, name] for a, b, length, cr, name in streets.edges]
+        edges = [
+            [a, b, length, rename.get(cr) if cr else None, name] for a, b, length, cr, name in streets.edges
+        ]
         source = record_network(rep, actor, streets.nodes, edges)
-    return {"source": source, "nodes": len(streets.nodes), "edges": len(edges),
-            "crossings": len(streets.crossings), "crossing_sites_added": added}
+    return {
+        "source": source,
+        "nodes": len(streets.nodes),
+        "edges": len(edges),
+        "crossings": len(streets.crossings),
+        "crossing_sites_added": added,
+    }

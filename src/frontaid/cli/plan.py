@@ -19,14 +19,21 @@ from frontaid.queries import plan as pq
 from frontaid.queries import slots as slotq
 
 plan_app = group(
-    "plan", "Plan the day: who to visit, which team, which route around the shelling, slots at the point.",
-    "frontaid plan day --teams 4 --hours 6 --vehicle van:2")
+    "plan",
+    "Plan the day: who to visit, which team, which route around the shelling, slots at the point.",
+    "frontaid plan day --teams 4 --hours 6 --vehicle van:2",
+)
 map_app = group(
-    "map", "The town's street network, which planning routes on.",
-    "frontaid map import town.osm.pbf")
+    "map", "The town's street network, which planning routes on.", "frontaid map import town.osm.pbf"
+)
 
-KIND_WORDS = {"delivery": N_("home delivery"), "request": N_("request"), "welfare": N_("welfare check"),
-              "evacuation": N_("evacuation"), "body": N_("body recovery")}
+KIND_WORDS = {
+    "delivery": N_("home delivery"),
+    "request": N_("request"),
+    "welfare": N_("welfare check"),
+    "evacuation": N_("evacuation"),
+    "body": N_("body recovery"),
+}
 VEHICLES = {"van": N_("van"), "foot": N_("on foot")}
 
 
@@ -55,8 +62,11 @@ def map_import(ctx: typer.Context, path: str = typer.Argument(..., help="An .osm
     """
     st = state(ctx)
     info = planning.import_map(st.replica(), st.actor, path)
-    done(st, _("Streets imported: {nodes} junctions, {edges} segments, {crossings} crossings.").format(**info),
-         info)
+    done(
+        st,
+        _("Streets imported: {nodes} junctions, {edges} segments, {crossings} crossings.").format(**info),
+        info,
+    )
 
 
 @site_app.command("set")
@@ -64,8 +74,9 @@ def site_set(
     ctx: typer.Context,
     site: str = typer.Argument(..., help="The site, e.g. bridge-central."),
     field: str = typer.Argument(..., help="The field: state."),
-    value: str = typer.Argument(..., help="For a crossing: open, foot-only or closed (відкрито, лише пішки, "
-                                          "зруйновано)."),
+    value: str = typer.Argument(
+        ..., help="For a crossing: open, foot-only or closed (відкрито, лише пішки, зруйновано)."
+    ),
 ) -> None:
     """Change a site's field; a crossing's state is what planning routes around.
 
@@ -74,14 +85,21 @@ def site_set(
     """
     st = state(ctx)
     eid, new = planning.set_site(st.replica(), st.actor, site, field, value)
-    done(st, _("Site {site} is now: {state}.").format(site=eid, state=label(
-        {**vocab.CROSSING_STATES, "closed": "closed"}, new)), {"site": eid, "state": new})
+    done(
+        st,
+        _("Site {site} is now: {state}.").format(
+            site=eid, state=label({**vocab.CROSSING_STATES, "closed": "closed"}, new)
+        ),
+        {"site": eid, "state": new},
+    )
 
 
 @plan_app.command("danger")
 def plan_danger(
     ctx: typer.Context,
-    at: str = typer.Option(None, "--at", help="Departure time, HH:MM today or YYYY-MM-DD HH:MM [default: now]."),
+    at: str = typer.Option(
+        None, "--at", help="Departure time, HH:MM today or YYYY-MM-DD HH:MM [default: now]."
+    ),
     limit: int = typer.Option(10, "--limit", help="How many streets."),
 ) -> None:
     """The most dangerous streets to pass at an hour, with the incidents that make them so.
@@ -96,10 +114,26 @@ def plan_danger(
 
         raise NoStreets()
     rows = pq.worst_streets(rep, _at(at), check.count(limit, "limit", 1, 1000), st.lang)
-    emit(st, rows, lambda c: c.print(table(_("Most dangerous streets"), [
-        _("Segment"), _("Street"), _("Danger"), _("Why")], [
-        (f'{r["from"]}–{r["to"]}', r["street"] or (r["crossing"] or ""), r["danger"], "; ".join(r["reasons"]))
-        for r in rows], empty=_("No danger recorded near any street at that hour."))))
+    emit(
+        st,
+        rows,
+        lambda c: c.print(
+            table(
+                _("Most dangerous streets"),
+                [_("Segment"), _("Street"), _("Danger"), _("Why")],
+                [
+                    (
+                        f"{r['from']}–{r['to']}",
+                        r["street"] or (r["crossing"] or ""),
+                        r["danger"],
+                        "; ".join(r["reasons"]),
+                    )
+                    for r in rows
+                ],
+                empty=_("No danger recorded near any street at that hour."),
+            )
+        ),
+    )
 
 
 @plan_app.command("priorities")
@@ -119,10 +153,21 @@ def plan_priorities(
     z = check.zone(rep, zone) if zone else None
     ps = pq.priorities(rep, date.fromisoformat(check.day(day)), z, check.count(limit, "limit", 1, 100_000))
     rows = pq.priority_rows(ps, st.lang)
-    emit(st, rows, lambda c: c.print(table(_("Priorities"), [
-        _("Household"), _("Zone"), _("Score"), _("Visit"), _("Why")], [
-        (r["household"], r["zone"], r["score"], label(KIND_WORDS, r["kind"]), r["why"]) for r in rows],
-        empty=_("No household needs a visit."))))
+    emit(
+        st,
+        rows,
+        lambda c: c.print(
+            table(
+                _("Priorities"),
+                [_("Household"), _("Zone"), _("Score"), _("Visit"), _("Why")],
+                [
+                    (r["household"], r["zone"], r["score"], label(KIND_WORDS, r["kind"]), r["why"])
+                    for r in rows
+                ],
+                empty=_("No household needs a visit."),
+            )
+        ),
+    )
 
 
 @plan_app.command("day")
@@ -132,7 +177,9 @@ def plan_day(
     hours: float = typer.Option(..., "--hours", help="Hours on the ground."),
     vehicle: list[str] = typer.Option(None, "--vehicle", help="Vans, as van:N."),
     on_foot: int = typer.Option(None, "--on-foot", help="Teams on foot [default: the teams without a van]."),
-    start: str = typer.Option(None, "--start", help="Where the teams start and end [default: the warehouse]."),
+    start: str = typer.Option(
+        None, "--start", help="Where the teams start and end [default: the warehouse]."
+    ),
     day: str = typer.Option(None, "--day", help="The day [default: today]."),
     start_at: str = typer.Option("08:00", "--start-at", help="When the teams leave, HH:MM."),
 ) -> None:
@@ -146,35 +193,80 @@ def plan_day(
     """
     st = state(ctx)
     rep = st.replica()
-    code, plan = planning.plan_day(rep, st.actor, teams=teams, hours=hours, vehicles=vehicle, on_foot=on_foot,
-                                   start=start, day=day, start_at=start_at)
+    code, plan = planning.plan_day(
+        rep,
+        st.actor,
+        teams=teams,
+        hours=hours,
+        vehicles=vehicle,
+        on_foot=on_foot,
+        start=start,
+        day=day,
+        start_at=start_at,
+    )
     stored = pq.plan(rep, code)
     assert stored is not None
 
     def human(c: Any) -> None:
         s = stored["summary"]
-        c.print(_("Plan {code} for {day}: {visits}, priority served {priority}, {people} reached.").format(
-            code=code, day=stored["day"],
-            visits=ngettext("{n} visit", "{n} visits", s["visits"], st.lang).format(n=s["visits"]),
-            priority=s["priority"],
-            people=ngettext("{n} person", "{n} people", s["people"], st.lang).format(n=s["people"])))
-        c.print(table(_("Teams"), [_("Team"), _("Vehicle"), _("Visits"), _("Route, km"), _("Minutes"),
-                                   _("Danger on the way")], [
-            (t["name"], label(VEHICLES, t["vehicle"]), t["visits"], round(t["length_m"] / 1000, 1), t["minutes"],
-             t["exposure"]) for t in stored["teams"]]))
+        c.print(
+            _("Plan {code} for {day}: {visits}, priority served {priority}, {people} reached.").format(
+                code=code,
+                day=stored["day"],
+                visits=ngettext("{n} visit", "{n} visits", s["visits"], st.lang).format(n=s["visits"]),
+                priority=s["priority"],
+                people=ngettext("{n} person", "{n} people", s["people"], st.lang).format(n=s["people"]),
+            )
+        )
+        c.print(
+            table(
+                _("Teams"),
+                [_("Team"), _("Vehicle"), _("Visits"), _("Route, km"), _("Minutes"), _("Danger on the way")],
+                [
+                    (
+                        t["name"],
+                        label(VEHICLES, t["vehicle"]),
+                        t["visits"],
+                        round(t["length_m"] / 1000, 1),
+                        t["minutes"],
+                        t["exposure"],
+                    )
+                    for t in stored["teams"]
+                ],
+            )
+        )
         _print_left_out(c, st, stored["left_out"])
         c.print(_("Run sheets: frontaid plan show --team TEAM"))
+
     emit(st, stored, human)
 
 
 def _print_left_out(c: Any, st: State, left: list[dict[str, Any]], limit: int = 15) -> None:
     if not left:
         return
-    c.print(ngettext("{n} household could not be visited today:", "{n} households could not be visited today:",
-                     len(left), st.lang).format(n=len(left)))
-    c.print(table(_("Not in today's plan"), [_("Household"), _("Zone"), _("Score"), _("Why")], [
-        (x["household"], x["zone"], x["score"], planning.reason_text(x["reason"], x["params"], st.lang))
-        for x in left[:limit]]))
+    c.print(
+        ngettext(
+            "{n} household could not be visited today:",
+            "{n} households could not be visited today:",
+            len(left),
+            st.lang,
+        ).format(n=len(left))
+    )
+    c.print(
+        table(
+            _("Not in today's plan"),
+            [_("Household"), _("Zone"), _("Score"), _("Why")],
+            [
+                (
+                    x["household"],
+                    x["zone"],
+                    x["score"],
+                    planning.reason_text(x["reason"], x["params"], st.lang),
+                )
+                for x in left[:limit]
+            ],
+        )
+    )
     if len(left) > limit:
         c.print(_("… and {n} more (all listed with --json).").format(n=len(left) - limit))
 
@@ -201,23 +293,54 @@ def plan_show(
     why = "why" if st.lang == "uk" else "why_en"
 
     def human(c: Any) -> None:
-        c.print(_("Plan {code} for {day}, teams leave from {start}.").format(code=p["eid"], day=p["day"],
-                                                                              start=p["start"]))
+        c.print(
+            _("Plan {code} for {day}, teams leave from {start}.").format(
+                code=p["eid"], day=p["day"], start=p["start"]
+            )
+        )
         for t in p["teams"]:
             if team and t["name"] != team.strip():
                 continue
             rows = [v for v in visits if v["team"] == t["name"]]
-            c.print(table(f'{_("Team")} {t["name"]} ({label(VEHICLES, t["vehicle"])})', [
-                "#", _("Time"), _("Visit"), _("Household"), _("Address"), _("People"), _("Bring"), _("Why"),
-                _("Done")], [
-                (v["seq"], v["eta"], v["eid"], v["household"], v["address"], v["people"],
-                 ", ".join(f"{label(vocab.ITEMS, k)} × {n}" for k, n in v["bring"].items()),
-                 v[why], "✓" if v["done"] else "") for v in rows], empty=_("No visits.")))
+            c.print(
+                table(
+                    f"{_('Team')} {t['name']} ({label(VEHICLES, t['vehicle'])})",
+                    [
+                        "#",
+                        _("Time"),
+                        _("Visit"),
+                        _("Household"),
+                        _("Address"),
+                        _("People"),
+                        _("Bring"),
+                        _("Why"),
+                        _("Done"),
+                    ],
+                    [
+                        (
+                            v["seq"],
+                            v["eta"],
+                            v["eid"],
+                            v["household"],
+                            v["address"],
+                            v["people"],
+                            ", ".join(f"{label(vocab.ITEMS, k)} × {n}" for k, n in v["bring"].items()),
+                            v[why],
+                            "✓" if v["done"] else "",
+                        )
+                        for v in rows
+                    ],
+                    empty=_("No visits."),
+                )
+            )
+
     emit(st, {**p, "visits": visits}, human)
 
 
 @plan_app.command("done")
-def plan_done(ctx: typer.Context, visit: str = typer.Argument(..., help="The visit, as on the run sheet.")) -> None:
+def plan_done(
+    ctx: typer.Context, visit: str = typer.Argument(..., help="The visit, as on the run sheet.")
+) -> None:
     """Tick a visit off the run sheet (a hand-out at the household ticks it off too).
 
     \b
@@ -243,9 +366,26 @@ def plan_slots(
     """
     st = state(ctx)
     rep = st.replica()
-    rows = planning.plan_slots(rep, st.actor, point=point, day=day, max_waiting=max_waiting,
-                               slot_minutes=check.count(slot_minutes, "slot minutes", 5, 120))
+    rows = planning.plan_slots(
+        rep,
+        st.actor,
+        point=point,
+        day=day,
+        max_waiting=max_waiting,
+        slot_minutes=check.count(slot_minutes, "slot minutes", 5, 120),
+    )
     stored = slotq.point_slots(rep, check.site(rep, point), check.day(day))
-    emit(st, stored, lambda c: c.print(table(_("Arrival times at the point"), [
-        _("From"), _("To"), _("Zone"), _("Cards from"), _("Cards to"), _("People expected")], [
-        (r["start"], r["end"], r["zone"], r["codes_from"], r["codes_to"], r["people"]) for r in rows])))
+    emit(
+        st,
+        stored,
+        lambda c: c.print(
+            table(
+                _("Arrival times at the point"),
+                [_("From"), _("To"), _("Zone"), _("Cards from"), _("Cards to"), _("People expected")],
+                [
+                    (r["start"], r["end"], r["zone"], r["codes_from"], r["codes_to"], r["people"])
+                    for r in rows
+                ],
+            )
+        ),
+    )

@@ -40,8 +40,14 @@ HOUR_SPREAD = 2.0
 FLOOR = 0.05
 METRES_PER_DANGER = 400.0
 KIND_WEIGHT: dict[str, float] = {
-    "airstrike": 3.0, "rocket": 2.5, "shelling": 2.0, "mortar": 1.0, "mine": 1.5,
-    "fire": 0.5, "crossing-damage": 1.0, "other": 0.5,
+    "airstrike": 3.0,
+    "rocket": 2.5,
+    "shelling": 2.0,
+    "mortar": 1.0,
+    "mine": 1.5,
+    "fire": 0.5,
+    "crossing-damage": 1.0,
+    "other": 0.5,
 }
 
 
@@ -104,7 +110,9 @@ class DangerField:
 
     def weight(self, inc: Incident, hour: float) -> float:
         age = (self.now - inc.at).total_seconds() / 3600
-        return inc.severity * 0.5 ** (age / HALF_LIFE_HOURS) * hour_match(inc.at.hour + inc.at.minute / 60, hour)
+        return float(
+            inc.severity * 0.5 ** (age / HALF_LIFE_HOURS) * hour_match(inc.at.hour + inc.at.minute / 60, hour)
+        )
 
     def edge_danger(self, hour: float) -> NDArray[np.float64]:
         """The danger of passing each segment at `hour` (0-24, local to the incidents' clock)."""
@@ -145,5 +153,12 @@ def incident_from_row(row: dict[str, Any], fallback: tuple[float, float] | None)
         at = datetime.fromisoformat(str(row["at"]))
     except (TypeError, ValueError):
         return None
-    return Incident(str(row["eid"]), str(row.get("kind") or "other"), at.replace(tzinfo=None), float(lat),
-                    float(lon), int(row.get("killed") or 0), int(row.get("wounded") or 0))
+    return Incident(
+        str(row["eid"]),
+        str(row.get("kind") or "other"),
+        at.replace(tzinfo=None),
+        float(lat),
+        float(lon),
+        int(row.get("killed") or 0),
+        int(row.get("wounded") or 0),
+    )

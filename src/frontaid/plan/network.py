@@ -32,10 +32,21 @@ PASSABLE: dict[str, frozenset[str]] = {
 }
 # Crossing states as people say them (en and uk), to the stored word.
 STATE_WORDS: dict[str, str] = {
-    "open": "open", "відкрито": "open", "відкритий": "open", "відкрита": "open",
-    "foot-only": "damaged", "foot": "damaged", "damaged": "damaged", "лише пішки": "damaged",
-    "тільки пішки": "damaged", "пошкоджено": "damaged", "пошкоджений": "damaged",
-    "closed": "destroyed", "destroyed": "destroyed", "зруйновано": "destroyed", "зруйнований": "destroyed",
+    "open": "open",
+    "відкрито": "open",
+    "відкритий": "open",
+    "відкрита": "open",
+    "foot-only": "damaged",
+    "foot": "damaged",
+    "damaged": "damaged",
+    "лише пішки": "damaged",
+    "тільки пішки": "damaged",
+    "пошкоджено": "damaged",
+    "пошкоджений": "damaged",
+    "closed": "destroyed",
+    "destroyed": "destroyed",
+    "зруйновано": "destroyed",
+    "зруйнований": "destroyed",
     "закрито": "destroyed",
 }
 
@@ -68,8 +79,12 @@ class Network:
         self._index = {nid: i for i, nid in enumerate(self.ids)}
 
     @classmethod
-    def from_rows(cls, nodes: Iterable[Sequence[Any]], edges: Iterable[Sequence[Any]],
-                  states: Mapping[str, str] | None = None) -> Network:
+    def from_rows(
+        cls,
+        nodes: Iterable[Sequence[Any]],
+        edges: Iterable[Sequence[Any]],
+        states: Mapping[str, str] | None = None,
+    ) -> Network:
         """From [id, lat, lon] nodes and [a, b, length_m, crossing, name] edges (ids, not indexes)."""
         node_rows = list(nodes)
         ids = [str(n[0]) for n in node_rows]
@@ -148,8 +163,9 @@ class Network:
             m = csr_matrix((vals[first], (rows[first], cols[first])), shape=(n, n))
         return m
 
-    def paths(self, sources: Sequence[int], weights: NDArray[np.float64],
-              vehicle: str) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
+    def paths(
+        self, sources: Sequence[int], weights: NDArray[np.float64], vehicle: str
+    ) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
         """(cost, predecessor) from each source to every junction; unreachable = inf."""
         g = self.graph(weights, vehicle)
         dist, pred = dijkstra(g, directed=False, indices=list(sources), return_predecessors=True)
@@ -186,5 +202,6 @@ def demo_network(states: Mapping[str, str] | None = None) -> Network:
     from frontaid.scenario.geography import street_network
 
     nodes, edges = street_network()
-    return Network.from_rows(((n.id, n.lat, n.lon) for n in nodes),
-                             ((e.a, e.b, e.length_m, e.crossing, "") for e in edges), states)
+    return Network.from_rows(
+        ((n.id, n.lat, n.lon) for n in nodes), ((e.a, e.b, e.length_m, e.crossing, "") for e in edges), states
+    )

@@ -23,8 +23,9 @@ from frontaid.errors import BadMapFile
 from frontaid.plan.network import metres
 
 # Highways nobody on foot or in a van may use are left out.
-SKIP_HIGHWAYS = frozenset({"proposed", "construction", "abandoned", "razed", "bus_guideway", "raceway",
-                           "elevator", "platform"})
+SKIP_HIGHWAYS = frozenset(
+    {"proposed", "construction", "abandoned", "razed", "bus_guideway", "raceway", "elevator", "platform"}
+)
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Streets:
     crossings: list[Crossing] = field(default_factory=list)
 
 
-class _Reader(osmium.SimpleHandler):  # type: ignore[misc]
+class _Reader(osmium.SimpleHandler):
     def __init__(self) -> None:
         super().__init__()
         self.ways: list[tuple[int, list[tuple[int, float, float]], str, str | None]] = []
@@ -111,7 +112,8 @@ def read(path: Path, zones: list[dict[str, Any]]) -> Streets:
 
 
 def near(lat1: float, lon1: float, lat2: float, lon2: float, within_m: float) -> bool:
-    if abs(lat1 - lat2) > within_m / 100_000 or abs(lon1 - lon2) > within_m / (100_000 * math.cos(
-            math.radians(lat1))):
+    if abs(lat1 - lat2) > within_m / 100_000 or abs(lon1 - lon2) > within_m / (
+        100_000 * math.cos(math.radians(lat1))
+    ):
         return False
     return metres(lat1, lon1, lat2, lon2) <= within_m

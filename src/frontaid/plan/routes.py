@@ -98,8 +98,9 @@ def _hour_of(start_hour: float, minutes: float) -> float:
 class _Matrices:
     """Cost and length matrices between the plan's nodes for one vehicle class."""
 
-    def __init__(self, net: Network, nodes: list[int], vehicle: str, field_: DangerField,
-                 row_hours: list[float]) -> None:
+    def __init__(
+        self, net: Network, nodes: list[int], vehicle: str, field_: DangerField, row_hours: list[float]
+    ) -> None:
         n = len(nodes)
         self.cost = np.full((n, n), np.inf)
         self.pred: dict[int, NDArray[np.int32]] = {}
@@ -130,9 +131,18 @@ def _minutes(length_m: float, vehicle: str) -> float:
     return length_m / (SPEED_KMH[vehicle] * 1000 / 60)
 
 
-def solve(net: Network, field_: DangerField, candidates: list[tuple[Priority, int]], teams: list[Team],
-          depot: int, start_hour: float, hours: float, *, solution_limit: int = 150,
-          time_limit_s: int = 6) -> DayPlan:
+def solve(
+    net: Network,
+    field_: DangerField,
+    candidates: list[tuple[Priority, int]],
+    teams: list[Team],
+    depot: int,
+    start_hour: float,
+    hours: float,
+    *,
+    solution_limit: int = 150,
+    time_limit_s: int = 6,
+) -> DayPlan:
     """Choose and order the visits; `candidates` are (priority, junction), most urgent first."""
     left: list[LeftOut] = []
     classes = sorted({t.vehicle for t in teams})
@@ -196,18 +206,28 @@ def _sub(m: _Matrices, keep: list[int]) -> _Matrices:
 def _why_not(p: Priority, k: int, teams: list[Team], mats: dict[str, _Matrices], budget: float) -> LeftOut:
     if p.needs_van and not any(t.vehicle == "van" for t in teams):
         return LeftOut(p, "needs-van")
-    reach = [t for t in teams if np.isfinite(mats[t.vehicle].length[0][k])
-             and (t.vehicle == "van" or not p.needs_van)]
+    reach = [
+        t
+        for t in teams
+        if np.isfinite(mats[t.vehicle].length[0][k]) and (t.vehicle == "van" or not p.needs_van)
+    ]
     if not reach:
-        return LeftOut(p, "van-cannot-cross" if p.needs_van or all(t.vehicle == "van" for t in teams)
-                       else "no-way")
+        return LeftOut(
+            p, "van-cannot-cross" if p.needs_van or all(t.vehicle == "van" for t in teams) else "no-way"
+        )
     if any(p.seats > t.seats or kits(p) > t.kits for t in reach):
         return LeftOut(p, "too-much", {"kits": kits(p), "seats": p.seats})
     return LeftOut(p, "too-far", {"hours": round(budget / 60, 1)})
 
 
-def _solve_once(offered: list[tuple[Priority, int, list[int]]], teams: list[Team], mats: dict[str, _Matrices],
-                budget: float, solution_limit: int, time_limit_s: int) -> dict[int, list[int]]:
+def _solve_once(
+    offered: list[tuple[Priority, int, list[int]]],
+    teams: list[Team],
+    mats: dict[str, _Matrices],
+    budget: float,
+    solution_limit: int,
+    time_limit_s: int,
+) -> dict[int, list[int]]:
     n = len(offered) + 1
     manager = pywrapcp.RoutingIndexManager(n, len(teams), 0)
     routing = pywrapcp.RoutingModel(manager)
@@ -216,16 +236,18 @@ def _solve_once(offered: list[tuple[Priority, int, list[int]]], teams: list[Team
     time_cb: dict[str, int] = {}
     for v in sorted({t.vehicle for t in teams}):
         cost = np.where(np.isfinite(mats[v].cost), mats[v].cost, UNREACHABLE).round().astype(np.int64)
-        travel = np.where(np.isfinite(mats[v].length), mats[v].length / (SPEED_KMH[v] * 1000 / 3600),
-                          UNREACHABLE)
+        travel = np.where(
+            np.isfinite(mats[v].length), mats[v].length / (SPEED_KMH[v] * 1000 / 3600), UNREACHABLE
+        )
         secs = (travel + np.array(service, dtype=np.float64)[:, None] * 60).round().astype(np.int64)
         # Matrices, not Python callbacks: the solver reads them in C++ (10x faster on 400 visits).
         cost_cb[v] = routing.RegisterTransitMatrix(cost.tolist())
         time_cb[v] = routing.RegisterTransitMatrix(secs.tolist())
     for vi, t in enumerate(teams):
         routing.SetArcCostEvaluatorOfVehicle(cost_cb[t.vehicle], vi)
-    routing.AddDimensionWithVehicleTransits([time_cb[t.vehicle] for t in teams], 0,
-                                            int(budget * SOLVER_SHARE * 60), True, "time")
+    routing.AddDimensionWithVehicleTransits(
+        [time_cb[t.vehicle] for t in teams], 0, int(budget * SOLVER_SHARE * 60), True, "time"
+    )
     kit_demand = [0] + [kits(p) for p, _n, _a in offered]
     seat_demand = [0] + [p.seats for p, _n, _a in offered]
     kit_cb = routing.RegisterUnaryTransitVector(kit_demand)
@@ -257,8 +279,9 @@ def _solve_once(offered: list[tuple[Priority, int, list[int]]], teams: list[Team
     return out
 
 
-def _etas(seq: list[int], offered: list[tuple[Priority, int, list[int]]], m: _Matrices,
-          vehicle: str) -> list[tuple[int, float]]:
+def _etas(
+    seq: list[int], offered: list[tuple[Priority, int, list[int]]], m: _Matrices, vehicle: str
+) -> list[tuple[int, float]]:
     """(node, minutes after start when the team leaves it) along one route."""
     out, t, prev = [], 0.0, 0
     for k in seq:
@@ -269,9 +292,17 @@ def _etas(seq: list[int], offered: list[tuple[Priority, int, list[int]]], m: _Ma
     return out
 
 
-def _assemble(net: Network, routes: dict[int, list[int]], offered: list[tuple[Priority, int, list[int]]],
-              teams: list[Team], mats: dict[str, _Matrices], depot: int, start_hour: float, hours: float,
-              left: list[LeftOut]) -> DayPlan:
+def _assemble(
+    net: Network,
+    routes: dict[int, list[int]],
+    offered: list[tuple[Priority, int, list[int]]],
+    teams: list[Team],
+    mats: dict[str, _Matrices],
+    depot: int,
+    start_hour: float,
+    hours: float,
+    left: list[LeftOut],
+) -> DayPlan:
     out = []
     lookup = net.edge_lookup()
     nodes = [depot] + [n for _p, n, _a in offered]

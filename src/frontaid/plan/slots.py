@@ -49,9 +49,15 @@ class Slot:
         return sum(h.people for h in self.households)
 
     def as_row(self) -> dict[str, object]:
-        return {"zone": self.zone, "start": _hhmm(self.start), "end": _hhmm(self.end),
-                "codes_from": self.households[0].code, "codes_to": self.households[-1].code,
-                "households": len(self.households), "people": round(self.people, 1)}
+        return {
+            "zone": self.zone,
+            "start": _hhmm(self.start),
+            "end": _hhmm(self.end),
+            "codes_from": self.households[0].code,
+            "codes_to": self.households[-1].code,
+            "households": len(self.households),
+            "people": round(self.people, 1),
+        }
 
 
 @dataclass
@@ -75,8 +81,9 @@ def waiting_peak(arrivals: list[float], rate: float, slot_minutes: int) -> float
     return peak
 
 
-def spread(groups: list[Group], opening: tuple[int, int], limit: float, slot_minutes: int = 15,
-           rate: float = 10.0) -> Result:
+def spread(
+    groups: list[Group], opening: tuple[int, int], limit: float, slot_minutes: int = 15, rate: float = 10.0
+) -> Result:
     """Place every household in a slot so no more than `limit` people wait at once."""
     start, end = opening
     n_slots = max(0, (end - start) // slot_minutes)
@@ -113,8 +120,9 @@ def everyone_at_opening(groups: list[Group]) -> float:
     return sum(g.people for g in groups)
 
 
-def by_zone_alphabetical(groups: list[Group], opening: tuple[int, int], rate: float,
-                         slot_minutes: int = 15) -> float:
+def by_zone_alphabetical(
+    groups: list[Group], opening: tuple[int, int], rate: float, slot_minutes: int = 15
+) -> float:
     """Baseline: each zone (in alphabetical order) gets an equal share of the day, arriving at its start."""
     zones: dict[str, float] = {}
     for g in groups:

@@ -27,8 +27,10 @@ NETWORK_META = "plan.network"
 
 
 def crossing_states(rep: Replica) -> dict[str, str]:
-    return {eid: state or "open" for eid, state in rep.conn.execute(
-        f"SELECT eid, state FROM sites WHERE {LIVE} AND kind = 'crossing'")}
+    return {
+        eid: state or "open"
+        for eid, state in rep.conn.execute(f"SELECT eid, state FROM sites WHERE {LIVE} AND kind = 'crossing'")
+    }
 
 
 def network_source(rep: Replica) -> str | None:
@@ -55,7 +57,8 @@ def network(rep: Replica) -> Network | None:
     nodes: list[Any] = []
     edges: list[Any] = []
     for n, e in rep.conn.execute(
-            "SELECT nodes, edges FROM streets WHERE created = 1 AND source = ? ORDER BY part", (source,)):
+        "SELECT nodes, edges FROM streets WHERE created = 1 AND source = ? ORDER BY part", (source,)
+    ):
         nodes.extend(json.loads(n or "[]"))
         edges.extend(json.loads(e or "[]"))
     return Network.from_rows(nodes, edges, states)
@@ -79,9 +82,12 @@ def incidents(rep: Replica, now: datetime) -> list[dm.Incident]:
     """Incidents the danger model counts at `now` (the last MAX_AGE_HOURS, none after now)."""
     since = (now - timedelta(hours=dm.MAX_AGE_HOURS)).strftime("%Y-%m-%dT%H:%M")
     centres = zone_centres(rep)
-    rows = _rows(rep, "SELECT eid, kind, zone, at, killed, wounded, lat, lon FROM incidents "
-                      f"WHERE {LIVE} AND at >= ? AND at <= ? ORDER BY at, eid",
-                 (since, now.strftime("%Y-%m-%dT%H:%M")))
+    rows = _rows(
+        rep,
+        "SELECT eid, kind, zone, at, killed, wounded, lat, lon FROM incidents "
+        f"WHERE {LIVE} AND at >= ? AND at <= ? ORDER BY at, eid",
+        (since, now.strftime("%Y-%m-%dT%H:%M")),
+    )
     out = []
     for r in rows:
         inc = dm.incident_from_row(r, centres.get(r["zone"]))
@@ -94,7 +100,9 @@ def danger_field(rep: Replica, net: Network, now: datetime) -> dm.DangerField:
     return dm.DangerField.build(net, incidents(rep, now), now)
 
 
-def worst_streets(rep: Replica, at: datetime, limit: int = 10, lang: str | None = None) -> list[dict[str, Any]]:
+def worst_streets(
+    rep: Replica, at: datetime, limit: int = 10, lang: str | None = None
+) -> list[dict[str, Any]]:
     """The most dangerous segments to pass at `at`'s hour, with the incidents that make them so."""
     net = network(rep)
     if net is None:
@@ -109,14 +117,32 @@ def worst_streets(rep: Replica, at: datetime, limit: int = 10, lang: str | None 
         reasons = []
         for inc, part in field.reasons(i, hour):
             age_h = int((at - inc.at).total_seconds() // 3600)
-            reasons.append(gettext("{kind} {hours} h ago at {time}, {killed} killed, {wounded} wounded "
-                                   "(weight {w:.1f})", lang).format(
-                kind=gettext(vocab.INCIDENT_KINDS.get(inc.kind, inc.kind), lang), hours=age_h,
-                time=inc.at.strftime("%H:%M"), killed=inc.killed, wounded=inc.wounded, w=part))
-        out.append({"edge": i, "from": net.ids[a], "to": net.ids[b], "street": net.name[i] or None,
-                    "crossing": net.crossing[i], "danger": round(float(d[i]), 2),
-                    "lat": round(float(net.lat[a] + net.lat[b]) / 2, 6),
-                    "lon": round(float(net.lon[a] + net.lon[b]) / 2, 6), "reasons": reasons})
+            reasons.append(
+                gettext(
+                    "{kind} {hours} h ago at {time}, {killed} killed, {wounded} wounded (weight {w:.1f})",
+                    lang,
+                ).format(
+                    kind=gettext(vocab.INCIDENT_KINDS.get(inc.kind, inc.kind), lang),
+                    hours=age_h,
+                    time=inc.at.strftime("%H:%M"),
+                    killed=inc.killed,
+                    wounded=inc.wounded,
+                    w=part,
+                )
+            )
+        out.append(
+            {
+                "edge": i,
+                "from": net.ids[a],
+                "to": net.ids[b],
+                "street": net.name[i] or None,
+                "crossing": net.crossing[i],
+                "danger": round(float(d[i]), 2),
+                "lat": round(float(net.lat[a] + net.lat[b]) / 2, 6),
+                "lon": round(float(net.lon[a] + net.lon[b]) / 2, 6),
+                "reasons": reasons,
+            }
+        )
     return out
 
 
@@ -129,8 +155,16 @@ def danger_segments(rep: Replica, at: datetime, threshold: float = 0.2) -> list[
     out = []
     for i in np.nonzero(d > threshold)[0].tolist():
         a, b = int(net.a[i]), int(net.b[i])
-        out.append({"edge": i, "danger": round(float(d[i]), 2),
-                    "coordinates": [[float(net.lon[a]), float(net.lat[a])], [float(net.lon[b]), float(net.lat[b])]]})
+        out.append(
+            {
+                "edge": i,
+                "danger": round(float(d[i]), 2),
+                "coordinates": [
+                    [float(net.lon[a]), float(net.lat[a])],
+                    [float(net.lon[b]), float(net.lat[b])],
+                ],
+            }
+        )
     return out
 
 
@@ -145,20 +179,24 @@ def facts(rep: Replica, zone: str | None = None) -> list[Facts]:
         params.append(zone)
     out: dict[str, Facts] = {}
     for eid, z, address, lat, lon, size, reg in rep.conn.execute(
-            f"SELECT eid, zone, address, lat, lon, size, registered_on FROM households WHERE {where} "
-            "ORDER BY eid", params):
+        f"SELECT eid, zone, address, lat, lon, size, registered_on FROM households WHERE {where} "
+        "ORDER BY eid",
+        params,
+    ):
         out[eid] = Facts(eid, z, address, lat, lon, int(size or 1), registered_on=reg)
     if not out:
         return []
     for hh, vulns in rep.conn.execute(
-            f"SELECT household, vulnerabilities FROM people WHERE {LIVE} AND status = 'present' "
-            "AND vulnerabilities IS NOT NULL"):
+        f"SELECT household, vulnerabilities FROM people WHERE {LIVE} AND status = 'present' "
+        "AND vulnerabilities IS NOT NULL"
+    ):
         f = out.get(hh)
         if f is not None:
             f.vulnerabilities.update(v for v in vulns.split(",") if v)
     for eid, hh, need, urgency, opened in rep.conn.execute(
-            f"SELECT eid, household, need, urgency, opened_at FROM requests WHERE {LIVE} "
-            "AND status IN ('open', 'assigned', 'in-progress') AND household IS NOT NULL ORDER BY eid"):
+        f"SELECT eid, household, need, urgency, opened_at FROM requests WHERE {LIVE} "
+        "AND status IN ('open', 'assigned', 'in-progress') AND household IS NOT NULL ORDER BY eid"
+    ):
         f = out.get(hh)
         if f is not None:
             if need == "body-recovery":
@@ -166,28 +204,32 @@ def facts(rep: Replica, zone: str | None = None) -> list[Facts]:
             else:
                 f.requests.append((eid, need, urgency or "normal", (opened or "")[:10]))
     for hh, last in rep.conn.execute(
-            "SELECT household, MAX(\"on\") FROM handouts WHERE created = 1 AND item = 'food-kit' "
-            "GROUP BY household"):
+        "SELECT household, MAX(\"on\") FROM handouts WHERE created = 1 AND item = 'food-kit' "
+        "GROUP BY household"
+    ):
         f = out.get(hh)
         if f is not None:
             f.last_food_kit = last
     for eid, hh, opened in rep.conn.execute(
-            f"SELECT eid, household, opened_on FROM welfare_checks WHERE {LIVE} AND status = 'open' "
-            "AND household IS NOT NULL ORDER BY eid"):
+        f"SELECT eid, household, opened_on FROM welfare_checks WHERE {LIVE} AND status = 'open' "
+        "AND household IS NOT NULL ORDER BY eid"
+    ):
         f = out.get(hh)
         if f is not None:
             f.welfare.append((eid, opened or ""))
     for (hh,) in rep.conn.execute(
-            f"SELECT household FROM people WHERE {LIVE} AND status = 'deceased' AND burial_place IS NULL "
-            "AND household IS NOT NULL"):
+        f"SELECT household FROM people WHERE {LIVE} AND status = 'deceased' AND burial_place IS NULL "
+        "AND household IS NOT NULL"
+    ):
         f = out.get(hh)
         if f is not None and f.bodies == 0:
             f.bodies = 1
     return list(out.values())
 
 
-def priorities(rep: Replica, today: date | None = None, zone: str | None = None,
-               limit: int | None = None) -> list[Priority]:
+def priorities(
+    rep: Replica, today: date | None = None, zone: str | None = None, limit: int | None = None
+) -> list[Priority]:
     """Households that need a visit, most urgent first (ties by card code, so the order is stable)."""
     day = today or date.today()
     scored = [p for p in (score(f, day) for f in facts(rep, zone)) if p.score > 0]
@@ -196,8 +238,18 @@ def priorities(rep: Replica, today: date | None = None, zone: str | None = None,
 
 
 def priority_rows(ps: list[Priority], lang: str) -> list[dict[str, Any]]:
-    return [{"household": p.household, "zone": p.facts.zone, "address": p.facts.address, "score": p.score,
-             "kind": p.kind, "why": p.why(lang), "reasons": p.reasons} for p in ps]
+    return [
+        {
+            "household": p.household,
+            "zone": p.facts.zone,
+            "address": p.facts.address,
+            "score": p.score,
+            "kind": p.kind,
+            "why": p.why(lang),
+            "reasons": p.reasons,
+        }
+        for p in ps
+    ]
 
 
 # -- stored plans -----------------------------------------------------------------------
@@ -205,27 +257,37 @@ def priority_rows(ps: list[Priority], lang: str) -> list[dict[str, Any]]:
 
 def latest_plan(rep: Replica, day: str | None = None) -> dict[str, Any] | None:
     """The newest plan (of `day` when given)."""
-    sql = "SELECT eid FROM plans WHERE created = 1" + (" AND day = ?" if day else "") + \
-        " ORDER BY made_at DESC, c_hlc DESC LIMIT 1"
+    sql = (
+        "SELECT eid FROM plans WHERE created = 1"
+        + (" AND day = ?" if day else "")
+        + " ORDER BY made_at DESC, c_hlc DESC LIMIT 1"
+    )
     row = rep.conn.execute(sql, (day,) if day else ()).fetchone()
     return None if row is None else plan(rep, row[0])
 
 
 def plan(rep: Replica, eid: str) -> dict[str, Any] | None:
     """A plan with its teams, routes, visits (ticked off by hand or by a hand-out) and what it left out."""
-    found = _rows(rep, "SELECT eid, day, start, hours, teams, routes, left_out, summary, made_at, status "
-                       "FROM plans WHERE created = 1 AND eid = ?", (eid,))
+    found = _rows(
+        rep,
+        "SELECT eid, day, start, hours, teams, routes, left_out, summary, made_at, status "
+        "FROM plans WHERE created = 1 AND eid = ?",
+        (eid,),
+    )
     if not found:
         return None
     p = found[0]
     for k in ("teams", "routes", "left_out", "summary"):
         p[k] = json.loads(p[k]) if p[k] else ([] if k != "summary" and k != "routes" else {})
-    visits = _rows(rep, "SELECT v.eid, v.team, v.seq, v.household, v.kind, v.zone, v.address, v.lat, v.lon, "
-                        "v.bring, v.why, v.why_en, v.eta, v.score, v.people, v.status, v.done_at, "
-                        "(SELECT MIN(h.at) FROM handouts h WHERE h.created = 1 AND h.household = v.household "
-                        " AND h.\"on\" >= ?) AS handed_at "
-                        "FROM visits v WHERE v.created = 1 AND v.plan = ? ORDER BY v.team, v.seq",
-                   (p["day"], eid))
+    visits = _rows(
+        rep,
+        "SELECT v.eid, v.team, v.seq, v.household, v.kind, v.zone, v.address, v.lat, v.lon, "
+        "v.bring, v.why, v.why_en, v.eta, v.score, v.people, v.status, v.done_at, "
+        "(SELECT MIN(h.at) FROM handouts h WHERE h.created = 1 AND h.household = v.household "
+        ' AND h."on" >= ?) AS handed_at '
+        "FROM visits v WHERE v.created = 1 AND v.plan = ? ORDER BY v.team, v.seq",
+        (p["day"], eid),
+    )
     for v in visits:
         v["bring"] = json.loads(v["bring"]) if v["bring"] else {}
         v["done"] = v["status"] == "done" or v["handed_at"] is not None
@@ -234,6 +296,7 @@ def plan(rep: Replica, eid: str) -> dict[str, Any] | None:
 
 
 def visit(rep: Replica, eid: str) -> dict[str, Any] | None:
-    found = _rows(rep, "SELECT eid, plan, team, household, status FROM visits WHERE created = 1 AND eid = ?",
-                  (eid,))
+    found = _rows(
+        rep, "SELECT eid, plan, team, household, status FROM visits WHERE created = 1 AND eid = ?", (eid,)
+    )
     return found[0] if found else None

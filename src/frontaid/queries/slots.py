@@ -44,9 +44,13 @@ def serving_rate(rep: Replica, site: str) -> float:
     """People the point serves a minute: its busiest hour in the last weeks × mean household size."""
     row = rep.conn.execute(
         "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM handouts WHERE created = 1 AND at = ? "
-        "AND home IS NOT 1 GROUP BY \"on\")", (site,)).fetchone()
+        'AND home IS NOT 1 GROUP BY "on")',
+        (site,),
+    ).fetchone()
     per_day = float(row[0] or 0)
-    size = rep.conn.execute(f"SELECT AVG(COALESCE(size, 1)) FROM households WHERE {LIVE}").fetchone()[0] or 1.0
+    size = (
+        rep.conn.execute(f"SELECT AVG(COALESCE(size, 1)) FROM households WHERE {LIVE}").fetchone()[0] or 1.0
+    )
     if per_day <= 0:
         return DEFAULT_RATE
     # A day's hand-outs over a 4-hour opening, doubled: the busiest hour is about twice the mean.
@@ -55,12 +59,20 @@ def serving_rate(rep: Replica, site: str) -> float:
 
 def _turnout(rep: Replica, site: str, day: str) -> dict[str, float]:
     since = (date.fromisoformat(day) - timedelta(days=HISTORY_DAYS)).isoformat()
-    came = dict(rep.conn.execute(
-        "SELECT h.zone, COUNT(DISTINCT x.household || x.round) FROM handouts x JOIN households h "
-        "ON h.eid = x.household WHERE x.created = 1 AND x.at = ? AND x.item = 'food-kit' AND x.\"on\" >= ? "
-        "AND x.\"on\" < ? GROUP BY h.zone", (site, since, day)).fetchall())
-    total = dict(rep.conn.execute(
-        f"SELECT zone, COUNT(*) FROM households WHERE {LIVE} AND status = 'active' GROUP BY zone").fetchall())
+    came = dict(
+        rep.conn.execute(
+            "SELECT h.zone, COUNT(DISTINCT x.household || x.round) FROM handouts x JOIN households h "
+            "ON h.eid = x.household WHERE x.created = 1 AND x.at = ? AND x.item = 'food-kit' "
+            "AND x.\"on\" >= ? "
+            'AND x."on" < ? GROUP BY h.zone',
+            (site, since, day),
+        ).fetchall()
+    )
+    total = dict(
+        rep.conn.execute(
+            f"SELECT zone, COUNT(*) FROM households WHERE {LIVE} AND status = 'active' GROUP BY zone"
+        ).fetchall()
+    )
     if not came:
         return {z: 1.0 for z in total}
     rounds = HISTORY_DAYS / ROUND_DAYS
@@ -76,7 +88,8 @@ def arrival_groups(rep: Replica, site: str, day: str) -> list[Group]:
     centres = zone_centres(rep)
     by_zone: dict[str, list[Household]] = {}
     for eid, zone, size in rep.conn.execute(
-            f"SELECT eid, zone, size FROM households WHERE {LIVE} AND status = 'active' ORDER BY eid"):
+        f"SELECT eid, zone, size FROM households WHERE {LIVE} AND status = 'active' ORDER BY eid"
+    ):
         by_zone.setdefault(zone or "", []).append(Household(eid, int(size or 1) * turnout.get(zone, 1.0)))
 
     def far(z: str) -> tuple[float, str]:
@@ -91,5 +104,6 @@ def arrival_groups(rep: Replica, site: str, day: str) -> list[Group]:
 def point_slots(rep: Replica, point: str, day: str | date) -> list[dict[str, Any]]:
     """The stored arrival slots of a point on a day: zone, start, end, codes_from, codes_to (and counts)."""
     row = rep.conn.execute(
-        "SELECT slots FROM point_slots WHERE created = 1 AND point = ? AND day = ?", (point, str(day)[:10])).fetchone()
+        "SELECT slots FROM point_slots WHERE created = 1 AND point = ? AND day = ?", (point, str(day)[:10])
+    ).fetchone()
     return list(json.loads(row[0])) if row and row[0] else []

@@ -184,7 +184,7 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
 
 
 def danger_features(rep: Replica, now: datetime, lang: str) -> list[dict[str, Any]]:
-    """The streets the danger model finds dangerous at `now`'s hour, one line each (the map's danger layer)."""
+    """Streets the danger model finds dangerous at `now`'s hour, one line each (the map's danger layer)."""
     out = []
     when = now.replace(tzinfo=None)
     for seg in planq.danger_segments(rep, when, STREET_DANGER[0][0]):

@@ -24,8 +24,13 @@ from frontaid.web.render import render
 from frontaid.web.users import Session
 
 TEAM_COLOURS = ("#1f5fbf", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#444")
-KINDS = {"delivery": "home delivery", "request": "request", "welfare": "welfare check",
-         "evacuation": "evacuation", "body": "body recovery"}
+KINDS = {
+    "delivery": "home delivery",
+    "request": "request",
+    "welfare": "welfare check",
+    "evacuation": "evacuation",
+    "body": "body recovery",
+}
 VEHICLES = {"van": "van", "foot": "on foot"}
 
 router = APIRouter()
@@ -45,13 +50,25 @@ def _sheet(p: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     for i, t in enumerate(p["teams"]):
         visits = []
         for v in (v for v in p["visits"] if v["team"] == t["name"]):
-            visits.append({**v, "kind_text": gettext(KINDS.get(v["kind"], v["kind"]), lang),
-                           "why_text": v["why"] if lang == "uk" else v["why_en"],
-                           "bring_text": ", ".join(f"{gettext(vocab.ITEMS.get(k, k), lang)} × {n}"
-                                                   for k, n in v["bring"].items())})
-        out.append({**t, "colour": TEAM_COLOURS[i % len(TEAM_COLOURS)], "vehicle_text":
-                    gettext(VEHICLES.get(t["vehicle"], t["vehicle"]), lang), "km": round(t["length_m"] / 1000, 1),
-                    "visits_list": visits})
+            visits.append(
+                {
+                    **v,
+                    "kind_text": gettext(KINDS.get(v["kind"], v["kind"]), lang),
+                    "why_text": v["why"] if lang == "uk" else v["why_en"],
+                    "bring_text": ", ".join(
+                        f"{gettext(vocab.ITEMS.get(k, k), lang)} × {n}" for k, n in v["bring"].items()
+                    ),
+                }
+            )
+        out.append(
+            {
+                **t,
+                "colour": TEAM_COLOURS[i % len(TEAM_COLOURS)],
+                "vehicle_text": gettext(VEHICLES.get(t["vehicle"], t["vehicle"]), lang),
+                "km": round(t["length_m"] / 1000, 1),
+                "visits_list": visits,
+            }
+        )
     return out
 
 
@@ -63,13 +80,23 @@ def plan_page(request: Request, plan: str = "", sess: Session = Depends(auth.nee
     if p is None:
         return render(request, "plan.html", sess, plan=None, teams=[], left=[], centre=list(CENTRE))
     left = [{**x, "why": reason_text(x["reason"], x["params"], lang)} for x in p["left_out"][:200]]
-    return render(request, "plan.html", sess, plan=p, teams=_sheet(p, lang), left=left,
-                  more=max(0, len(p["left_out"]) - len(left)), centre=list(CENTRE),
-                  src=f"/api/plan.geojson?plan={p['eid']}")
+    return render(
+        request,
+        "plan.html",
+        sess,
+        plan=p,
+        teams=_sheet(p, lang),
+        left=left,
+        more=max(0, len(p["left_out"]) - len(left)),
+        centre=list(CENTRE),
+        src=f"/api/plan.geojson?plan={p['eid']}",
+    )
 
 
 @router.get("/plan/sheet/{team}", response_class=HTMLResponse, include_in_schema=False)
-def run_sheet(request: Request, team: str, plan: str = "", sess: Session = Depends(auth.need("plan"))) -> Response:
+def run_sheet(
+    request: Request, team: str, plan: str = "", sess: Session = Depends(auth.need("plan"))
+) -> Response:
     """One team's run sheet, made to be printed (A4, no navigation)."""
     lang = language(request)
     p = _plan(request, plan)
@@ -79,8 +106,11 @@ def run_sheet(request: Request, team: str, plan: str = "", sess: Session = Depen
     return render(request, "plan_sheet.html", sess, plan=p, team=teams[0])
 
 
-@router.get("/api/plan.geojson", tags=["plan"],
-            summary="The day's plan as GeoJSON: each team's route as a line, each visit as a point")
+@router.get(
+    "/api/plan.geojson",
+    tags=["plan"],
+    summary="The day's plan as GeoJSON: each team's route as a line, each visit as a point",
+)
 def plan_geojson(request: Request, plan: str = "", sess: Session = Depends(auth.need("plan"))) -> Response:
     lang = language(request)
     p = _plan(request, plan)
@@ -88,17 +118,46 @@ def plan_geojson(request: Request, plan: str = "", sess: Session = Depends(auth.
     for t in _sheet(p, lang):
         line = [[lon, lat] for lat, lon in p["routes"].get(t["name"], [])]
         if len(line) > 1:
-            features.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": line},
-                             "properties": {"layer": "route", "team": t["name"], "colour": t["colour"],
-                                            "popup": [f'{gettext("Team", lang)} {t["name"]}', t["vehicle_text"],
-                                                      f'{t["km"]} km, {t["minutes"]} min']}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "LineString", "coordinates": line},
+                    "properties": {
+                        "layer": "route",
+                        "team": t["name"],
+                        "colour": t["colour"],
+                        "popup": [
+                            f"{gettext('Team', lang)} {t['name']}",
+                            t["vehicle_text"],
+                            f"{t['km']} km, {t['minutes']} min",
+                        ],
+                    },
+                }
+            )
         for v in t["visits_list"]:
             if v["lat"] is None or v["lon"] is None:
                 continue
-            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [v["lon"], v["lat"]]},
-                             "properties": {"layer": "visit", "team": t["name"], "colour": t["colour"],
-                                            "eid": v["eid"], "seq": v["seq"], "done": v["done"],
-                                            "popup": [f'{v["seq"]}. {v["eta"]} · {v["household"]}',
-                                                      v["kind_text"], v["address"] or "", v["why_text"] or ""]}})
-    return JSONResponse({"type": "FeatureCollection", "features": features, "plan": p["eid"]},
-                        media_type="application/geo+json")
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [v["lon"], v["lat"]]},
+                    "properties": {
+                        "layer": "visit",
+                        "team": t["name"],
+                        "colour": t["colour"],
+                        "eid": v["eid"],
+                        "seq": v["seq"],
+                        "done": v["done"],
+                        "popup": [
+                            f"{v['seq']}. {v['eta']} · {v['household']}",
+                            v["kind_text"],
+                            v["address"] or "",
+                            v["why_text"] or "",
+                        ],
+                    },
+                }
+            )
+    return JSONResponse(
+        {"type": "FeatureCollection", "features": features, "plan": p["eid"]},
+        media_type="application/geo+json",
+    )
