@@ -31,13 +31,13 @@ def river_town(mid: str = "open", far: str = "open") -> Network:
 
 
 def two_ways() -> Network:
-    """From A to B by the north street (via N, 1,000 m) or the south street (via S, 1,200 m)."""
+    """From A to B by the north street (via N, 1,000 m) or the south street (via S, 1,600 m)."""
     nodes = [["A", 48.600, 38.000], ["N", 48.604, 38.006], ["S", 48.596, 38.006], ["B", 48.600, 38.012]]
     edges = [
         ["A", "N", 500.0, None, "North St"],
         ["N", "B", 500.0, None, "North St"],
-        ["A", "S", 600.0, None, "South St"],
-        ["S", "B", 600.0, None, "South St"],
+        ["A", "S", 800.0, None, "South St"],
+        ["S", "B", 800.0, None, "South St"],
     ]
     return Network.from_rows(nodes, edges)
 

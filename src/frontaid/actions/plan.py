@@ -7,6 +7,7 @@ its run sheet and the notice-board slots at the next sync.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -24,7 +25,7 @@ from frontaid.store.replica import Change, Replica
 
 CURFEW = ("18:00", "06:00")  # in the log's clock, as incidents are recorded
 CHUNK = 4000  # junctions (or segments) per op of a street import
-MAX_CANDIDATES = 500
+MAX_CANDIDATES = 420
 
 
 def N_(msgid: str) -> str:
@@ -39,6 +40,7 @@ REASONS: dict[str, str] = {
     "no-way": N_("no way there today: every way crosses a destroyed crossing"),
     "too-much": N_("needs more than one team can carry ({kits} kits, {seats} seats)"),
     "too-far": N_("too far to get there and back within {hours} h"),
+    "too-dangerous": N_("too dangerous around {hour}: the streets there were shelled at this hour lately"),
     "day-full": N_("the day is full: priority {score}, the lowest visited today is {lowest}"),
     "not-considered": N_("not considered today: {n} more urgent households come first (priority {score})"),
 }
@@ -213,15 +215,21 @@ def make_day(
             left.append(LeftOut(p, "no-position"))
         else:
             placed.append((p, float(where[0]), float(where[1])))
-    # The solver sees the most urgent households the teams could plausibly reach, twice over.
-    per_team = {"van": req.hours * 60 * 0.9 / 25, "foot": req.hours * 60 * 0.9 / 30}
-    cut = int(min(MAX_CANDIDATES, max(40, 2 * sum(per_team[t.vehicle] for t in teams))))
-    chosen, rest = placed[:cut], placed[cut:]
-    nodes = net.nearest_many([c[1] for c in chosen], [c[2] for c in chosen])
     where = _site_point(rep, req.start)
     if where is None:
         raise UnknownChoice(value=req.start, what="site", choices="--start SITE")
     depot = net.nearest(*where)
+    # The solver sees the most urgent households the teams could plausibly reach, twice over,
+    # and as many again chosen by priority per minute (near ones cost less of the day).
+    per_team = {"van": req.hours * 60 * 0.9 / 25, "foot": req.hours * 60 * 0.9 / 30}
+    cut = int(min(MAX_CANDIDATES // 2, max(40, 2 * sum(per_team[t.vehicle] for t in teams))))
+    all_nodes = net.nearest_many([c[1] for c in placed], [c[2] for c in placed])
+    from_depot, _pred = net.paths([depot], net.length, "foot")
+    chosen_idx = _pool([c[0] for c in placed], [float(from_depot[0][n]) for n in all_nodes], cut)
+    chosen = [placed[k] for k in chosen_idx]
+    nodes = [all_nodes[k] for k in chosen_idx]
+    picked = set(chosen_idx)
+    rest = [c for k, c in enumerate(placed) if k not in picked]
     field = pq.danger_field(rep, net, begin)
     plan = solve(
         net,
@@ -240,6 +248,21 @@ def make_day(
         + [LeftOut(p, "not-considered", {"n": cut, "score": p.score}) for p, _la, _lo in rest]
     )
     return plan, scored
+
+
+def _pool(scored: list[Priority], metres: list[float], cut: int) -> list[int]:
+    """Indexes of the households offered to the solver: the `cut` most urgent, then the best
+    priority per minute of the day (visit plus the walk there and back from the start)."""
+    top = list(range(min(cut, len(scored))))
+    walk_m_per_min = 4000 / 60
+
+    def per_minute(k: int) -> float:
+        if not math.isfinite(metres[k]):
+            return 0.0
+        return scored[k].score / (scored[k].minutes + 2 * metres[k] / walk_m_per_min)
+
+    rest = sorted(range(len(top), len(scored)), key=lambda k: (-per_minute(k), k))
+    return sorted(top + rest[: max(0, MAX_CANDIDATES - len(top))])
 
 
 def record_day(rep: Replica, actor: str, req: DayRequest, plan: DayPlan) -> str:

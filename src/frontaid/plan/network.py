@@ -168,7 +168,8 @@ class Network:
     ) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
         """(cost, predecessor) from each source to every junction; unreachable = inf."""
         g = self.graph(weights, vehicle)
-        dist, pred = dijkstra(g, directed=False, indices=list(sources), return_predecessors=True)
+        # The matrix holds both directions already: directed search on it is the same and twice as fast.
+        dist, pred = dijkstra(g, directed=True, indices=list(sources), return_predecessors=True)
         return np.atleast_2d(dist), np.atleast_2d(pred)
 
     def edge_lookup(self) -> dict[tuple[int, int], int]:

@@ -14,7 +14,9 @@ A vehicle routing problem solved with OR-Tools (`pywrapcp`):
   the class's speed on the shortest allowed path, plus the visit's minutes);
   the solver sees 90% of the hours, the rest is slack for the detours danger asks;
 - every visit is optional (`AddDisjunction`) with its priority as the penalty for
-  leaving it out, so a day too short drops the least urgent visits, not the plan;
+  leaving it out (100 m of route a point), so a day too short drops the least
+  urgent visits, not the plan, and a far or dangerous visit must be worth its way;
+  a visit dropped because its ways in were too dangerous at that hour says so;
 - fixed search: parallel cheapest insertion, then guided local search stopped by a
   solution limit (and a time limit as a backstop): the same inputs give the same plan
   as long as the solution limit is what stops it.
@@ -35,7 +37,7 @@ from frontaid.plan.priority import Priority, kits
 SPEED_KMH = {"van": 15.0, "foot": 4.0}
 KITS = {"van": 40, "foot": 6}
 SEATS = {"van": 4, "foot": 0}
-PENALTY_PER_POINT = 10_000  # metres of weighted route one point of priority is worth
+PENALTY_PER_POINT = 100  # metres of weighted route one point of priority is worth
 SOLVER_SHARE = 0.9
 UNREACHABLE = 10**9
 
@@ -99,7 +101,13 @@ class _Matrices:
     """Cost and length matrices between the plan's nodes for one vehicle class."""
 
     def __init__(
-        self, net: Network, nodes: list[int], vehicle: str, field_: DangerField, row_hours: list[float]
+        self,
+        net: Network,
+        nodes: list[int],
+        vehicle: str,
+        field_: DangerField,
+        row_hours: list[float],
+        length: NDArray[np.float64] | None = None,
     ) -> None:
         n = len(nodes)
         self.cost = np.full((n, n), np.inf)
@@ -108,10 +116,12 @@ class _Matrices:
         self.hour_danger: dict[int, NDArray[np.float64]] = {}
         uniq = sorted(set(nodes))
         col = np.array(nodes)
-        # Lengths of the shortest allowed paths: what the clock sees.
-        dist, _ = net.paths(uniq, net.length, vehicle)
-        where = {u: k for k, u in enumerate(uniq)}
-        self.length = np.array([dist[where[u]][col] for u in nodes])
+        # Lengths of the shortest allowed paths: what the clock sees (they do not change with the hour).
+        if length is None:
+            dist, _ = net.paths(uniq, net.length, vehicle)
+            where = {u: k for k, u in enumerate(uniq)}
+            length = np.array([dist[where[u]][col] for u in nodes])
+        self.length = length
         by_hour: dict[int, list[int]] = {}
         for i, h in enumerate(row_hours):
             by_hour.setdefault(int(h) % 24, []).append(i)
@@ -181,13 +191,23 @@ def solve(
         for k, eta in _etas(seq, offered, mats[t.vehicle], t.vehicle):
             hours_now[k] = _hour_of(start_hour, eta)
     if any(h != start_hour for h in hours_now):
-        mats = {v: _Matrices(net, nodes, v, field_, hours_now) for v in classes}
+        mats = {v: _Matrices(net, nodes, v, field_, hours_now, mats[v].length) for v in classes}
         routes = _solve_once(offered, teams, mats, budget, solution_limit, time_limit_s)
     plan = _assemble(net, routes, offered, teams, mats, depot, start_hour, hours, left)
     served = {id(p) for p in plan.served}
     lowest = min((p.score for p in plan.served), default=0.0)
-    for p, _node, _allowed in offered:
-        if id(p) not in served:
+    for k, (p, _node, allowed) in enumerate(offered, start=1):
+        if id(p) in served:
+            continue
+        # The danger on the least dangerous way there and back, in metres of detour it is worth.
+        risk = min(
+            float(m.cost[0][k] + m.cost[k][0] - m.length[0][k] - m.length[k][0])
+            for m in (mats[teams[vi].vehicle] for vi in allowed)
+        )
+        if risk > p.score * PENALTY_PER_POINT:
+            hour = int(start_hour) % 24
+            plan.left_out.append(LeftOut(p, "too-dangerous", {"hour": f"{hour:02d}:00"}))
+        else:
             plan.left_out.append(LeftOut(p, "day-full", {"score": p.score, "lowest": lowest}))
     return plan
 
