@@ -66,7 +66,7 @@ def test_a_plan_is_stored_as_ops_and_ticked_off(town: dict[str, Any]) -> None:
     # The wounded household's street was shelled yesterday at 10:00: at 08:00 the plan keeps away,
     # and says why; in the afternoon the same visit is made.
     assert left[town["wounded"]] == "too-dangerous"
-    later = ok(db, "plan", "day", "--teams", "1", "--hours", "3", "--start-at", "14:00")
+    later = ok(db, "plan", "day", "--teams", "1", "--hours", "2", "--start-at", "15:00")
     assert town["wounded"] in [v["household"] for v in later["visits"]]
     uk = run(db, "plan", "day", "--teams", "1", "--hours", "4", lang="uk")
     assert "надто небезпечно близько 08:00" in uk.stdout

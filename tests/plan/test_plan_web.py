@@ -47,7 +47,7 @@ FRONTAID = Path(sys.executable).parent / "frontaid"
 @pytest.fixture
 def planned(town: dict[str, Any]) -> dict[str, Any]:
     with Replica.open(town["db"]) as rep:
-        code, _plan = planning.plan_day(rep, "tester", teams=2, hours=3, vehicles=["van:1"], start_at="14:00")
+        code, _plan = planning.plan_day(rep, "tester", teams=2, hours=2, vehicles=["van:1"], start_at="15:00")
     return {**town, "plan": code}
 
 

@@ -31,13 +31,13 @@ def river_town(mid: str = "open", far: str = "open") -> Network:
 
 
 def two_ways() -> Network:
-    """From A to B by the north street (via N, 1,000 m) or the south street (via S, 1,600 m)."""
+    """From A to B by the north street (via N, 1,000 m) or the south street (via S, 3,200 m)."""
     nodes = [["A", 48.600, 38.000], ["N", 48.604, 38.006], ["S", 48.596, 38.006], ["B", 48.600, 38.012]]
     edges = [
         ["A", "N", 500.0, None, "North St"],
         ["N", "B", 500.0, None, "North St"],
-        ["A", "S", 800.0, None, "South St"],
-        ["S", "B", 800.0, None, "South St"],
+        ["A", "S", 1600.0, None, "South St"],
+        ["S", "B", 1600.0, None, "South St"],
     ]
     return Network.from_rows(nodes, edges)
 
@@ -101,8 +101,9 @@ def test_no_crossing_left_says_why() -> None:
 def test_fresh_shelling_at_14_moves_the_14_route_not_the_08_one() -> None:
     net = two_ways()
     # Yesterday at 14:00, on the north street: the guns fire at that hour.
-    shell = Incident("i1", "shelling", datetime(2022, 12, 4, 14, 0), 48.603, 38.004, killed=0, wounded=1)
-    visit = household("H1", 48.600, 38.012, vulnerabilities={"alone"}, registered_on="2022-11-01")
+    shell = Incident("i1", "shelling", datetime(2022, 12, 4, 14, 0), 48.6045, 38.006)
+    visit = household("H1", 48.600, 38.012, vulnerabilities={"very-old", "immobile", "alone"},
+                      registered_on="2022-11-01", welfare=[("w1", "2022-12-01")])
     routes = {}
     for hour in (8, 14):
         now = datetime(2022, 12, 5, hour, 0)
