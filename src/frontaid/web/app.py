@@ -26,6 +26,7 @@ from frontaid.i18n import LANGUAGES, set_language
 from frontaid.store.replica import Replica
 from frontaid.sync.http import CT, sync_router
 from frontaid.web import api, board, dedup, desk, geo, incidents, overview, printouts, registry
+from frontaid.web import plan as day_plan
 from frontaid.web.auth import (
     CSRF_FIELD,
     LANG_COOKIE,
@@ -90,7 +91,7 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
     app.include_router(sync_router(lambda: Replica.open(db)))
     app.include_router(api.router)
     app.include_router(desk.router)
-    for part in (registry, board, incidents, geo, overview, dedup, printouts):
+    for part in (registry, board, incidents, geo, overview, dedup, printouts, day_plan):
         app.include_router(part.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # Pages, scripts and the map's GeoJSON compress 5-10x, which a phone on a busy hub Wi-Fi

@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "incidents": frozenset({"coordinator", "desk", "field", "analyst"}),
     "incident_add": frozenset({"coordinator", "field"}),
     "map": frozenset({"coordinator", "desk", "field", "analyst"}),
+    "plan": frozenset({"coordinator", "field"}),
     "dashboard": frozenset({"coordinator", "desk", "field", "analyst"}),
     "flags": frozenset({"coordinator"}),
     "dedup": frozenset({"coordinator"}),

@@ -33,7 +33,9 @@
       fc.features.forEach(function (f) {
         var p = f.properties, layer;
         if (!f.geometry || !groups[p.layer]) { return; }
-        if (p.layer === "zone") {
+        if (p.layer === "danger") {
+          layer = L.geoJSON(f, {style: {color: p.colour, weight: 5, opacity: 0.85, className: cls(p)}});
+        } else if (p.layer === "zone") {
           layer = L.geoJSON(f, {style: {color: "#444", weight: 1, fillColor: p.colour, fillOpacity: 0.55,
                                         className: cls(p) + " danger-" + p.danger}});
         } else {
@@ -47,7 +49,7 @@
         groups[p.layer].addLayer(layer);
       });
       var overlays = {}, bounds = L.latLngBounds([]);
-      ["zone", "site", "incident", "request", "death", "body"].forEach(function (k) {
+      ["zone", "danger", "site", "incident", "request", "death", "body"].forEach(function (k) {
         if (!groups[k]) { return; }
         groups[k].addTo(map);
         overlays[labels[k]] = groups[k];
