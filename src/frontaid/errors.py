@@ -8,7 +8,9 @@ values, never a person's name or a place where someone shelters.
     ├── BadInput                     a value the user typed is wrong
     │   ├── UnknownChoice            not one of the allowed words
     │   ├── BadCode                  a card code with a wrong check character
-    │   └── BadDate                  not a date or a time
+    │   ├── BadDate                  not a date or a time
+    │   └── BadFile                  a file that cannot be imported: the line and why
+    │       └── BadRows              rows with errors: the first few, with their lines
     ├── NotFound                     exit 2 · HTTP 404: no such record
     ├── Refused                      exit 2 · HTTP 409: the rules say no
     │   ├── AlreadyHandedOut         same entitlement, same round
@@ -73,6 +75,40 @@ class BadCode(BadInput):
 
 class BadDate(BadInput):
     msgid = "'{value}' is not a date. Write it as YYYY-MM-DD (or YYYY-MM-DD HH:MM)."
+
+
+class BadFile(BadInput):
+    """A file that cannot be imported (imports/): where, why, and that nothing was imported."""
+
+    msgid = "Line {line}: {reason} Nothing was imported."
+
+    def __init__(self, reason: str, line: int | None = None, **params: Any) -> None:
+        # The reason is a msgid of its own, formatted with `params`, translated with the message.
+        self.reason, self.reason_params, self.line = reason, params, line
+        super().__init__(BadFile.msgid if line is not None else "{reason} Nothing was imported.",
+                         line=line, reason=reason.format(**params))
+
+    def text(self, lang: str | None = None) -> str:
+        reason = gettext(self.reason, lang).format(**self.reason_params)
+        return gettext(self.template, lang).format(line=self.line, reason=reason)
+
+
+class BadRows(BadFile):
+    """Rows that failed their checks: every one is in `problems` (line, reason, params)."""
+
+    msgid = "{count} rows have errors ({first}). Nothing was imported; --dry-run lists every one."
+
+    def __init__(self, problems: list[tuple[int, str, dict[str, Any]]]) -> None:
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first[1], first[0], **first[2])
+        self.template = self.msgid
+
+    def text(self, lang: str | None = None) -> str:
+        shown = "; ".join(gettext("line {line}: {reason}", lang).format(
+            line=line, reason=gettext(reason, lang).format(**params).rstrip("."))
+            for line, reason, params in self.problems[:3])
+        return gettext(self.template, lang).format(count=len(self.problems), first=shown)
 
 
 class NotFound(FrontaidError):

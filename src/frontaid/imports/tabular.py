@@ -1,0 +1,184 @@
+"""Reading lists as tables: CSV (UTF-8, or cp1251 when asked) and XLSX, with line numbers, bounded.
+
+Each table is a header and rows `(line, values)`, line as a spreadsheet shows it (the first
+line is 1). A file that cannot be read raises `BadFile` with the line: a wrong encoding, a
+merged cell, a line or a cell far too long. Memory stays bounded by those limits.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Final
+
+from frontaid.errors import BadFile
+from frontaid.imports.rows import MAX_CELL
+
+MAX_LINE: Final = 1_000_000            # characters in one CSV line
+MAX_UNZIPPED: Final = 2_000_000_000    # bytes an XLSX may expand to (a zip bomb is refused)
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+)')
+
+
+@dataclass
+class Table:
+    name: str
+    headers: list[str]
+    rows: Iterator[tuple[int, list[Any]]]
+    header_line: int = 1
+
+
+def open_tables(path: Path, encoding: str | None = None) -> list[Table]:
+    """The tables of a file: one for CSV, one per non-empty sheet for XLSX."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx(path)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return [_csv(path, encoding)]
+    raise BadFile("{file}: only CSV and XLSX lists (and KoBo JSON) can be imported.", file=path.name)
+
+
+# -- CSV --------------------------------------------------------------------------------
+
+
+def _looks_cp1251(raw: bytes) -> bool:
+    try:
+        text = raw.decode("cp1251")
+    except UnicodeDecodeError:
+        return False
+    letters = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
+    return letters >= max(3, len(re.findall(rb"[\x80-\xff]", raw)) // 2)
+
+
+def _lines(fh: IO[str], path: Path, encoding: str) -> Iterator[str]:
+    """The file's lines, each bounded; a bad byte or an endless line stops it with the line number."""
+    n = 0
+    while True:
+        try:
+            line = fh.readline(MAX_LINE + 1)
+        except UnicodeDecodeError as err:
+            line_no = n + 1
+            raw = err.object if isinstance(err.object, bytes) else b""
+            if encoding.startswith("utf") and _looks_cp1251(raw[max(0, err.start - 200):err.end + 200]):
+                raise BadFile("The file is not UTF-8 text; it looks like Windows-1251 (cp1251). Save it "
+                              "as CSV UTF-8, or run again with --encoding cp1251.", line_no) from None
+            raise BadFile("The file is not {encoding} text. Save it as CSV UTF-8.", line_no,
+                          encoding=encoding) from None
+        if not line:
+            return
+        n += line.count("\n") or 1
+        if len(line) > MAX_LINE:
+            raise BadFile("The line is longer than {limit} characters.", n, limit=MAX_LINE)
+        yield line
+
+
+def _csv(path: Path, encoding: str | None) -> Table:
+    enc = (encoding or "utf-8-sig").lower()
+    try:
+        codecs.lookup(enc)
+    except LookupError:
+        raise BadFile("Unknown encoding '{encoding}'; use utf-8 or cp1251.", encoding=enc[:20]) from None
+    with path.open("rb") as raw:
+        head = raw.read(65536)
+    sample = head.decode(enc, errors="ignore")
+    first = sample.splitlines()[0] if sample else ""
+    delimiter = max((";", ",", "\t"), key=first.count) if first else ","
+    fh = path.open(encoding=enc, newline="")
+    csv.field_size_limit(MAX_LINE)
+    lines = _lines(fh, path, enc)
+    reader = csv.reader(lines, delimiter=delimiter)
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            start = reader.line_num + 1
+            for rec in reader:
+                if any(c.strip() for c in rec):
+                    for c in rec:
+                        if len(c) > MAX_CELL:
+                            raise BadFile("A cell is longer than {limit} characters.", start, limit=MAX_CELL)
+                    yield start, rec
+                start = reader.line_num + 1
+        except csv.Error as err:
+            raise BadFile("The line cannot be read as CSV ({reason}).", reader.line_num or 1,
+                          reason=str(err)[:80]) from None
+        finally:
+            fh.close()
+
+    it = rows()
+    try:
+        line, headers = next(it)
+    except StopIteration:
+        fh.close()
+        raise BadFile("{file} is empty.", file=path.name) from None
+    return Table(path.stem, [h.strip() for h in headers], it, line)
+
+
+# -- XLSX -------------------------------------------------------------------------------
+
+
+def _merged_lines(path: Path) -> dict[str, int]:
+    """sheet part → the first line of a merged cell in it (a merged cell hides which row is whose)."""
+    out: dict[str, int] = {}
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
+                continue
+            tail = b""
+            with z.open(info) as fh:
+                while chunk := fh.read(1 << 20):
+                    found = _MERGE.search(tail + chunk)
+                    if found:
+                        out[info.filename] = int(found[2])
+                        break
+                    tail = chunk[-200:]
+    return out
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise BadFile("{file} is not an XLSX workbook.", file=path.name) from None
+    if total > MAX_UNZIPPED:
+        raise BadFile("{file} expands to more than {limit} MB.", file=path.name, limit=MAX_UNZIPPED >> 20)
+
+
+def _xlsx(path: Path) -> list[Table]:
+    import openpyxl
+
+    _check_zip(path)
+    merged = _merged_lines(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a damaged file
+        raise BadFile("{file} is not an XLSX workbook.", file=path.name) from None
+    tables = []
+    for ws in wb.worksheets:
+        part = str(getattr(ws, "_worksheet_path", "")).lstrip("/")
+        if part in merged:
+            raise BadFile("Sheet '{sheet}' has merged cells: unmerge them (each row needs its own "
+                          "values) and try again.", merged[part], sheet=ws.title[:40])
+        it = _sheet_rows(ws)
+        try:
+            line, headers = next(it)
+        except StopIteration:
+            continue
+        tables.append(Table(ws.title, [str(h).strip() if h is not None else "" for h in headers], it, line))
+    if not tables:
+        raise BadFile("{file} is empty.", file=path.name)
+    return tables
+
+
+def _sheet_rows(ws: Any) -> Iterator[tuple[int, list[Any]]]:
+    for line, values in enumerate(ws.iter_rows(values_only=True), 1):
+        if not any(v is not None and str(v).strip() for v in values):
+            continue
+        for v in values:
+            if isinstance(v, str) and len(v) > MAX_CELL:
+                raise BadFile("A cell is longer than {limit} characters.", line, limit=MAX_CELL)
+        yield line, list(values)
