@@ -89,8 +89,14 @@ class BadFile(BadInput):
                          line=line, reason=reason.format(**params))
 
     def text(self, lang: str | None = None) -> str:
-        reason = gettext(self.reason, lang).format(**self.reason_params)
+        reason = reason_text(self.reason, self.reason_params, lang)
         return gettext(self.template, lang).format(line=self.line, reason=reason)
+
+
+def reason_text(reason: str, params: dict[str, Any], lang: str | None = None) -> str:
+    """A reason msgid in `lang`, its `what` (a field's name) translated with it."""
+    params = {k: gettext(v, lang) if k == "what" and isinstance(v, str) else v for k, v in params.items()}
+    return gettext(reason, lang).format(**params)
 
 
 class BadRows(BadFile):
@@ -106,7 +112,7 @@ class BadRows(BadFile):
 
     def text(self, lang: str | None = None) -> str:
         shown = "; ".join(gettext("line {line}: {reason}", lang).format(
-            line=line, reason=gettext(reason, lang).format(**params).rstrip("."))
+            line=line, reason=reason_text(reason, params, lang).rstrip("."))
             for line, reason, params in self.problems[:3])
         return gettext(self.template, lang).format(count=len(self.problems), first=shown)
 

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from frontaid.actions import exports as export_actions
 from frontaid.actions import imports as actions
 from frontaid.cli.context import app, console, emit, group, state, table
-from frontaid.errors import BadInput, UnknownChoice
+from frontaid.errors import BadInput, UnknownChoice, reason_text
 from frontaid.i18n import gettext as _
 from frontaid.imports import mapping as mapping_mod
 from frontaid.imports import reader
@@ -137,7 +137,7 @@ def import_file(
     if dry_run:
         data = {"kind": plan.kind, "rows": plan.rows, "households": len(plan.households),
                 "people": sum(len(h.members) for h in plan.households),
-                "problems": [{"line": p.line, "reason": _(p.reason).format(**p.params)} for p in problems]}
+                "problems": [{"line": p.line, "reason": reason_text(p.reason, p.params)} for p in problems]}
 
         def human(c: Console) -> None:
             for p in data["problems"]:
