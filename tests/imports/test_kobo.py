@@ -44,14 +44,15 @@ def _people(rep: Replica) -> list[tuple[object, ...]]:
                             ).fetchall()
 
 
+U2, U4 = "uuid:0b1c2d3e-0000-4000-8000-000000000002", "uuid:0b1c2d3e-0000-4000-8000-000000000004"
 EXPECTED = [
-    ("Бондаренко Олена", 1951, "f", None, "east-south", "підвал, 26", "uuid:0b1c2d3e-0000-4000-8000-000000000004"),
-    ("Бондаренко Петро", 1949, "m", None, "east-south", "підвал, 26", "uuid:0b1c2d3e-0000-4000-8000-000000000004"),
+    ("Бондаренко Олена", 1951, "f", None, "east-south", "підвал, 26", U4),
+    ("Бондаренко Петро", 1949, "m", None, "east-south", "підвал, 26", U4),
     ("Коваленко Ганна Петрівна", 1941, "f", "immobile,very-old", "east-north", "вул. Миру, 22",
      "uuid:0b1c2d3e-0000-4000-8000-000000000001"),
     ("Коваленко Микола Іванович", 1939, "m", None, "east-north", "вул. Миру, 22",
      "uuid:0b1c2d3e-0000-4000-8000-000000000001"),
-    ("Шевченко Ігор", 1960, "m", "alone", "east-south", "підвал, 22", "uuid:0b1c2d3e-0000-4000-8000-000000000002"),
+    ("Шевченко Ігор", 1960, "m", "alone", "east-south", "підвал, 22", U2),
 ]
 
 
@@ -124,3 +125,20 @@ def test_the_xlsx_export_with_a_repeat_sheet_imports(zoned: Replica, tmp_path: P
     assert result["people"] == 5
     assert _people(zoned) == EXPECTED
     assert q.registry_hash(zoned)
+
+
+def test_a_broken_or_foreign_json_is_refused_with_its_line(tmp_path: Path) -> None:
+    from frontaid.errors import BadFile
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"results": [\n{"_uuid": "a"},\n{"_uuid": \n', encoding="utf-8")
+    with pytest.raises(BadFile) as info:
+        reader.read(broken)
+    assert info.value.line == 4 and "JSON" in info.value.text("en") and "Рядок 4" in info.value.text("uk")
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text('{"hello": 1}', encoding="utf-8")
+    with pytest.raises(BadFile):
+        reader.read(foreign)
+    nouuid = tmp_path / "nouuid.json"
+    nouuid.write_text('[{"location/zone": "east-north", "location/address": "вул. Миру, 1"}]', encoding="utf-8")
+    plan = reader.read(nouuid)
+    assert [(p.line, p.reason) for p in plan.problems] == [(1, "The submission has no instanceID or _uuid.")]

@@ -21,7 +21,8 @@ TODAY = date(2026, 12, 4)
     ("1941", 1941), ("05.06.1957", 1957), ("1957-06-05", 1957), (" 1960 р.", 1960), (1939, 1939),
     (1939.0, 1939), (datetime(1950, 3, 1), 1950), (date(1948, 1, 2), 1948), ("", None), (None, None),
 ])
-def test_a_birth_year_is_read_from_a_year_and_two_unambiguous_date_forms(value: object, year: int | None) -> None:
+def test_a_birth_year_is_read_from_a_year_and_two_unambiguous_date_forms(value: object,
+                                                                        year: int | None) -> None:
     assert born_year(value, 7, TODAY) == year
 
 
@@ -37,7 +38,8 @@ def test_an_ambiguous_or_wrong_birth_date_is_refused_with_its_line(value: object
 
 messy_text = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["ж", "Ч", "female", "80+", "маломобільний, самотня", "підвал", "05.06.1957", "1957-06-05",
+    st.sampled_from(["ж", "Ч", "female", "80+", "маломобільний, самотня", "підвал", "05.06.1957",
+                     "1957-06-05",
                      "12/03/1960", "48.6 38.0 0 5", "48,6", "+380 67 123 45 67", "KMT-042-6", "вул. Миру, 22",
                      "", " ", "=SUM(A1)", "\x00", "1e309", "nan"]),
     st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True), st.none(),

@@ -1,4 +1,4 @@
-"""Exports: HXL checked by libhxl, the 5W, XLSX (a sheet per table), GeoJSON; no names unless asked and allowed."""
+"""Exports: HXL checked by libhxl, the 5W, XLSX (a sheet per table), GeoJSON; names only when allowed."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ DAY = "2025-01-10"
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FRONTAID_LANG": "en"}
-    return subprocess.run([FRONTAID, "--db", str(db), *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run([FRONTAID, "--db", str(db), *args], capture_output=True, text=True, env=env,
+                          timeout=120)
 
 
 @pytest.fixture
@@ -42,7 +43,8 @@ def served(town: object) -> object:
     # Two people in the west got water: fewer than five, so never shown.
     distribution.hand_out(rep, "tester", household=town.ihor, item="water", at="point-1", on=DAY)  # type: ignore[attr-defined]
     requests.open_request(rep, "tester", need="medicine", household=town.anna, reported_by="Neighbour Petro")  # type: ignore[attr-defined]
-    incidents.report_incident(rep, "tester", kind="shelling", zone="east", at=f"{DAY} 09:00", killed=0, wounded=2,
+    incidents.report_incident(rep, "tester", kind="shelling", zone="east", at=f"{DAY} 09:00", killed=0,
+                              wounded=2,
                               lat=48.601, lon=38.012)
     return town
 
@@ -91,10 +93,12 @@ def test_the_5w_reports_people_reached_by_sex_and_age_with_p_codes(served: objec
     assert cli(rep.path, "export", "5w", "--from", "2025-01-01", "--to", "2025-01-31", "--org", "Proliska",
                "-o", str(out)).returncode == 0
     ws = openpyxl.load_workbook(out)["5W"]
-    rows = [dict(zip([c.value for c in ws[1]], [c.value for c in r], strict=True)) for r in ws.iter_rows(min_row=2)]
-    fsl = next(r for r in rows if r["Cluster"] == "Food Security and Livelihoods" and r["Settlement / zone"] == "Схід")
-    assert (fsl["Reporting organisation"], fsl["Oblast P-code"], fsl["Raion P-code"], fsl["Hromada P-code"]) == \
-        ("Proliska", "UA14", "UA1402", "UA1402001")
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, [c.value for c in r], strict=True)) for r in ws.iter_rows(min_row=2)]
+    fsl = next(r for r in rows
+               if r["Cluster"] == "Food Security and Livelihoods" and r["Settlement / zone"] == "Схід")
+    codes = (fsl["Reporting organisation"], fsl["Oblast P-code"], fsl["Raion P-code"], fsl["Hromada P-code"])
+    assert codes == ("Proliska", "UA14", "UA1402", "UA1402001")
     assert (fsl["People reached"], fsl["Women (18-59)"], fsl["Older women (60+)"], fsl["Boys (<18)"],
             fsl["Girls (<18)"]) == (10, 0, 5, 5, 0)
     assert fsl["Start date"] == "2025-01-01" and fsl["Status"] == "Completed"
@@ -118,7 +122,7 @@ def test_xlsx_has_a_sheet_per_table_and_names_only_when_asked(served: object, tm
     assert "Anna Kovalenko" in cells and "Neighbour Petro" in cells
     rep2 = Replica.open(rep.path)
     try:
-        fmt, rows, names, in_log = rep2.conn.execute("SELECT format, rows, names, eid FROM exports").fetchone()
+        fmt, rows, names = rep2.conn.execute("SELECT format, rows, names FROM exports").fetchone()
         assert (fmt, names) == ("xlsx", 1) and rows > 10
         assert [op.actor for op in rep2.ops("entity = 'export'")] == ["olena"]
     finally:
@@ -130,7 +134,8 @@ def test_names_are_refused_on_a_device_whose_role_may_not_see_them(tmp_path: Pat
     db = tmp_path / "analyst.db"
     key = SigningKey.generate()
     rep = Replica._create(db, wall=lambda: 1_700_000_000_000, signing_key=bytes(key), origin="ab" * 8,
-                          prefix="ANL", deployment_key=os.urandom(32), town="T", lang="uk", epoch=date(2025, 1, 6),
+                          prefix="ANL", deployment_key=os.urandom(32), town="T", lang="uk",
+                          epoch=date(2025, 1, 6),
                           device={"name": "oblast", "public": bytes(key.verify_key).hex(), "prefix": "ANL",
                                   "role": "analyst"})
     rep.close()

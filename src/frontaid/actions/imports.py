@@ -80,7 +80,8 @@ def check(rep: Replica, plan: Plan) -> list[RowProblem]:
 
 
 def _exists(rep: Replica, table: str, eid: str) -> bool:
-    return rep.conn.execute(f"SELECT 1 FROM {table} WHERE eid = ? AND created = 1", (eid,)).fetchone() is not None
+    row = rep.conn.execute(f"SELECT 1 FROM {table} WHERE eid = ? AND created = 1", (eid,)).fetchone()
+    return row is not None
 
 
 def refuse_problems(problems: list[RowProblem]) -> None:
@@ -176,8 +177,9 @@ def apply(rep: Replica, actor: str, plan: Plan, *, file: str = "", dedup: bool =
             changes.append(Change("zone", str(z["zone"]), "create",
                                   {k: v for k, v in data.items() if v not in (None, "")}))
         flush(True)
-        codes = iter(rep.next_codes(sum(1 for h in create_hh if not h.code) +
-                                    sum(1 for i, (_h, m) in enumerate(fresh) if i not in held and not m.code)))
+        wanted = sum(1 for h in create_hh if not h.code)
+        wanted += sum(1 for i, (_h, m) in enumerate(fresh) if i not in held and not m.code)
+        codes = iter(rep.next_codes(wanted))
         hh_eid: dict[str, str] = dict(known.households)
         for hh in create_hh:
             eid = hh.code or next(codes)
@@ -219,7 +221,7 @@ def apply(rep: Replica, actor: str, plan: Plan, *, file: str = "", dedup: bool =
 
 
 def _update(rep: Replica, hh: Household, eid: str) -> list[Change]:
-    """An edited KoBo submission over the one imported before: the fields that changed, members by position."""
+    """An edited KoBo submission over the one imported before: the changed fields, members by position."""
     out: list[Change] = []
     row = xq.household_fields(rep, eid)
     for k, v in {**hh.data, "zone": hh.zone, "source": hh.key}.items():

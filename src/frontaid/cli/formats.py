@@ -95,14 +95,17 @@ def import_file(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="A CSV or XLSX list, a KoBo/ODK export (JSON, CSV, XLSX), or "
                                           "frontaid's own XLSX export."),
-    mapping_file: Path = typer.Option(None, "--mapping", help="Column mapping (JSON) to use instead of the guess."),
+    mapping_file: Path = typer.Option(None, "--mapping",
+                                      help="Column mapping (JSON) to use instead of the guess."),
     save_mapping: Path = typer.Option(None, "--save-mapping",
-                                      help="Write the guessed mapping to this file (edit it, then --mapping)."),
+                                      help="Write the guessed mapping to this file "
+                                           "(edit it, then --mapping)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and report; change nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Take the guessed mapping without asking."),
     zone: str = typer.Option(None, "--zone", help="The zone of rows that name none."),
     encoding: str = typer.Option(None, "--encoding", help="The CSV's encoding if not UTF-8 (e.g. cp1251)."),
-    no_dedup: bool = typer.Option(False, "--no-dedup", help="Skip the duplicate check (faster; not advised)."),
+    no_dedup: bool = typer.Option(False, "--no-dedup",
+                                  help="Skip the duplicate check (faster; not advised)."),
 ) -> None:
     """Import households and people: all rows or none, each once however often the file is imported.
 
@@ -128,23 +131,23 @@ def import_file(
             return
         if not st.json:
             _show_mapping(c, columns)
-        if not (mapping_file or yes or dry_run or st.json):
-            if not sys.stdin.isatty() or not typer.confirm(_("Import with these columns?")):
+        asked = not (mapping_file or yes or dry_run or st.json)
+        if asked and (not sys.stdin.isatty() or not typer.confirm(_("Import with these columns?"))):
                 c.print(_("Nothing imported. Confirm with --yes, or save the mapping with --save-mapping."))
                 raise typer.Exit(1)
     plan = reader.read(file, columns=columns, encoding=encoding, zone=zone)
     problems = actions.check(rep, plan)
     if dry_run:
-        data = {"kind": plan.kind, "rows": plan.rows, "households": len(plan.households),
-                "people": sum(len(h.members) for h in plan.households),
-                "problems": [{"line": p.line, "reason": reason_text(p.reason, p.params)} for p in problems]}
+        shown = [{"line": p.line, "reason": reason_text(p.reason, p.params)} for p in problems]
+        data: dict[str, Any] = {"kind": plan.kind, "rows": plan.rows, "households": len(plan.households),
+                                "people": sum(len(h.members) for h in plan.households), "problems": shown}
 
-        def human(c: Console) -> None:
-            for p in data["problems"]:
+        def report(c: Console) -> None:
+            for p in shown:
                 c.print(_("line {line}: {reason}").format(**p))
             c.print(_("{rows} rows read: {households} households, {people} people; {bad} rows with errors.")
                     .format(bad=len(problems), **data))
-        emit(st, data, human)
+        emit(st, data, report)
         if problems:
             raise typer.Exit(2)
         return

@@ -94,7 +94,7 @@ def read_json(path: Path) -> tuple[list[Household], list[RowProblem]]:
     except UnicodeDecodeError:
         raise BadFile("The file is not UTF-8 text. Save it as CSV UTF-8.", 1) from None
     except json.JSONDecodeError as err:
-        raise BadFile("The JSON cannot be read ({reason}).", err.lineno, reason=err.msg) from None
+        raise BadFile("The JSON cannot be read ({detail}).", err.lineno, detail=err.msg) from None
     results = data.get("results") if isinstance(data, dict) else data
     if not isinstance(results, list) or not all(isinstance(s, dict) for s in results):
         raise BadFile("{file} is not a KoBo or ODK export (a list of submissions).", file=path.name)

@@ -60,10 +60,12 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "малоподвижный": "immobile", "лежачий хворий": "immobile", "інвалідність": "disabled",
         "інвалід": "disabled", "инвалид": "disabled", "инвалидность": "disabled", "вагітна": "pregnant",
         "беременная": "pregnant", "самотній": "alone", "самотня": "alone", "одинокий": "alone",
-        "одинокая": "alone", "поранений": "wounded", "ранен": "wounded", "хронічна хвороба": "chronic-illness",
+        "одинокая": "alone", "поранений": "wounded", "ранен": "wounded",
+        "хронічна хвороба": "chronic-illness",
         "дитина": "child", "ребенок": "child", "немовля": "infant", "младенец": "infant",
         "доглядає": "caregiver"},
-    "utilities": {"світло": "power", "електрика": "power", "свет": "power", "тепло": "heat", "опалення": "heat",
+    "utilities": {"світло": "power", "електрика": "power", "свет": "power", "тепло": "heat",
+                  "опалення": "heat",
                   "газ": "gas", "вода": "water", "зв'язок": "signal", "связь": "signal", "немає": "none",
                   "нет": "none"},
     "status": {"в місті": "present", "виїхав": "evacuated", "виїхала": "evacuated", "помер": "deceased",
@@ -219,7 +221,8 @@ def parse_row(values: dict[str, Any], line: int, *, today: date | None = None, n
     if text.get("gps"):
         parts = text["gps"].split()
         if len(parts) < 2:
-            raise RowProblem(line, "'{value}' is not a GPS point (latitude longitude).", value=text["gps"][:40])
+            raise RowProblem(line, "'{value}' is not a GPS point (latitude longitude).",
+                             value=text["gps"][:40])
         hh["lat"] = _number(parts[0], line, "latitude", -90, 90)
         hh["lon"] = _number(parts[1], line, "longitude", -180, 180)
     if text.get("lat"):
@@ -231,7 +234,8 @@ def parse_row(values: dict[str, Any], line: int, *, today: date | None = None, n
     if text.get("household_status"):
         slug = word("household_status", text["household_status"])
         if slug is None:
-            raise RowProblem(line, "'{value}' is not a household status.", value=text["household_status"][:30])
+            raise RowProblem(line, "'{value}' is not a household status.",
+                             value=text["household_status"][:30])
         hh["status"] = slug
     if text.get("registered_on"):
         reg = values.get("registered_on")

@@ -103,8 +103,8 @@ def _csv(path: Path, encoding: str | None) -> Table:
                     yield start, rec
                 start = reader.line_num + 1
         except csv.Error as err:
-            raise BadFile("The line cannot be read as CSV ({reason}).", reader.line_num or 1,
-                          reason=str(err)[:80]) from None
+            raise BadFile("The line cannot be read as CSV ({detail}).", reader.line_num or 1,
+                          detail=str(err)[:80]) from None
         finally:
             fh.close()
 

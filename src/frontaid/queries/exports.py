@@ -75,7 +75,8 @@ def table_rows(rep: Replica, table: str, names: bool) -> tuple[list[str], list[t
 # -- people reached, in need, affected --------------------------------------------------
 
 
-def _age_sex_counts(rep: Replica, people_sql: str, params: list[Any], year: int) -> dict[tuple[str, str], dict[str, int]]:
+def _age_sex_counts(rep: Replica, people_sql: str, params: list[Any],
+                    year: int) -> dict[tuple[str, str], dict[str, int]]:
     """(zone, sector) → counts of distinct people: ind, f, m, elderly (60+), children (under 18),
     and the 5W's breakdown (women, men 18-59; older women, men; girls, boys; with a disability)."""
     out: dict[tuple[str, str], dict[str, int]] = {}
@@ -118,7 +119,8 @@ def _by_sector(source: str) -> str:
             "p.eid AS eid, p.sex AS sex, p.born AS born, p.vulnerabilities AS vulns FROM people p "
             "JOIN households h ON h.eid = p.household "
             f"JOIN ({source}) s ON s.household = h.eid "
-            "WHERE p.created = 1 AND p.merged_into IS NULL AND p.status = 'present' AND s.sector IS NOT NULL)")
+            "WHERE p.created = 1 AND p.merged_into IS NULL AND p.status = 'present' "
+            "AND s.sector IS NOT NULL)")
 
 
 def activity(rep: Replica, since: date, until: date) -> list[dict[str, Any]]:
@@ -143,7 +145,8 @@ def activity(rep: Replica, since: date, until: date) -> list[dict[str, Any]]:
                 continue
             out.append({"zone": zone, "zone_name": zones[zone][0], "zone_pcode": zones[zone][1] or "",
                         "sector_code": code, "sector": sector,
-                        "reached": r or dict.fromkeys(BREAKDOWN, 0), "breakdown": r or dict.fromkeys(BREAKDOWN, 0),
+                        "reached": r or dict.fromkeys(BREAKDOWN, 0),
+                        "breakdown": r or dict.fromkeys(BREAKDOWN, 0),
                         "inneed": (need or {}).get("ind", 0), "affected": int(affected.get(zone, 0))})
     return out
 
@@ -175,7 +178,8 @@ def features(rep: Replica, names: bool) -> list[dict[str, Any]]:
     for eid, hh, need, urgency, status, zone, lat, lon in rep.conn.execute(
             "SELECT r.eid, r.household, r.need, r.urgency, r.status, r.zone, COALESCE(r.lat, h.lat), "
             "COALESCE(r.lon, h.lon) FROM requests r LEFT JOIN households h ON h.eid = r.household "
-            "WHERE r.created = 1 AND COALESCE(r.lat, h.lat) IS NOT NULL AND COALESCE(r.lon, h.lon) IS NOT NULL "
+            "WHERE r.created = 1 AND COALESCE(r.lat, h.lat) IS NOT NULL "
+            "AND COALESCE(r.lon, h.lon) IS NOT NULL "
             "ORDER BY r.eid"):
         out.append(point(lon, lat, {"layer": "request", "id": eid, "household": hh if names else None,
                                     "need": need, "urgency": urgency, "status": status, "zone": zone},
