@@ -268,3 +268,22 @@ def test_a_sigkill_mid_import_leaves_nothing_and_the_import_then_succeeds(tmp_pa
     r = cli(db, "import", str(f), "--yes", "--no-dedup", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["people"] == 60_000
+
+
+def test_a_title_above_the_header_is_skipped_even_merged(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    with Replica.create(db, "T") as rep:
+        _town(rep)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Список мешканців вулиці Миру, станом на 20.11.2022"])
+    ws.merge_cells("A1:G1")
+    ws.append([])
+    ws.append(HEAD)
+    ws.append(["Мельник", "Ганна", "1941", "ж", "вул. Миру, 22", "east", "80+"])
+    f = tmp_path / "titled.xlsx"
+    wb.save(f)
+    r = cli(db, "import", str(f), "--yes", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["people"] == 1

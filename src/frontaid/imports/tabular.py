@@ -21,7 +21,8 @@ from frontaid.imports.rows import MAX_CELL
 
 MAX_LINE: Final = 1_000_000            # characters in one CSV line
 MAX_UNZIPPED: Final = 2_000_000_000    # bytes an XLSX may expand to (a zip bomb is refused)
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+)')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="[A-Z]+(\d+)(?::[A-Z]+(\d+))?"')
+HEADER_SEARCH: Final = 10  # rows looked at for the header (a title or a note may stand above it)
 
 
 @dataclass
@@ -108,34 +109,54 @@ def _csv(path: Path, encoding: str | None) -> Table:
         finally:
             fh.close()
 
-    it = rows()
     try:
-        line, headers = next(it)
+        line, headers, it = _header(rows())
     except StopIteration:
         fh.close()
         raise BadFile("{file} is empty.", file=path.name) from None
-    return Table(path.stem, [h.strip() for h in headers], it, line)
+    return Table(path.stem, [str(h).strip() for h in headers], it, line)
 
 
 # -- XLSX -------------------------------------------------------------------------------
 
 
-def _merged_lines(path: Path) -> dict[str, int]:
-    """sheet part → the first line of a merged cell in it (a merged cell hides which row is whose)."""
-    out: dict[str, int] = {}
+def _merged_lines(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """sheet part → the (first, last) lines of its merged cells (a merged cell hides which row is whose)."""
+    out: dict[str, list[tuple[int, int]]] = {}
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
             if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
                 continue
             tail = b""
             with z.open(info) as fh:
+                # <mergeCells> follows the rows: read through, keeping a little of each chunk's end.
                 while chunk := fh.read(1 << 20):
-                    found = _MERGE.search(tail + chunk)
-                    if found:
-                        out[info.filename] = int(found[2])
-                        break
-                    tail = chunk[-200:]
+                    text = tail + chunk
+                    for m in _MERGE.finditer(text):
+                        out.setdefault(info.filename, []).append((int(m[1]), int(m[2] or m[1])))
+                    cut = text.rfind(b"<")
+                    tail = text[cut:] if cut >= 0 and len(text) - cut < 400 else b""
     return out
+
+
+def _header(rows: Iterator[tuple[int, list[Any]]]) -> tuple[int, list[Any], Iterator[tuple[int, list[Any]]]]:
+    """The header among the first rows: the first that names two known fields, else the first row."""
+    from itertools import chain
+
+    from frontaid.imports.mapping import guess
+
+    seen: list[tuple[int, list[Any]]] = []
+    for line, cells in rows:
+        seen.append((line, cells))
+        names = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+        if sum(1 for f in guess(names).values() if f) >= 2:
+            return line, cells, rows
+        if len(seen) >= HEADER_SEARCH:
+            break
+    if not seen:
+        raise StopIteration
+    line, cells = seen[0]
+    return line, cells, chain(seen[1:], rows)
 
 
 def _check_zip(path: Path) -> None:
@@ -160,14 +181,15 @@ def _xlsx(path: Path) -> list[Table]:
     tables = []
     for ws in wb.worksheets:
         part = str(getattr(ws, "_worksheet_path", "")).lstrip("/")
-        if part in merged:
-            raise BadFile("Sheet '{sheet}' has merged cells: unmerge them (each row needs its own "
-                          "values) and try again.", merged[part], sheet=ws.title[:40])
-        it = _sheet_rows(ws)
         try:
-            line, headers = next(it)
+            line, headers, it = _header(_sheet_rows(ws))
         except StopIteration:
             continue
+        # A title merged across the columns above the header is fine; a merge in the rows is not.
+        inside = sorted(first for first, last in merged.get(part, []) if last >= line)
+        if inside:
+            raise BadFile("Sheet '{sheet}' has merged cells: unmerge them (each row needs its own "
+                          "values) and try again.", max(inside[0], line), sheet=ws.title[:40])
         tables.append(Table(ws.title, [str(h).strip() if h is not None else "" for h in headers], it, line))
     if not tables:
         raise BadFile("{file} is empty.", file=path.name)
