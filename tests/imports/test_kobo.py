@@ -139,6 +139,7 @@ def test_a_broken_or_foreign_json_is_refused_with_its_line(tmp_path: Path) -> No
     with pytest.raises(BadFile):
         reader.read(foreign)
     nouuid = tmp_path / "nouuid.json"
-    nouuid.write_text('[{"location/zone": "east-north", "location/address": "вул. Миру, 1"}]', encoding="utf-8")
+    nouuid.write_text('[{"location/zone": "east-north", "location/address": "вул. Миру, 1"}]',
+                      encoding="utf-8")
     plan = reader.read(nouuid)
     assert [(p.line, p.reason) for p in plan.problems] == [(1, "The submission has no instanceID or _uuid.")]
