@@ -287,3 +287,20 @@ def test_a_title_above_the_header_is_skipped_even_merged(tmp_path: Path) -> None
     r = cli(db, "import", str(f), "--yes", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["people"] == 1
+
+
+def test_held_rows_are_listed_beside_the_person_they_may_be(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    with Replica.create(db, "T") as rep:
+        _town(rep)
+        hh = registry.add_household(rep, "tester", zone="east", address="вул. Миру, 22")
+        registry.add_person(rep, "tester", household=hh, name="Мельник Ганна Петрівна", born=1941, sex="f")
+    f = _csv(tmp_path / "l.csv", [["ПІБ", "Рік народження", "Стать", "Адреса", "Зона"],
+                                  ["Мельник Анна Петровна", "1941", "ж", "вул. Миру, 22", "east"]])
+    r = cli(db, "import", str(f), "--yes", "--json")
+    assert json.loads(r.stdout)["held"] == 1
+    (row,) = json.loads(cli(db, "held", "list", "--json").stdout)
+    assert (row["name"], row["born"], row["candidate_name"], row["candidate_born"]) == (
+        "Мельник Анна Петровна", 1941, "Мельник Ганна Петрівна", 1941)
+    shown = cli(db, "held", "list", lang="uk")
+    assert shown.returncode == 0 and "У файлі" in shown.stdout and "Мельник" in shown.stdout

@@ -178,6 +178,10 @@ def _apply(st: Any, rep: Any, plan: reader.Plan, file: Path, *, dedup: bool) -> 
         return actions.apply(rep, st.actor, plan, file=file.name, dedup=dedup, progress=tick)
 
 
+def _person(name: Any, born: Any, address: Any) -> str:
+    return " · ".join(str(x) for x in (name, born, address) if x)
+
+
 @held_app.command("list")
 def held_list(ctx: typer.Context, limit: int = typer.Option(50, "--limit", min=1, max=1000,
                                                              help="How many rows to show.")) -> None:
@@ -193,8 +197,11 @@ def held_list(ctx: typer.Context, limit: int = typer.Option(50, "--limit", min=1
         if not rows:
             c.print(_("No rows are held."))
             return
-        c.print(table(_("Held rows"), [_("Key"), _("File"), _("Line"), _("May be"), _("Score")],
-                      [(r["key"], r["file"], r["line"], r["candidate"], r["score"]) for r in rows]))
+        c.print(table(_("Held rows"), [_("Key"), _("File"), _("Line"), _("In the file"), _("May be"),
+                                       _("Score")],
+                      [(r["key"], r["file"], r["line"], _person(r["name"], r["born"], r["address"]),
+                        f"{r['candidate']} · " + _person(r["candidate_name"], r["candidate_born"],
+                                                         r["candidate_address"]), r["score"]) for r in rows]))
         c.print(_("Someone new: frontaid held release KEY   Already registered: frontaid held drop KEY"))
     emit(st, rows, human)
 

@@ -237,13 +237,23 @@ def held(rep: Replica, key: str) -> dict[str, Any] | None:
 
 
 def held_rows(rep: Replica, *, pending: bool = True, limit: int = 100) -> list[dict[str, Any]]:
-    """Held rows, each with what the file said and the person it may be (no names: codes and years)."""
+    """Held rows, side by side with the registered person each may be: name, year of birth, address."""
     ensure_held(rep.conn)
-    where = "WHERE decision IS NULL" if pending else ""
-    cur = rep.conn.execute(f"SELECT key, line, file, data, candidate, score, band, held_at, decision "
-                           f"FROM import_held {where} ORDER BY score DESC, key LIMIT ?", (limit,))
+    where = "WHERE q.decision IS NULL" if pending else ""
+    cur = rep.conn.execute(
+        "SELECT q.key, q.line, q.file, q.data, q.candidate, q.score, q.band, q.held_at, q.decision, "
+        "p.name AS candidate_name, p.born AS candidate_born, h.address AS candidate_address "
+        "FROM import_held q LEFT JOIN people p ON p.eid = q.candidate LEFT JOIN households h "
+        f"ON h.eid = p.household {where} ORDER BY q.score DESC, q.key LIMIT ?", (limit,))
     cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur]
+    out = []
+    for r in cur:
+        row = dict(zip(cols, r, strict=True))
+        data = json.loads(row["data"])
+        row.update(name=data["person"].get("name"), born=data["person"].get("born"),
+                   address=data["household"].get("address"))
+        out.append(row)
+    return out
 
 
 def household_fields(rep: Replica, eid: str) -> dict[str, Any]:
