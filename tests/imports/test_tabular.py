@@ -1,4 +1,4 @@
-"""The XLSX row reader gives what openpyxl gives: strings, numbers, dates by style, gaps, booleans, formulas."""
+"""The XLSX row reader gives what openpyxl gives: strings, numbers, dates by style, gaps, formulas."""
 
 from __future__ import annotations
 

@@ -77,16 +77,17 @@ _VOCABS: Final[dict[str, dict[str, str]]] = {
 }
 
 
+# kind → every accepted spelling (slug, English label, usual words) → slug.
+_SPELLINGS: Final[dict[str, dict[str, str]]] = {
+    kind: {**_WORDS.get(kind, {}), **{label.lower(): slug for slug, label in known.items()},
+           **{slug: slug for slug in known}}
+    for kind, known in _VOCABS.items()
+}
+
+
 def word(kind: str, text: str) -> str | None:
     """The slug a written word stands for: the slug itself, its English label, or a usual spelling."""
-    t = text.strip().lower().replace("’", "'").rstrip(".")
-    known = _VOCABS[kind]
-    if t in known:
-        return t
-    for slug, label in known.items():
-        if t == label.lower():
-            return slug
-    return _WORDS.get(kind, {}).get(t)
+    return _SPELLINGS[kind].get(text.strip().lower().replace("’", "'").rstrip("."))
 
 
 _DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
