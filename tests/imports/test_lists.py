@@ -224,8 +224,6 @@ def test_export_then_import_into_an_empty_replica_gives_the_same_registry(tmp_pa
     rep = town.rep  # type: ignore[attr-defined]
     registry.set_household(rep, "tester", town.anna, "note", "=SUM(A1)")  # type: ignore[attr-defined]
     registry.set_person(rep, "tester", town.ihor_p, "status", "evacuated")  # type: ignore[attr-defined]
-    src = tmp_path / "a.db"
-    os.replace(rep.path, src) if False else None
     out = tmp_path / "registry.xlsx"
     r = cli(Path(rep.path), "export", "xlsx", "--with-names", "-o", str(out))
     assert r.returncode == 0, r.stderr
@@ -304,3 +302,17 @@ def test_held_rows_are_listed_beside_the_person_they_may_be(tmp_path: Path) -> N
         "Мельник Анна Петровна", 1941, "Мельник Ганна Петрівна", 1941)
     shown = cli(db, "held", "list", lang="uk")
     assert shown.returncode == 0 and "У файлі" in shown.stdout and "Мельник" in shown.stdout
+
+
+def test_the_guessed_columns_are_shown_and_nothing_is_imported_unconfirmed(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    with Replica.create(db, "T") as rep:
+        _town(rep)
+        ops = rep.op_count()
+    f = _csv(tmp_path / "l.csv", [HEAD, ["Мельник", "Ганна", "1941", "ж", "вул. Миру, 22", "east", ""]])
+    r = cli(db, "import", str(f), lang="uk")  # no terminal to ask on, no --yes
+    assert r.returncode == 1
+    assert "Прізвище" in r.stdout and "surname" in r.stdout and "born" in r.stdout
+    assert "Нічого не імпортовано" in r.stdout
+    with Replica.open(db) as rep:
+        assert rep.op_count() == ops
