@@ -129,6 +129,7 @@ def test_the_mapping_is_saved_edited_and_used(tmp_path: Path) -> None:
     assert cli(db, "import", str(f), "--save-mapping", str(m)).returncode == 0
     body = json.loads(m.read_text(encoding="utf-8"))
     assert body["columns"] == {"Хто": "", "Де": "", "Район": "zone"}
+    assert body["fields"]["full_name"] == "full name"  # each field a column may take, named
     body["columns"].update({"Хто": "full_name", "Де": "address"})
     m.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
     r = cli(db, "import", str(f), "--mapping", str(m), "--json")
@@ -312,7 +313,8 @@ def test_the_guessed_columns_are_shown_and_nothing_is_imported_unconfirmed(tmp_p
     f = _csv(tmp_path / "l.csv", [HEAD, ["Мельник", "Ганна", "1941", "ж", "вул. Миру, 22", "east", ""]])
     r = cli(db, "import", str(f), lang="uk")  # no terminal to ask on, no --yes
     assert r.returncode == 1
-    assert "Прізвище" in r.stdout and "surname" in r.stdout and "born" in r.stdout
+    assert "Прізвище" in r.stdout and "рік або дата народження" in r.stdout
+    assert "surname" not in r.stdout  # no English key on a Ukrainian screen
     assert "Нічого не імпортовано" in r.stdout
     with Replica.open(db) as rep:
         assert rep.op_count() == ops

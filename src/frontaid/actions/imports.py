@@ -89,7 +89,7 @@ def refuse_problems(problems: list[RowProblem]) -> None:
         raise BadRows([(p.line, p.reason, p.params) for p in problems])
 
 
-def _held_by_dedup(rep: Replica, plan: Plan, fresh: list[tuple[Household, Member]]
+def _held_by_dedup(rep: Replica, fresh: list[tuple[Household, Member]]
                    ) -> tuple[dict[int, tuple[str, float, str]], list[tuple[int, int, float, str, str]]]:
     """Which incoming people may be someone registered (index → (eid, score, band)), and the
     possible duplicate pairs among the incoming ones (i, j, score, band, fields)."""
@@ -144,7 +144,7 @@ def apply(rep: Replica, actor: str, plan: Plan, *, file: str = "", dedup: bool =
     held: dict[int, tuple[str, float, str]] = {}
     inner: list[tuple[int, int, float, str, str]] = []
     if dedup and fresh:
-        held, inner = _held_by_dedup(rep, plan, fresh)
+        held, inner = _held_by_dedup(rep, fresh)
     t2 = time.perf_counter()
     # A household whose every new member is held waits with them (unless it has no members at all).
     members_of: dict[str, list[int]] = {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -87,7 +89,7 @@ held_app = group("held", "Rows an import held back: they may be people already r
 
 def _show_mapping(c: Console, cols: dict[str, str]) -> None:
     c.print(table(_("Columns of the file"), [_("Column"), _("Field")],
-                  [(h, f or _("(not imported)")) for h, f in cols.items()]))
+                  [(h, _(mapping_mod.LABELS[f]) if f else _("(not imported)")) for h, f in cols.items()]))
 
 
 @app.command("import")
@@ -135,7 +137,9 @@ def import_file(
         if asked and (not sys.stdin.isatty() or not typer.confirm(_("Import with these columns?"))):
                 c.print(_("Nothing imported. Confirm with --yes, or save the mapping with --save-mapping."))
                 raise typer.Exit(1)
-    plan = reader.read(file, columns=columns, encoding=encoding, zone=zone)
+    with _progress(st, _("Reading")) as tick:
+        plan = reader.read(file, columns=columns, encoding=encoding, zone=zone,
+                           tick=lambda n: tick(n, 0))
     problems = actions.check(rep, plan)
     if dry_run:
         shown = [{"line": p.line, "reason": reason_text(p.reason, p.params)} for p in problems]
@@ -152,7 +156,8 @@ def import_file(
             raise typer.Exit(2)
         return
     actions.refuse_problems(problems)
-    result = _apply(st, rep, plan, file, dedup=not no_dedup)
+    with _progress(st, _("Importing")) as tick:
+        result = actions.apply(rep, st.actor, plan, file=file.name, dedup=not no_dedup, progress=tick)
 
     def human(c: Console) -> None:
         c.print(_("Imported: {households} households, {people} people ({skipped} already there, "
@@ -166,16 +171,22 @@ def import_file(
     emit(st, result, human)
 
 
-def _apply(st: Any, rep: Any, plan: reader.Plan, file: Path, *, dedup: bool) -> dict[str, Any]:
+@contextmanager
+def _progress(st: Any, what: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr (none with --json): tick(done, total), or tick(n, 0) to advance by n."""
     if st.json:
-        return actions.apply(rep, st.actor, plan, file=file.name, dedup=dedup)
+        yield lambda done, total: None
+        return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(file=sys.stderr), transient=True) as bar:
-        task = bar.add_task(_("Importing"), total=None)
+        task = bar.add_task(what, total=None)
 
         def tick(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-        return actions.apply(rep, st.actor, plan, file=file.name, dedup=dedup, progress=tick)
+            if total:
+                bar.update(task, completed=done, total=total)
+            else:
+                bar.advance(task, done)
+        yield tick
 
 
 def _person(name: Any, born: Any, address: Any) -> str:

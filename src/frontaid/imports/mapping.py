@@ -51,6 +51,25 @@ FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "registered_on": ("дата реєстрації", "дата регистрации", "registered", "registered on"),
 }
 _BY_WORD: Final = {w: f for f, words in FIELDS.items() for w in words}
+
+
+def N_(msgid: str) -> str:
+    """Mark a msgid for extraction; it is translated where it is shown."""
+    return msgid
+
+
+# How each field is named on screen (msgids); the mapping file itself uses the keys.
+LABELS: Final[dict[str, str]] = {
+    "code": N_("household card code"), "household": N_("household (rows sharing it are one)"),
+    "person_code": N_("person's code"), "full_name": N_("full name"), "surname": N_("surname"),
+    "given": N_("given name"), "patronymic": N_("patronymic"), "born": N_("year or date of birth"),
+    "sex": N_("sex"), "address": N_("address"), "zone": N_("zone"), "phone": N_("phone"),
+    "vulnerabilities": N_("vulnerabilities"), "shelter": N_("shelter"), "size": N_("household size"),
+    "utilities": N_("utilities"), "animals": N_("animals"), "animal_kinds": N_("kinds of animals"),
+    "status": N_("person's status"), "household_status": N_("household status"),
+    "displaced": N_("displaced (IDP)"), "note": N_("note"), "lat": N_("latitude"), "lon": N_("longitude"),
+    "gps": N_("GPS point"), "registered_on": N_("registered on"),
+}
 _APOSTROPHES = re.compile(r"[’ʼ`´‘]")
 _PUNCT = re.compile(r"[^\w' ]+")
 
@@ -114,5 +133,8 @@ def load(path: Path, headers: Sequence[str]) -> dict[str, str]:
 
 
 def save(path: Path, mapping: dict[str, str]) -> None:
-    body = {"columns": mapping, "fields": sorted(FIELDS)}
+    """The mapping, with every field a column may be mapped to and its name in the user's language."""
+    from frontaid.i18n import gettext
+
+    body = {"columns": mapping, "fields": {f: gettext(LABELS[f]) for f in FIELDS}}
     path.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
