@@ -173,8 +173,9 @@ def import_file(
 
 @contextmanager
 def _progress(st: Any, what: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr (none with --json): tick(done, total), or tick(n, 0) to advance by n."""
-    if st.json:
+    """A progress bar on a terminal's stderr (none with --json or into a file): tick(done, total), or
+    tick(n, 0) to advance by n."""
+    if st.json or not sys.stderr.isatty():
         yield lambda done, total: None
         return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
