@@ -225,6 +225,10 @@ def test_export_then_import_into_an_empty_replica_gives_the_same_registry(tmp_pa
     rep = town.rep  # type: ignore[attr-defined]
     registry.set_household(rep, "tester", town.anna, "note", "=SUM(A1)")  # type: ignore[attr-defined]
     registry.set_person(rep, "tester", town.ihor_p, "status", "evacuated")  # type: ignore[attr-defined]
+    ring = [[38.0 + i / 1000, 48.6 + (i % 7) / 1000] for i in range(400)]  # a long shape: 400 corners
+    registry.add_zone(rep, "tester", "north", "Північ", "North", population_estimate=120,
+                      geometry={"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
+    registry.add_household(rep, "tester", zone="north", address="Заводська 1", size=1)
     out = tmp_path / "registry.xlsx"
     r = cli(Path(rep.path), "export", "xlsx", "--with-names", "-o", str(out))
     assert r.returncode == 0, r.stderr

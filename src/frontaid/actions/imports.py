@@ -171,6 +171,11 @@ def apply(rep: Replica, actor: str, plan: Plan, *, file: str = "", dedup: bool =
         for z in zones_new:
             data = {k: z.get(k) for k in ("name", "name_en", "bank", "pcode")}
             data["name"] = check_value.text(data["name"] or z["zone"], "name", limit=120)
+            if z.get("geometry"):
+                try:
+                    data["geometry"] = json.loads(str(z["geometry"]))
+                except ValueError:
+                    raise BadRows([(int(z["line"]), "The zone's shape is not GeoJSON.", {})]) from None
             if z.get("population_estimate") not in (None, ""):
                 data["population_estimate"] = check_value.count(z["population_estimate"], "people (estimate)",
                                                                 0, 10_000_000)

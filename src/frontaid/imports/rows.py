@@ -16,7 +16,7 @@ from typing import Any, Final
 from frontaid.domain import vocab
 from frontaid.domain.codes import normalise_code
 
-MAX_CELL: Final = 10_000  # characters: longer is not a name or an address but a pasted file
+MAX_CELL: Final = 100_000  # characters: a zone's shape fits; longer is a pasted file, not a value
 
 
 class RowProblem(Exception):
