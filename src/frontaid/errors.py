@@ -10,7 +10,9 @@ values, never a person's name or a place where someone shelters.
     │   ├── BadCode                  a card code with a wrong check character
     │   ├── BadDate                  not a date or a time
     │   ├── PastCurfew               a plan's day running into the curfew
-    │   └── BadMapFile               not an OpenStreetMap file with streets in the town
+    │   ├── BadMapFile               not an OpenStreetMap file with streets in the town
+    │   └── BadFile                  a file that cannot be imported: the line and why
+    │       └── BadRows              rows with errors: the first few, with their lines
     ├── NotFound                     exit 2 · HTTP 404: no such record
     ├── Refused                      exit 2 · HTTP 409: the rules say no
     │   ├── NoStreets                no street network to plan on
@@ -87,6 +89,44 @@ class PastCurfew(BadInput):
 class BadMapFile(BadInput):
     msgid = ("'{path}' cannot be read as an OpenStreetMap file (.osm or .osm.pbf) with streets inside "
              "the town's zones.")
+class BadFile(BadInput):
+    """A file that cannot be imported (imports/): where, why, and that nothing was imported."""
+
+    msgid = "Line {line}: {reason} Nothing was imported."
+
+    def __init__(self, reason: str, line: int | None = None, **params: Any) -> None:
+        # The reason is a msgid of its own, formatted with `params`, translated with the message.
+        self.reason, self.reason_params, self.line = reason, params, line
+        super().__init__(BadFile.msgid if line is not None else "{reason} Nothing was imported.",
+                         line=line, reason=reason.format(**params))
+
+    def text(self, lang: str | None = None) -> str:
+        reason = reason_text(self.reason, self.reason_params, lang)
+        return gettext(self.template, lang).format(line=self.line, reason=reason)
+
+
+def reason_text(reason: str, params: dict[str, Any], lang: str | None = None) -> str:
+    """A reason msgid in `lang`, its `what` (a field's name) translated with it."""
+    params = {k: gettext(v, lang) if k == "what" and isinstance(v, str) else v for k, v in params.items()}
+    return gettext(reason, lang).format(**params)
+
+
+class BadRows(BadFile):
+    """Rows that failed their checks: every one is in `problems` (line, reason, params)."""
+
+    msgid = "{count} rows have errors ({first}). Nothing was imported; --dry-run lists every one."
+
+    def __init__(self, problems: list[tuple[int, str, dict[str, Any]]]) -> None:
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first[1], first[0], **first[2])
+        self.template = self.msgid
+
+    def text(self, lang: str | None = None) -> str:
+        shown = "; ".join(gettext("line {line}: {reason}", lang).format(
+            line=line, reason=reason_text(reason, params, lang).rstrip("."))
+            for line, reason, params in self.problems[:3])
+        return gettext(self.template, lang).format(count=len(self.problems), first=shown)
 
 
 class NotFound(FrontaidError):
