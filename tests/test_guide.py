@@ -79,3 +79,15 @@ def test_each_command_line_parses(doc: str, line: str) -> None:
     except Exception as exc:  # click's usage errors: an unknown option, a missing value
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         pytest.fail(f"{doc}: `{line}`: {message}")
+
+
+def test_the_card_codes_the_guides_show_have_a_right_check_digit() -> None:
+    """A reader copies the examples: a code with a wrong check digit would be refused."""
+    from frontaid.domain.codes import make_code
+
+    shown = set()
+    for doc in DOCS:
+        shown |= set(re.findall(r"\b([A-Z]{3})-(\d{3,})-(\d)\b", (ROOT / doc).read_text(encoding="utf-8")))
+    assert len(shown) >= 4
+    wrong = [f"{p}-{n}-{d}" for p, n, d in sorted(shown) if make_code(p, int(n)) != f"{p}-{n}-{d}"]
+    assert not wrong, f"card codes with a wrong check digit: {wrong}"
