@@ -17,6 +17,7 @@ import pytest
 from typer.main import get_command
 
 from frontaid.cli import app
+from frontaid.domain.codes import make_code
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ("docs/guide.md", "README.md", "CONTRIBUTING.md")
@@ -83,8 +84,6 @@ def test_each_command_line_parses(doc: str, line: str) -> None:
 
 def test_the_card_codes_the_guides_show_have_a_right_check_digit() -> None:
     """A reader copies the examples: a code with a wrong check digit would be refused."""
-    from frontaid.domain.codes import make_code
-
     shown = set()
     for doc in DOCS:
         shown |= set(re.findall(r"\b([A-Z]{3})-(\d{3,})-(\d)\b", (ROOT / doc).read_text(encoding="utf-8")))
