@@ -8,6 +8,7 @@ for a newcomer, so this test fails on any tracked file that names one.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -51,3 +52,41 @@ def test_the_docs_the_readme_promises_exist() -> None:
                 "docs/glossary.md", "docs/sync.md", "docs/cli.md"):
         assert doc in readme, f"README.md does not point at {doc}"
         assert (ROOT / doc).is_file(), f"{doc} is missing"
+
+
+PACKAGE = ROOT / "src" / "frontaid"
+# Docs that name files of the code; a renamed or split module must be renamed there too.
+NAMING_DOCS = ("README.md", "CONTRIBUTING.md", "docs/design.md", "docs/sync.md", "docs/field-report.md")
+
+
+def named_paths(text: str) -> set[str]:
+    """Paths in backticks that look like files or packages of ours: `store/replica.py`, `tests/sync/`."""
+    found = set()
+    for token in re.findall(r"`([A-Za-z_][\w./-]*)`", text):
+        token = token.split("::")[0]
+        if token.endswith((".py", ".md", ".po", ".html")) or (token.endswith("/") and "/" in token[:-1]) \
+                or re.fullmatch(r"[a-z]+/", token):
+            found.add(token)
+    return found
+
+
+def exists(token: str) -> bool:
+    name = token.rstrip("/")
+    candidates = [ROOT / name, PACKAGE / name, ROOT / "docs" / name, ROOT / "tests" / name]
+    if any(c.exists() for c in candidates) or any(PACKAGE.glob(f"*/{name}")):
+        return True
+    # A bare file name (`test_crash.py`, `web.po`) is looked for anywhere in src/ and tests/.
+    return "/" not in name and any(True for top in ("src", "tests") for _ in (ROOT / top).rglob(name))
+
+
+def test_the_files_the_docs_name_exist() -> None:
+    missing = []
+    for doc in NAMING_DOCS:
+        for token in sorted(named_paths((ROOT / doc).read_text(encoding="utf-8"))):
+            if not exists(token) and token.rstrip("/") not in FUTURE:
+                missing.append(f"{doc}: {token}")
+    assert not missing, "the docs name files that are not there:\n" + "\n".join(missing)
+
+
+# Packages docs/design.md describes under "What comes next": named before they exist.
+FUTURE = {"plan", "reports", "imports"}
