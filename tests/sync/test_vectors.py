@@ -21,6 +21,8 @@ import zstandard
 from nacl.secret import SecretBox
 from nacl.signing import SigningKey
 
+from frontaid.domain.cycles import CYCLES
+from frontaid.domain.entities import ENTITIES
 from frontaid.oplog.chain import head_message, sign_head, verify_head
 from frontaid.oplog.op import GENESIS, Op, encode_parts, pack
 from frontaid.queries.flags import list_flags
@@ -189,3 +191,20 @@ def test_each_constant_in_the_document_is_the_codes(name: str, value: str, modul
     code = compile(ast.parse(value, mode="eval"), "docs/sync.md", "eval")
     expected = eval(code, {"__builtins__": {}, "bytes": bytes})
     assert actual == expected, f"{module}.{name} is {actual!r}, docs/sync.md says {value}"
+
+
+def _table(header: str) -> list[list[str]]:
+    """The rows of the table whose header row starts with `header`, cells without backticks."""
+    lines = TEXT.split(header, 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    return [[c.strip().replace("`", "") for c in line.strip("|").split("|")] for line in lines]
+
+
+def test_the_rounds_in_the_document_are_the_codes() -> None:
+    rows = _table("| entitlement (item) | days in a round |")
+    assert {item: int(days) for item, days in rows} == CYCLES
+
+
+def test_the_critical_fields_in_the_document_are_the_codes() -> None:
+    rows = _table("| entity | critical fields |")
+    documented = {entity: {f.strip() for f in fields.split(",")} for entity, fields in rows}
+    assert documented == {e.name: set(e.critical_fields) for e in ENTITIES.values() if e.critical_fields}
