@@ -1,6 +1,8 @@
 """Print the known-answer test vectors of docs/sync.md (section 12), computed by frontaid's own code.
 
-    python scripts/sync_vectors.py      # the vector blocks, to paste into docs/sync.md
+    python scripts/sync_vectors.py            # print the vector blocks
+    python scripts/sync_vectors.py --write    # put them into docs/sync.md (the prose around them stays)
+    python scripts/sync_vectors.py --check    # exit 1 if docs/sync.md's blocks are not these
 
 Everything is fixed (keys, origins, clock stamps, the bundle's nonce), so the output is
 the same on every run and machine; tests/sync/test_vectors.py reads the blocks back
@@ -10,6 +12,7 @@ out of docs/sync.md and recomputes every value from the document's inputs.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -194,6 +197,7 @@ def render() -> str:
         ("enrol.public", bytes(enrol.verify_key).hex()),
         ("enrol.code_fields", json.dumps([f.hex() if isinstance(f, bytes) else f for f in code_fields],
                                          ensure_ascii=False)),
+        ("enrol.code_bytes", json.dumps([i for i, f in enumerate(code_fields) if isinstance(f, bytes)])),
         ("enrol.code", encode_code(code_fields)),
         ("join.seed", JOINER_SEED.hex()),
         ("join.origin", JOINER),
@@ -213,11 +217,35 @@ def render() -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def main() -> int:
-    sys.stdout.write(render())
+DOC = Path(__file__).resolve().parent.parent / "docs" / "sync.md"
+BLOCK = re.compile(r"```vectors\n.*?```", flags=re.S)
+
+
+def rewrite(doc: str, blocks: list[str]) -> str:
+    """`doc` with its vector blocks replaced, in order, by `blocks` (the prose around them kept)."""
+    if len(BLOCK.findall(doc)) != len(blocks):
+        raise SystemExit(f"{DOC} has {len(BLOCK.findall(doc))} vector blocks, the code makes {len(blocks)}")
+    it = iter(blocks)
+    return BLOCK.sub(lambda _m: next(it), doc)
+
+
+def main(argv: list[str]) -> int:
+    text = render()
+    if "--write" in argv or "--check" in argv:
+        doc = DOC.read_text(encoding="utf-8")
+        new = rewrite(doc, text.strip().split("\n\n"))
+        if "--check" in argv:
+            if new != doc:
+                print(f"{DOC}: the vectors are out of date: run python scripts/sync_vectors.py --write",
+                      file=sys.stderr)
+                return 1
+            return 0
+        DOC.write_text(new, encoding="utf-8")
+        return 0
+    sys.stdout.write(text)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))
 
