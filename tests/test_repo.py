@@ -62,7 +62,7 @@ NAMING_DOCS = ("README.md", "CONTRIBUTING.md", "docs/design.md", "docs/sync.md",
 def named_paths(text: str) -> set[str]:
     """Paths in backticks that look like files or packages of ours: `store/replica.py`, `tests/sync/`."""
     found = set()
-    for token in re.findall(r"`([A-Za-z_][\w./-]*)`", text):
+    for token in re.findall(r"`([A-Za-z_][\w./:-]*)`", text):
         token = token.split("::")[0]
         if token.endswith((".py", ".md", ".po", ".html")) or (token.endswith("/") and "/" in token[:-1]) \
                 or re.fullmatch(r"[a-z]+/", token):
