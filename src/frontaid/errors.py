@@ -8,9 +8,12 @@ values, never a person's name or a place where someone shelters.
     ├── BadInput                     a value the user typed is wrong
     │   ├── UnknownChoice            not one of the allowed words
     │   ├── BadCode                  a card code with a wrong check character
-    │   └── BadDate                  not a date or a time
+    │   ├── BadDate                  not a date or a time
+    │   ├── PastCurfew               a plan's day running into the curfew
+    │   └── BadMapFile               not an OpenStreetMap file with streets in the town
     ├── NotFound                     exit 2 · HTTP 404: no such record
     ├── Refused                      exit 2 · HTTP 409: the rules say no
+    │   ├── NoStreets                no street network to plan on
     │   ├── AlreadyHandedOut         same entitlement, same round
     │   ├── BadTransition            a request cannot go from this state to that
     │   └── Retracted                the record was voided
@@ -19,6 +22,7 @@ values, never a person's name or a place where someone shelters.
     │   ├── AlreadyInitialised       `init` on an existing replica
     │   └── SchemaTooNew             written by a newer frontaid
     ├── IntegrityError               exit 2 · HTTP 422: an op or bundle failed its checks
+    ├── TooLarge                     exit 2 · HTTP 413: a body or bundle past its size cap, refused unread
     ├── SyncError                    talking to a hub (sync/http.py)
     │   ├── Unauthorised             HTTP 401: a device the hub does not know, or a bad signature
     │   ├── Revoked                  HTTP 403: a revoked device
@@ -75,6 +79,16 @@ class BadDate(BadInput):
     msgid = "'{value}' is not a date. Write it as YYYY-MM-DD (or YYYY-MM-DD HH:MM)."
 
 
+class PastCurfew(BadInput):
+    msgid = ("The day would run from {start} to {end}, into the curfew ({curfew_from} to {curfew_to}). "
+             "Start later, or plan fewer hours.")
+
+
+class BadMapFile(BadInput):
+    msgid = ("'{path}' cannot be read as an OpenStreetMap file (.osm or .osm.pbf) with streets inside "
+             "the town's zones.")
+
+
 class NotFound(FrontaidError):
     msgid = "No {what} with code '{code}'."
     http_status = 404
@@ -83,6 +97,10 @@ class NotFound(FrontaidError):
 class Refused(FrontaidError):
     msgid = "Not allowed."
     http_status = 409
+
+
+class NoStreets(Refused):
+    msgid = "This town has no street network yet. Import one: frontaid map import town.osm.pbf"
 
 
 class AlreadyHandedOut(Refused):
@@ -129,6 +147,11 @@ class IntegrityError(FrontaidError):
     def text(self, lang: str | None = None) -> str:
         reason = gettext(self.reason, lang).format(**self.reason_params)
         return gettext(self.template, lang).format(reason=reason)
+
+
+class TooLarge(FrontaidError):
+    msgid = "This is larger than frontaid accepts ({mb} MB at most); nothing was changed."
+    http_status = 413
 
 
 class SyncError(FrontaidError):

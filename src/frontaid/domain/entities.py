@@ -129,6 +129,24 @@ ENTITIES: Final[dict[str, Entity]] = {
             indexes=(("status",),),
         ),
         _e("team", "teams", F("name"), F("members"), F("note")),
+        # Planning (plan/): the street network in chunks of one import, the day's plans and
+        # their visits, and a point's arrival slots for one day.
+        _e("street", "streets", F("source"), F("part", "int"), F("nodes", "json"), F("edges", "json"),
+           indexes=(("source",),)),
+        _e(
+            "plan", "plans",
+            F("day"), F("start"), F("hours", "real"), F("teams", "json"), F("routes", "json"),
+            F("left_out", "json"), F("summary", "json"), F("made_at"), F("status"),
+        ),
+        _e(
+            "visit", "visits",
+            F("plan"), F("team"), F("seq", "int"), F("household"), F("kind"), F("zone"), F("address"),
+            F("lat", "real"), F("lon", "real"), F("bring"), F("why"), F("why_en"), F("eta"),
+            F("score", "real"), F("people", "int"), F("status", critical=True), F("done_at"),
+            indexes=(("plan", "team"),),
+        ),
+        _e("slot_plan", "point_slots", F("point"), F("day"), F("max_waiting", "int"), F("slots", "json"),
+           indexes=(("point", "day"),)),
         # Flags a person must decide. Observed ones (a clock far ahead, a gap applied
         # late) are created by the replica that saw them; derived ones (a double
         # hand-out, stock below zero) get a row here only when someone resolves them.

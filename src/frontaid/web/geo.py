@@ -24,6 +24,7 @@ from frontaid.actions import validate as check
 from frontaid.domain import vocab
 from frontaid.i18n import gettext
 from frontaid.queries import aid, registry
+from frontaid.queries import plan as planq
 from frontaid.queries.registry import _rows
 from frontaid.scenario.geography import CENTRE
 from frontaid.store.replica import Replica
@@ -50,6 +51,9 @@ DANGER: tuple[tuple[str, str, str, int], ...] = (
     ("high", "#d7301f", N_("very dangerous"), 40),
 )
 CROSSING_COLOURS = {"open": "#1a9641", "damaged": "#f08a00", "destroyed": "#7f0000"}
+# Streets by the danger model (plan/danger.py) at the map's hour: (lowest danger, colour). The
+# router prices the same numbers, so a red street here is one the day's routes go around.
+STREET_DANGER: tuple[tuple[float, str], ...] = ((0.3, "#f59b42"), (1.0, "#d7301f"), (3.0, "#67000d"))
 
 router = APIRouter()
 
@@ -148,6 +152,7 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
         features.append(_feature(_point(s["lon"], s["lat"], centre.get(s["zone"])), layer="site",
                                  eid=s["eid"], title=_title(s, lang), kind=s["kind"], state=state,
                                  zone=s["zone"], colour=colour, popup=popup))
+    features += danger_features(rep, now, lang)
     for i in aid.list_incidents(rep, since=now - timedelta(days=WINDOW_DAYS), limit=2000):
         if i["at"] and i["at"] > now.strftime("%Y-%m-%dT%H:%M"):
             continue
@@ -178,6 +183,22 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
     return _collection(features, now)
 
 
+def danger_features(rep: Replica, now: datetime, lang: str) -> list[dict[str, Any]]:
+    """Streets the danger model finds dangerous at `now`'s hour, one line each (the map's danger layer)."""
+    out = []
+    when = now.replace(tzinfo=None)
+    for seg in planq.danger_segments(rep, when, STREET_DANGER[0][0]):
+        colour = STREET_DANGER[0][1]
+        for lowest, fill in STREET_DANGER:
+            if seg["danger"] >= lowest:
+                colour = fill
+        out.append(_feature({"type": "LineString", "coordinates": seg["coordinates"]}, layer="danger",
+                            eid=f'street-{seg["edge"]}', danger=seg["danger"], colour=colour,
+                            popup=[gettext("Dangerous street at {time}", lang).format(
+                                time=when.strftime("%H:%M")), f'{seg["danger"]:.1f}']))
+    return out
+
+
 def _collection(features: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features,
             "meta": {"until": now.strftime("%Y-%m-%dT%H:%M"), "window_days": WINDOW_DAYS,
@@ -190,11 +211,12 @@ def map_page(request: Request, until: str = "", sess: Session = Depends(auth.nee
     now = until_moment(until)
     with desk.replica(request) as rep:
         zone_rows = zones(rep, lang, now)
-    layers = {"zone": N_("Zones"), "site": N_("Sites"), "incident": N_("Incidents (7 days)"),
+    layers = {"zone": N_("Zones"), "danger": N_("Dangerous streets at this hour"), "site": N_("Sites"),
+              "incident": N_("Incidents (7 days)"),
               "request": N_("Open requests"), "body": N_("Bodies awaiting recovery"),
               "death": N_("Death, no burial recorded")}
     if not sees_names(sess.role):
-        layers = {k: v for k, v in layers.items() if k in ("zone", "site", "incident")}
+        layers = {k: v for k, v in layers.items() if k in ("zone", "danger", "site", "incident")}
     labels = {k: gettext(v, lang) for k, v in layers.items()}
     src = "/api/map.geojson" + (f"?until={now.strftime('%Y-%m-%dT%H:%M')}" if until else "")
     return render(request, "map.html", sess, zones=zone_rows, labels=labels, src=src, centre=list(CENTRE),
