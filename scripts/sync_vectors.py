@@ -38,6 +38,7 @@ DEPLOYMENT_KEY = bytes(range(32, 64))
 ENROLMENT_SEED = bytes(range(64, 96))         # the one-time key E of an enrolment
 JOINER_SEED = bytes(range(96, 128))           # the joining device's own signing seed
 NONCE = bytes(range(128, 152))                # 24 bytes; a real seal draws it at random
+CA_FINGERPRINT = bytes(range(160, 192))       # stands for the SHA-256 of the hub's CA certificate
 ORIGIN = "0123456789abcdef"
 JOINER = "fedcba9876543210"
 T0 = 1_669_852_800_000                        # 2022-12-01T00:00:00Z, in ms
@@ -191,7 +192,7 @@ def render() -> str:
     joiner = SigningKey(JOINER_SEED)
     joiner_public = bytes(joiner.verify_key).hex()
     code_fields = [CODE_VERSION, DEPLOYMENT_KEY, ENROLMENT_SEED, ORIGIN, fingerprint(public), "Бахмут",
-                   "2022-11-01", "uk", "BXM", "field", "team-east"]
+                   "2022-11-01", "uk", "BXM", "field", "team-east", CA_FINGERPRINT]
     parts.append(block([
         ("enrol.seed", ENROLMENT_SEED.hex()),
         ("enrol.public", bytes(enrol.verify_key).hex()),

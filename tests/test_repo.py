@@ -89,4 +89,4 @@ def test_the_files_the_docs_name_exist() -> None:
 
 
 # Packages docs/design.md describes under "What comes next": named before they exist.
-FUTURE = {"plan", "reports", "imports"}
+FUTURE = {"imports", "formats"}

@@ -135,6 +135,7 @@ def test_the_enrolment_code_and_the_joining_proof() -> None:
     jc = parse_code(V["enrol.code"])
     assert (jc.deployment_key, jc.enrollment_seed) == (b("deployment.key"), b("enrol.seed"))
     assert (jc.hub_origin, jc.hub_fingerprint.hex()) == (V["hub.origin"], V["hub.fingerprint"])
+    assert jc.hub_ca == bytes(range(160, 192))  # the pinned CA's hash, the code's 12th field
     enrol = SigningKey(b("enrol.seed"))
     assert bytes(enrol.verify_key).hex() == V["enrol.public"]
     assert bytes(SigningKey(b("join.seed")).verify_key).hex() == V["join.public"]
