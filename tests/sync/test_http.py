@@ -78,8 +78,8 @@ def test_devices_sync_with_two_servers_while_editing(servers: Any, tmp_path: Pat
     relay, relay_url = servers["relay"]
     urls = [hub_url, relay_url]
     devs = [tmp_path / f"team-{i}.db" for i in range(3)]
-    # Enrolled by the hub (a device enrolled by the relay cannot take the hub's ops: see the
-    # strict xfail in test_devices.py); the third makes first contact with the relay.
+    # Enrolled by the hub; the third makes first contact with the relay (a device the relay
+    # enrols is covered in test_devices.py).
     for i, db in enumerate(devs):
         sk.cli(db, "init", "--join", enroll(sk, hub, f"team-{i}"))
         if i == 2:
