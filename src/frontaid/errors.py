@@ -13,6 +13,7 @@ values, never a person's name or a place where someone shelters.
     ├── Refused                      exit 2 · HTTP 409: the rules say no
     │   ├── AlreadyHandedOut         same entitlement, same round
     │   ├── BadTransition            a request cannot go from this state to that
+    │   ├── PossibleDuplicate        the person may already be registered (not confirmed)
     │   └── Retracted                the record was voided
     ├── ReplicaError                 exit 2 · HTTP 503: the database file itself
     │   ├── NoReplica                no replica at that path: run `frontaid init`
@@ -94,6 +95,16 @@ class AlreadyHandedOut(Refused):
 
 class BadTransition(Refused):
     msgid = "A request that is '{state}' cannot be marked '{target}'."
+
+
+class PossibleDuplicate(Refused):
+    msgid = ("This person may already be registered as {codes}. Check them, or add --anyway "
+             "to register anyway.")
+
+    def __init__(self, candidates: list[dict[str, Any]]) -> None:
+        # Codes only in the message; the candidates (with names) go to whoever asked, never to a log.
+        self.candidates = candidates
+        super().__init__(codes=", ".join(str(c["eid"]) for c in candidates))
 
 
 class Retracted(Refused):

@@ -9,8 +9,8 @@ import typer
 from rich.console import Group
 
 from frontaid.actions import distribution, evacuation, incidents, referrals, requests, stock, welfare
-from frontaid.cli.context import N_, app, done, emit, group, label, state, table
-from frontaid.cli.registry import _household, code_of
+from frontaid.cli.context import N_, app, code_of, done, emit, group, label, state, table
+from frontaid.cli.registry import household_of
 from frontaid.domain import vocab
 from frontaid.errors import BadDate
 from frontaid.i18n import gettext as _
@@ -214,7 +214,7 @@ def entitlements(
     """
     st = state(ctx)
     rep = st.replica()
-    hh = _household(rep, code)
+    hh = household_of(rep, code)
     rows = [{"item": e.item, "due": e.due, "round": e.round, "last": e.last,
              "next_due": e.next_due.isoformat()}
             for e in distribution.entitlements(rep, hh["eid"], parse_day(on))]

@@ -24,7 +24,8 @@ from typer._click import exceptions as clickexc  # typer 0.29 vendors click; its
 from typer._click.globals import get_current_context
 from typer.core import TyperGroup
 
-from frontaid.errors import FrontaidError, NoReplica
+from frontaid.domain.codes import looks_like_code, normalise_code
+from frontaid.errors import BadCode, FrontaidError, NoReplica
 from frontaid.i18n import LANGUAGES, current_language, gettext, language_from_env, set_language
 from frontaid.store.replica import Replica
 
@@ -219,3 +220,13 @@ __all__ = [
     "N_", "State", "app", "cell", "check_lang", "console", "default_actor", "done", "emit",
     "fields_panel", "group", "label", "labels", "state", "table",
 ]
+
+
+def code_of(text: str) -> str:
+    """The canonical card code for what was typed; a code-shaped text with a wrong check is refused."""
+    if looks_like_code(text):
+        code = normalise_code(text)
+        if code is None:
+            raise BadCode(code=text)
+        return code
+    return text.strip()

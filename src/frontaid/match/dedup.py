@@ -90,7 +90,6 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from frontaid.match import names
-from frontaid.store.replica import Replica
 
 LINK: Final = 14.0
 REVIEW: Final = 12.0
@@ -825,54 +824,33 @@ def compare(a: Record, b: Record, population: Iterable[Record] = ()) -> tuple[fl
     return _score(_features(a), _features(b), _tf_table(pop))
 
 
-_POOL: Final = 3000  # people scored per registration check: those sharing most name keys
+def name_key(w: _Word) -> str:
+    """The `name_keys` key that counts a name word's frequency (given-name group, phonetic key
+    or loose spelling)."""
+    return f"g:{min(w.groups)}" if w.groups else f"p:{w.skel}" if w.skel else f"v:{w.loose}"
 
 
-def possible_duplicates(rep: Replica, name: str, born: int | None = None,
-                        household: str | None = None, limit: int = 5, *,
-                        sex: str | None = None) -> list[dict[str, Any]]:
-    """People already registered who may be this person: dicts with eid, name, born, household, score."""
-    keys = names.name_keys(name)
-    if not keys:
-        return []
-    marks = ",".join("?" * len(keys))
-    counts = dict(rep.conn.execute(
-        f"SELECT key, COUNT(*) FROM name_keys WHERE key IN ({marks}) GROUP BY key", keys).fetchall())
-    pool = [e for (e, _n) in rep.conn.execute(
-        f"SELECT eid, COUNT(*) AS n FROM name_keys WHERE key IN ({marks}) GROUP BY eid "
-        "ORDER BY n DESC, eid LIMIT ?", [*keys, _POOL])]
-    if not pool:
-        return []
-    total = rep.conn.execute("SELECT COUNT(*) FROM people WHERE created = 1 AND merged_into IS NULL"
-                             ).fetchone()[0]
-    zone, address = "", ""
-    if household:
-        row = rep.conn.execute("SELECT zone, address FROM households WHERE eid = ?", (household,)).fetchone()
-        if row:
-            zone, address = row[0] or "", row[1] or ""
-    people: list[tuple[Any, ...]] = []
-    for i in range(0, len(pool), 500):
-        chunk = pool[i:i + 500]
-        people += rep.conn.execute(
-            "SELECT p.eid, p.name, p.born, p.sex, p.household, h.zone, h.address FROM people p "
-            "LEFT JOIN households h ON h.eid = p.household "
-            f"WHERE p.eid IN ({','.join('?' * len(chunk))}) AND p.created = 1 AND p.merged_into IS NULL",
-            chunk).fetchall()
+def word_keys(name: str) -> list[str]:
+    """The frequency keys of a name's words (what `rank_candidates` needs counted)."""
+    return [name_key(w) for w in _features(Record("", name)).words]
+
+
+def rank_candidates(me: Record, people: Iterable[Record], key_counts: dict[str, int], total: int,
+                    limit: int = 5) -> list[tuple[Record, float, dict[str, str]]]:
+    """The people (of a pool already narrowed by shared name keys) who may be `me`, with their
+    score and fields, most likely first; `key_counts`: how many registered names hold each of
+    `word_keys(me.name)`, in a registry of `total` people."""
     n = max(int(total), 1)
     prior = _TF_PRIOR * _TF_PSEUDO / (n + _TF_PSEUDO)
     tf: dict[str, float] = defaultdict(lambda: prior)
-    for w in _features(Record("", name)).words:
-        key = f"g:{min(w.groups)}" if w.groups else f"p:{w.skel}" if w.skel else f"v:{w.loose}"
-        tf[w.tf] = (counts.get(key, 0) + _TF_PRIOR * _TF_PSEUDO) / (n + _TF_PSEUDO)
-    me = _features(Record("", name, str(born) if born else "", sex or "", address, zone, household or ""))
-    found: list[dict[str, Any]] = []
-    for eid, pname, pborn, psex, hh, pzone, paddr in people:
-        other = _features(Record(eid, pname or "", str(pborn) if pborn else "", psex or "", paddr or "",
-                                 pzone or "", hh or ""))
-        score, fields = _score(me, other, tf)
+    mine = _features(me)
+    for w in mine.words:
+        tf[w.tf] = (key_counts.get(name_key(w), 0) + _TF_PRIOR * _TF_PSEUDO) / (n + _TF_PSEUDO)
+    found: list[tuple[Record, float, dict[str, str]]] = []
+    for other in people:
+        score, fields = _score(mine, _features(other), tf)
         score -= scale_odds(n)
         if score >= REVIEW:
-            found.append({"eid": eid, "name": pname, "born": pborn, "household": hh,
-                          "score": round(score, 2), "band": band(score), "fields": fields})
-    found.sort(key=lambda d: (-d["score"], d["eid"]))
+            found.append((other, round(score, 2), fields))
+    found.sort(key=lambda f: (-f[1], f[0].id))
     return found[:limit]

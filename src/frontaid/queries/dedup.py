@@ -11,7 +11,8 @@ import json
 import sqlite3
 from typing import Any
 
-from frontaid.match.dedup import FIELDS
+from frontaid.match.dedup import FIELDS, Record, band, rank_candidates, word_keys
+from frontaid.match.names import name_keys
 from frontaid.store.replica import Replica
 
 QUEUE_SQL = """CREATE TABLE IF NOT EXISTS dedup_queue (
@@ -124,3 +125,48 @@ def counts(rep: Replica) -> dict[str, int]:
     found = {"link": 0, "review": 0}
     found.update(dict(rep.conn.execute(f"SELECT q.band, COUNT(*) {_PENDING} GROUP BY q.band").fetchall()))
     return found
+
+
+_POOL = 3000  # people scored per registration check: those sharing most name keys
+
+
+def possible_duplicates(rep: Replica, name: str, born: int | None = None,
+                        household: str | None = None, limit: int = 5, *,
+                        sex: str | None = None) -> list[dict[str, Any]]:
+    """People already registered who may be this person: dicts with eid, name, born, household,
+    score, band and fields (how each compared)."""
+    keys = name_keys(name)
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    pool = [e for (e, _n) in rep.conn.execute(
+        f"SELECT eid, COUNT(*) AS n FROM name_keys WHERE key IN ({marks}) GROUP BY eid "
+        "ORDER BY n DESC, eid LIMIT ?", [*keys, _POOL])]
+    if not pool:
+        return []
+    wanted = sorted(set(word_keys(name)))
+    counts = dict(rep.conn.execute(
+        f"SELECT key, COUNT(*) FROM name_keys WHERE key IN ({','.join('?' * len(wanted))}) GROUP BY key",
+        wanted).fetchall()) if wanted else {}
+    total = rep.conn.execute("SELECT COUNT(*) FROM people WHERE created = 1 AND merged_into IS NULL"
+                             ).fetchone()[0]
+    zone, address = "", ""
+    if household:
+        row = rep.conn.execute("SELECT zone, address FROM households WHERE eid = ?", (household,)).fetchone()
+        if row:
+            zone, address = row[0] or "", row[1] or ""
+    people: list[Record] = []
+    for i in range(0, len(pool), 500):
+        chunk = pool[i:i + 500]
+        rows = rep.conn.execute(
+            "SELECT p.eid, p.name, p.born, p.sex, p.household, h.zone, h.address FROM people p "
+            "LEFT JOIN households h ON h.eid = p.household "
+            f"WHERE p.eid IN ({','.join('?' * len(chunk))}) AND p.created = 1 AND p.merged_into IS NULL",
+            chunk)
+        people += [Record(eid, pname or "", str(pborn) if pborn else "", psex or "", paddr or "",
+                          pzone or "", hh or "") for eid, pname, pborn, psex, hh, pzone, paddr in rows]
+    me = Record("", name, str(born) if born else "", sex or "", address, zone, household or "")
+    born_of = {r.id: r.born for r in people}
+    return [{"eid": r.id, "name": r.name, "born": int(born_of[r.id]) if born_of[r.id] else None,
+             "household": r.household or None, "score": score, "band": band(score), "fields": fields}
+            for r, score, fields in rank_candidates(me, people, counts, total, limit)]
