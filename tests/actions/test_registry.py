@@ -164,7 +164,8 @@ def test_unconfirmed_person_who_may_already_be_registered_is_refused_with_candid
 def test_edits_change_only_what_differs_all_or_none(town: Any) -> None:
     rep: Replica = town.rep
     changed = registry.edit_household(rep, "t", town.anna, {
-        "zone": "west", "address": "Chasiv Yar Rd 4", "size": "3", "shelter": "", "utilities": ["water", "gas"],
+        "zone": "west", "address": "Chasiv Yar Rd 4", "size": "3", "shelter": "",
+        "utilities": ["water", "gas"],
         "displaced": True})
     assert changed == ["zone", "size", "displaced"]
     hh = q.household(rep, town.anna)
