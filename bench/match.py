@@ -56,7 +56,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from frontaid.match import names  # noqa: E402
+from frontaid.domain import name_keys as names  # noqa: E402
 from matchgen import Config, Dataset, Row, generate  # noqa: E402
 
 CACHE = Path("/tmp/frontaid-bench")

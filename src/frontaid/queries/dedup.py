@@ -11,8 +11,8 @@ import json
 import sqlite3
 from typing import Any
 
+from frontaid.domain.name_keys import name_keys
 from frontaid.match.dedup import FIELDS, Record, band, rank_candidates, word_keys
-from frontaid.match.names import name_keys
 from frontaid.store.replica import Replica
 
 QUEUE_SQL = """CREATE TABLE IF NOT EXISTS dedup_queue (

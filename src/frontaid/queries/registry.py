@@ -12,8 +12,8 @@ from rapidfuzz import fuzz
 from rapidfuzz import process as rf_process
 from rapidfuzz.distance import Levenshtein
 
+from frontaid.domain import name_keys as names
 from frontaid.domain.codes import looks_like_code, normalise_code
-from frontaid.match import names
 from frontaid.queries import LIVE
 from frontaid.store.replica import Replica
 

@@ -21,7 +21,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from frontaid.domain.entities import ENTITIES, Entity
-from frontaid.match.names import name_keys
+from frontaid.domain.name_keys import name_keys
 from frontaid.oplog.op import Op, pack, unpack
 from frontaid.store import schema
 from frontaid.store.projector import _DERIVERS, KEYED, ZERO, Projector, Stamp, _dumps, _encode_value

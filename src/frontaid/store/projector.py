@@ -22,8 +22,8 @@ import sqlite3
 from typing import Any
 
 from frontaid.domain.entities import ENTITIES, Entity
+from frontaid.domain.name_keys import name_keys
 from frontaid.domain.names import fold
-from frontaid.match.names import name_keys
 from frontaid.oplog.op import Op, op_id, parse_op_id, unpack
 
 Stamp = tuple[int, str]

@@ -14,7 +14,7 @@ from typing import Final
 
 from frontaid.domain.entities import ENTITIES, Entity
 
-# Bump when the fold itself changes meaning (name keys included: match.names), so
+# Bump when the fold itself changes meaning (name keys included: domain.name_keys), so
 # existing replicas refold on open.
 PROJECTOR_VERSION: Final = 2
 
@@ -103,7 +103,7 @@ AUX_TABLES: Final[dict[str, str]] = {
         entity TEXT NOT NULL, eid TEXT NOT NULL, field TEXT NOT NULL, op_a TEXT NOT NULL, op_b TEXT NOT NULL,
         PRIMARY KEY (op_a, op_b)) WITHOUT ROWID""",
     "retracted": """CREATE TABLE retracted (op TEXT PRIMARY KEY, by TEXT NOT NULL) WITHOUT ROWID""",
-    # The search keys of every person's current name (match.names.name_keys): a few
+    # The search keys of every person's current name (domain.name_keys.name_keys): a few
     # rows a person, so search finds Ігор, Игорь, Ihor and Igor by one B-tree range.
     "name_keys": """CREATE TABLE name_keys (key TEXT NOT NULL, eid TEXT NOT NULL,
         PRIMARY KEY (key, eid)) WITHOUT ROWID""",
