@@ -1,23 +1,19 @@
 """The duplicates review queue: pairs found by `frontaid dedup run`, side by side.
 
 The queue is derived data, local to this replica and recomputable: one row per pair
-in `dedup_queue`, created here (not a projection, not synced). Decisions are ops
+in `dedup_queue` (store/schema.py's LOCAL_TABLES: not a projection, not synced). Decisions are ops
 (actions/dedup.py), so a pair decided on one replica is not proposed on another.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from frontaid.domain.name_keys import name_keys
 from frontaid.match.dedup import FIELDS, Record, band, rank_candidates, word_keys
 from frontaid.store.replica import Replica
 
-QUEUE_SQL = """CREATE TABLE IF NOT EXISTS dedup_queue (
-    a TEXT NOT NULL, b TEXT NOT NULL, score REAL NOT NULL, band TEXT NOT NULL,
-    fields TEXT NOT NULL, found_at TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID"""
 SIDE = ("eid", "name", "born", "sex", "household", "zone", "address", "status")
 
 
@@ -31,10 +27,6 @@ AGREEMENT = {"agree": N_("agrees"), "close": N_("nearly agrees"), "disagree": N_
              "missing": N_("not known")}
 FIELD_NAMES = {"name": N_("name"), "born": N_("year of birth"), "sex": N_("sex"), "doc": N_("document"),
                "address": N_("address"), "zone": N_("zone"), "household": N_("household")}
-
-
-def ensure_queue(conn: sqlite3.Connection) -> None:
-    conn.execute(QUEUE_SQL)
 
 
 def distinct_pairs(rep: Replica) -> set[tuple[str, str]]:
@@ -85,7 +77,6 @@ def queue(rep: Replica, *, band: str | None = None, limit: int = 50, offset: int
 
     Pairs whose people were merged or decided distinct since the run are left out.
     """
-    ensure_queue(rep.conn)
     where, params = "", []
     if band:
         where, params = " AND q.band = ?", [band]
@@ -110,7 +101,6 @@ def pair_view(rep: Replica, a: str, b: str, **extra: Any) -> dict[str, Any] | No
 
 def queued(rep: Replica, a: str, b: str) -> dict[str, Any] | None:
     """The queued row of a pair (either order), pending or not."""
-    ensure_queue(rep.conn)
     row = rep.conn.execute("SELECT a, b, score, band, fields, found_at FROM dedup_queue "
                            "WHERE a = ? AND b = ?", (min(a, b), max(a, b))).fetchone()
     if row is None:
@@ -121,7 +111,6 @@ def queued(rep: Replica, a: str, b: str) -> dict[str, Any] | None:
 
 def counts(rep: Replica) -> dict[str, int]:
     """Pending pairs per band."""
-    ensure_queue(rep.conn)
     found = {"link": 0, "review": 0}
     found.update(dict(rep.conn.execute(f"SELECT q.band, COUNT(*) {_PENDING} GROUP BY q.band").fetchall()))
     return found

@@ -108,6 +108,14 @@ AUX_TABLES: Final[dict[str, str]] = {
     "name_keys": """CREATE TABLE name_keys (key TEXT NOT NULL, eid TEXT NOT NULL,
         PRIMARY KEY (key, eid)) WITHOUT ROWID""",
 }
+# Local derived data: recomputable, never synced, outside the state hash and kept through a refold.
+# Created on open (`IF NOT EXISTS`): an older replica gains them without a migration.
+LOCAL_TABLES: Final[dict[str, str]] = {
+    # The duplicates review queue (`frontaid dedup run` fills it; queries/dedup.py reads it).
+    "dedup_queue": """CREATE TABLE IF NOT EXISTS dedup_queue (
+        a TEXT NOT NULL, b TEXT NOT NULL, score REAL NOT NULL, band TEXT NOT NULL,
+        fields TEXT NOT NULL, found_at TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID""",
+}
 AUX_INDEXES: Final[tuple[str, ...]] = (
     "CREATE INDEX ledger_stock ON ledger (entity, eid)",
     "CREATE INDEX ledger_day ON ledger (day)",
