@@ -20,12 +20,12 @@ values, never a person's name or a place where someone shelters.
     │   ├── AlreadyInitialised       `init` on an existing replica
     │   └── SchemaTooNew             written by a newer frontaid
     ├── IntegrityError               exit 2 · HTTP 422: an op or bundle failed its checks
-    ├── SyncError                    talking to a hub (sync/http.py)
+    ├── SyncError                    HTTP 400: talking to a hub (sync/http.py)
     │   ├── Unauthorised             HTTP 401: a device the hub does not know, or a bad signature
     │   ├── Revoked                  HTTP 403: a revoked device
     │   ├── HubUnreachable           HTTP 502: nothing answers at that address
     │   └── SyncRefused              HTTP 502: the hub said no, with its reason
-    └── AuthError                    the web app's login (users are per hub, see web/users.py)
+    └── AuthError                    HTTP 403: the web app's login (users are per hub, see web/users.py)
         ├── LoginFailed              HTTP 401: wrong name or password
         ├── LockedOut                HTTP 429: too many wrong passwords in a row
         ├── LoginRequired            HTTP 401: no session, or it expired

@@ -56,7 +56,7 @@ class FrontaidGroup(TyperGroup):
         try:
             rv = super().main(args, prog_name or "frontaid", complete_var, standalone_mode=False, **extra)
         except FrontaidError as err:
-            fail(error_text(err, current_language()), 2)
+            fail(error_text(err, current_language()), err.exit_code)  # the tree's code (errors.py)
         except clickexc.NoArgsIsHelpError as err:
             typer.echo(err.ctx.get_help() if err.ctx else "")
             rv = 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -23,7 +23,7 @@ from frontaid.errors import FrontaidError, LoginRequired
 from frontaid.i18n import LANGUAGES, set_language
 from frontaid.store.replica import Replica
 from frontaid.sync.http import CT, sync_router
-from frontaid.web import api, board, dashboard, dedup, desk, flags, geo, incidents, registry
+from frontaid.web import api, board, dashboard, dedup, desk, errors, flags, geo, incidents, registry
 from frontaid.web.auth import CSRF_FIELD, LANG_COOKIE, PERMISSIONS, SESSION_COOKIE, language, users_of
 from frontaid.web.render import HERE, render
 from frontaid.web.replicas import ReplicaPool
@@ -71,18 +71,7 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
-    @app.exception_handler(FrontaidError)
-    def frontaid_error(request: Request, exc: FrontaidError) -> Response:
-        lang = language(request)
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": exc.text(lang), "kind": type(exc).__name__},
-                                status_code=exc.http_status)
-        if isinstance(exc, LoginRequired):
-            target = "/login?next=" + request.url.path
-            if request.headers.get("hx-request") == "true":
-                return Response(status_code=401, headers={"HX-Redirect": target})
-            return RedirectResponse(target, status_code=303)
-        return render(request, "error.html", None, status_code=exc.http_status, message=exc.text(lang))
+    errors.install(app)
 
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, str]:
