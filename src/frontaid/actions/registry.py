@@ -12,7 +12,7 @@ from frontaid.actions.fields import create, set_elements, set_field
 from frontaid.domain import vocab
 from frontaid.domain.codes import normalise_code
 from frontaid.domain.entities import ENTITIES
-from frontaid.errors import BadInput, NotFound, PossibleDuplicate, Refused
+from frontaid.errors import BadInput, NotFound, PossibleDuplicate, Refused, UnknownChoice
 from frontaid.queries import dedup as dedupq
 from frontaid.queries import registry as regq
 from frontaid.store.replica import Change, Replica
@@ -124,7 +124,7 @@ def set_household(rep: Replica, actor: str, code: str, field: str, value: Any) -
     """Change one field of a household."""
     eid = check.existing(rep, "household", code)
     if field not in HOUSEHOLD_FIELDS:
-        raise check.UnknownChoice(value=field, what="field", choices=", ".join(sorted(HOUSEHOLD_FIELDS)))
+        raise UnknownChoice(value=field, what="field", choices=", ".join(sorted(HOUSEHOLD_FIELDS)))
     if field == "utilities":
         values = check.choices(check.split_list(value), vocab.UTILITIES, "utility")
         changes = set_elements(rep, "household", eid, field, values)
@@ -188,7 +188,7 @@ def similar_people(rep: Replica, name: str, born: int | None, household: str | N
 def set_person(rep: Replica, actor: str, pid: str, field: str, value: Any) -> None:
     eid = check.existing(rep, "person", pid)
     if field not in PERSON_FIELDS:
-        raise check.UnknownChoice(value=field, what="field", choices=", ".join(sorted(PERSON_FIELDS)))
+        raise UnknownChoice(value=field, what="field", choices=", ".join(sorted(PERSON_FIELDS)))
     if field == "vulnerabilities":
         values = check.choices(check.split_list(value), vocab.VULNERABILITIES, "vulnerability")
         changes = set_elements(rep, "person", eid, field, values)

@@ -51,10 +51,12 @@ class FrontaidGroup(TyperGroup):
     """The root command: turns every failure into one line on stderr and an exit code."""
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
-             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+             complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
+             **extra: Any) -> Any:
         set_language(language_from_env())
         try:
-            rv = super().main(args, prog_name or "frontaid", complete_var, standalone_mode=False, **extra)
+            rv = super().main(args, prog_name or "frontaid", complete_var, standalone_mode=False,
+                              windows_expand_args=windows_expand_args, **extra)
         except FrontaidError as err:
             fail(error_text(err, current_language()), err.exit_code)  # the tree's code (errors.py)
         except clickexc.NoArgsIsHelpError as err:

@@ -8,6 +8,7 @@ like the six weeks it describes. Every write goes through `frontaid.actions`.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import random
@@ -284,7 +285,7 @@ class Sim:
         return code, pcodes
 
     def schedule_registrations(self, n: int) -> None:
-        weights = [
+        weights: list[float] = [
             0 if not self.is_open(d) else (4 if d < 7 else 2 if d < 21 else 1) for d in range(DAYS + 1)
         ]
         weights[DAYS] = 0.3 if self.is_open(DAYS) else 0
@@ -294,7 +295,7 @@ class Sim:
         )
         for day, zone in zip(days, zones, strict=True):
             top = TODAY_CLOSE if day == DAYS else OPEN[1]
-            self.at(day, self.rng.randint(OPEN[0], top), lambda d=day, z=zone: self._register_random(d, z))
+            self.at(day, self.rng.randint(OPEN[0], top), functools.partial(self._register_random, day, zone))
 
     def _register_random(self, day: int, zone: str) -> None:
         rng = self.rng
@@ -355,7 +356,7 @@ class Sim:
             if self.rng.random() < odds:
                 day = self.rng.choice(days)
                 top = TODAY_CLOSE if day == DAYS else OPEN[1]
-                self.at(day, self.rng.randint(OPEN[0], top), lambda h=home: self._visit(h))
+                self.at(day, self.rng.randint(OPEN[0], top), functools.partial(self._visit, home))
 
     def _visit(self, home: Home) -> None:
         """A household at the food point: the kit if due, often water and a hygiene kit, rarely the rest."""
@@ -382,7 +383,7 @@ class Sim:
                 continue
             day = self.rng.choice(days)
             self.at(
-                day, self.rng.randint(9 * 60, 14 * 60), lambda h=home, t=team, f=first: self._deliver(h, t, f)
+                day, self.rng.randint(9 * 60, 14 * 60), functools.partial(self._deliver, home, team, first)
             )
             first = False
 
@@ -562,7 +563,7 @@ class Sim:
                 hour = rng.choices(range(24), weights=weights.FIRE_HOURS)[0]
                 self.at(day, hour * 60 + rng.randint(0, 59), self._incident)
             if day % 7 in (0, 3):
-                self.at(day, 6 * 60 + 30, lambda d=day: self.convoy(d))
+                self.at(day, 6 * 60 + 30, functools.partial(self.convoy, day))
         # The crossings go one by one.
         self.at(9, 4 * 60 + 40, lambda: self._hit_crossing("bridge-central", "damaged", "mortar"))
         self.at(16, 15 * 60 + 10, lambda: self._hit_crossing("bridge-central", "destroyed", "rocket"))
