@@ -1,7 +1,7 @@
 """Finding people registered twice: blocking, Fellegi–Sunter scoring, three bands.
 
 `find_pairs(records)` returns the pairs worth a look, each with a match weight and the
-fields that agreed or disagreed; `possible_duplicates(rep, name, ...)` asks the same of
+fields that agreed or disagreed; `rank_candidates(me, pool, ...)` asks the same of
 one new name against the registry (the warning on registration).
 
 Blocking (which pairs are compared at all). Each record gets a handful of keys; two

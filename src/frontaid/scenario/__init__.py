@@ -19,7 +19,7 @@ from typing import Any
 
 from frontaid.collector import rare_collections
 from frontaid.errors import AlreadyInitialised, BadInput
-from frontaid.scenario import story
+from frontaid.scenario import story, war
 from frontaid.scenario.clock import SimClock
 from frontaid.scenario.history import DAYS, Sim
 from frontaid.store.replica import Replica
@@ -73,7 +73,7 @@ def build_demo(
             if progress:
                 progress("map", 1, 1)
             story.schedule(sim)
-            sim.schedule_war()
+            war.schedule(sim)
             sim.schedule_registrations(households - story.HOUSEHOLDS)
             sim.run()
             rep.set_meta(STORY_META, json.dumps(sim.story, ensure_ascii=False, sort_keys=True))
