@@ -365,20 +365,20 @@ def person_add(
     """
     st = state(ctx)
     rep = st.replica()
+    # Registered anyway: the answer still says who was similar (asked before the person is in).
+    similar = reg.similar_people(rep, name, born, code_of(household), sex) if anyway else []
     try:
         code = reg.add_person(rep, st.actor, household=code_of(household), name=name, born=born, sex=sex,
                               vulnerabilities=vulnerability, note=note, confirmed=anyway)
     except PossibleDuplicate as err:
-        similar = err.candidates
+        found = err.candidates
 
         def human(c: Console) -> None:
             c.print(table(_("This person may already be registered"), [
                 _("Code"), _("Name"), _("Born"), _("Household"), _("Score")], [
-                (s["eid"], s["name"], s["born"], s["household"], f"{s['score']:g}") for s in similar]))
-        emit(st, {"registered": False, "similar": similar}, human)
+                (s["eid"], s["name"], s["born"], s["household"], f"{s['score']:g}") for s in found]))
+        emit(st, {"registered": False, "similar": found}, human)
         raise
-    # Registered anyway: the answer still says who was similar.
-    similar = [c for c in reg.similar_people(rep, name, born, code_of(household), sex) if c["eid"] != code]
     done(st, _("Person registered with code:"), {"code": code, "similar": similar}, code)
 
 
