@@ -23,7 +23,19 @@ from frontaid.errors import FrontaidError, LoginRequired
 from frontaid.i18n import LANGUAGES, set_language
 from frontaid.store.replica import Replica
 from frontaid.sync.http import CT, sync_router
-from frontaid.web import api, board, dashboard, dedup, desk, errors, flags, geo, incidents, registry
+from frontaid.web import (
+    api,
+    board,
+    dashboard,
+    dedup,
+    desk,
+    errors,
+    flags,
+    geo,
+    incidents,
+    printouts,
+    registry,
+)
 from frontaid.web.auth import CSRF_FIELD, LANG_COOKIE, PERMISSIONS, SESSION_COOKIE, language, users_of
 from frontaid.web.render import HERE, render
 from frontaid.web.replicas import ReplicaPool
@@ -55,7 +67,7 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
     app.include_router(sync_router(lambda: Replica.open(db)))
     app.include_router(api.router)
     app.include_router(desk.router)
-    for part in (registry, board, incidents, geo, dashboard, flags, dedup):
+    for part in (registry, board, incidents, geo, dashboard, flags, dedup, printouts):
         app.include_router(part.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # Pages, scripts and the map's GeoJSON compress 5-10x, which a phone on a busy hub Wi-Fi
