@@ -20,6 +20,7 @@ values, never a person's name or a place where someone shelters.
     │   ├── AlreadyInitialised       `init` on an existing replica
     │   └── SchemaTooNew             written by a newer frontaid
     ├── IntegrityError               exit 2 · HTTP 422: an op or bundle failed its checks
+    ├── TooLarge                     exit 2 · HTTP 413: a body or bundle past its size cap, refused unread
     ├── SyncError                    HTTP 400: talking to a hub (sync/http.py)
     │   ├── Unauthorised             HTTP 401: a device the hub does not know, or a bad signature
     │   ├── Revoked                  HTTP 403: a revoked device
@@ -140,6 +141,11 @@ class IntegrityError(FrontaidError):
     def text(self, lang: str | None = None) -> str:
         reason = gettext(self.reason, lang).format(**self.reason_params)
         return gettext(self.template, lang).format(reason=reason)
+
+
+class TooLarge(FrontaidError):
+    msgid = "This is larger than frontaid accepts ({mb} MB at most); nothing was changed."
+    http_status = 413
 
 
 class SyncError(FrontaidError):

@@ -130,7 +130,8 @@ def board_html(
                         "urgency": gettext(vocab.URGENCIES.get(r["urgency"], r["urgency"] or ""), lang),
                         "need": gettext(vocab.NEEDS.get(r["need"], r["need"] or ""), lang),
                         "zone": zones.get(r["zone"], r["zone"] or ""),
-                        "household": r["household"] or "",
+                        # a card code singles a family out: not on an analyst's sheet
+                        "household": (r["household"] or "") if names else "",
                         "address": addresses.get(r["household"] or "", ""),
                         "team": teams.get(r["team"] or "", r["team"] or ""),
                         "opened": (r["opened_at"] or "")[:10],
