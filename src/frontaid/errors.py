@@ -18,6 +18,7 @@ values, never a person's name or a place where someone shelters.
     │   ├── NoStreets                no street network to plan on
     │   ├── AlreadyHandedOut         same entitlement, same round
     │   ├── BadTransition            a request cannot go from this state to that
+    │   ├── PossibleDuplicate        the person may already be registered (not confirmed)
     │   └── Retracted                the record was voided
     ├── ReplicaError                 exit 2 · HTTP 503: the database file itself
     │   ├── NoReplica                no replica at that path: run `frontaid init`
@@ -25,12 +26,12 @@ values, never a person's name or a place where someone shelters.
     │   └── SchemaTooNew             written by a newer frontaid
     ├── IntegrityError               exit 2 · HTTP 422: an op or bundle failed its checks
     ├── TooLarge                     exit 2 · HTTP 413: a body or bundle past its size cap, refused unread
-    ├── SyncError                    talking to a hub (sync/http.py)
+    ├── SyncError                    HTTP 400: talking to a hub (sync/http.py)
     │   ├── Unauthorised             HTTP 401: a device the hub does not know, or a bad signature
     │   ├── Revoked                  HTTP 403: a revoked device
     │   ├── HubUnreachable           HTTP 502: nothing answers at that address
     │   └── SyncRefused              HTTP 502: the hub said no, with its reason
-    └── AuthError                    the web app's login (users are per hub, see web/users.py)
+    └── AuthError                    HTTP 403: the web app's login (users are per hub, see web/users.py)
         ├── LoginFailed              HTTP 401: wrong name or password
         ├── LockedOut                HTTP 429: too many wrong passwords in a row
         ├── LoginRequired            HTTP 401: no session, or it expired
@@ -152,6 +153,16 @@ class AlreadyHandedOut(Refused):
 
 class BadTransition(Refused):
     msgid = "A request that is '{state}' cannot be marked '{target}'."
+
+
+class PossibleDuplicate(Refused):
+    msgid = ("This person may already be registered as {codes}. Check them, or add --anyway "
+             "to register anyway.")
+
+    def __init__(self, candidates: list[dict[str, Any]]) -> None:
+        # Codes only in the message; the candidates (with names) go to whoever asked, never to a log.
+        self.candidates = candidates
+        super().__init__(codes=", ".join(str(c["eid"]) for c in candidates))
 
 
 class Retracted(Refused):

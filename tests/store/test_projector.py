@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from frontaid.actions import corrections, distribution, registry, stock
 from frontaid.oplog.hlc import from_ms
 from frontaid.oplog.op import GENESIS, Op
-from frontaid.store.bulkfold import ingest_bulk
 from frontaid.store.replica import Replica
 
 MakeReplica = Callable[..., Replica]
@@ -494,7 +493,7 @@ def test_bulk_ingest_equals_op_by_op(make_replica: MakeReplica, town_on: Any, me
         again = data.draw(st.lists(st.integers(0, len(ops) - 1), max_size=5), label="sent twice")
         bulk.ingest(ops[:held], hashes[:held])
         batch = list(range(len(ops))) + again
-        assert ingest_bulk(bulk, [ops[i] for i in batch], [hashes[i] for i in batch]) == len(ops) - held
+        assert bulk.ingest_bulk([ops[i] for i in batch], [hashes[i] for i in batch]) == len(ops) - held
         one_by_one.ingest(ops, hashes)
         for rep in (bulk, one_by_one):
             assert rep.vector()[src.origin] == len(ops)

@@ -214,7 +214,6 @@ def apply(rep: Replica, actor: str, plan: Plan, *, file: str = "", dedup: bool =
                  held[i][0], held[i][1], held[i][2], now)
                 for i, (hh, m) in enumerate(fresh) if i in held]
         conn.executemany("INSERT OR REPLACE INTO import_held VALUES (?,?,?,?,?,?,?,?,?,NULL)", rows)
-        dq.ensure_queue(conn)
         conn.executemany("INSERT OR REPLACE INTO dedup_queue VALUES (?,?,?,?,?,?)", [
             (min(eid_of[i], eid_of[j]), max(eid_of[i], eid_of[j]), score, band, fields, now)
             for i, j, score, band, fields in inner if i in eid_of and j in eid_of])

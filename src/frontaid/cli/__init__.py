@@ -1,7 +1,7 @@
 """The `frontaid` command: parse, call an action or a query, print.
 
-Every failure becomes one line on stderr in the user's language and exit code 2
-(see `context.FrontaidGroup`); nothing is recorded unless the action succeeded.
+Every failure becomes one line on stderr in the user's language and the exit code its class
+in errors.py gives (see `context.FrontaidGroup`); nothing is recorded unless the action succeeded.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from frontaid.actions import registry as reg
 from frontaid.cli.context import (
     N_,
     app,
+    code_of,
     done,
     emit,
     fields_panel,
@@ -21,8 +22,7 @@ from frontaid.cli.context import (
     table,
 )
 from frontaid.domain import vocab
-from frontaid.domain.codes import looks_like_code, normalise_code
-from frontaid.errors import BadCode, NotFound
+from frontaid.errors import NotFound, PossibleDuplicate
 from frontaid.i18n import gettext as _
 from frontaid.queries import aid as opsq
 from frontaid.queries import log as logq
@@ -41,16 +41,6 @@ zone_app = group(
 site_app = group(
     "site", "Sites: points, warehouses, crossings, shelters, burial places, vehicles.",
     "frontaid site list")
-
-
-def code_of(text: str) -> str:
-    """The canonical card code for what was typed; a code-shaped text with a wrong check is refused."""
-    if looks_like_code(text):
-        code = normalise_code(text)
-        if code is None:
-            raise BadCode(code=text)
-        return code
-    return text.strip()
 
 
 def yes(value: Any) -> str:
@@ -223,7 +213,7 @@ def household_add(
     done(st, _("Household registered. Write this code on the card:"), {"code": code}, code)
 
 
-def _household(rep: Replica, code: str) -> dict[str, Any]:
+def household_of(rep: Replica, code: str) -> dict[str, Any]:
     found = regq.household(rep, code_of(code))
     if found is None:
         raise NotFound(what="household", code=code)
@@ -239,7 +229,7 @@ def household_show(ctx: typer.Context, code: str = typer.Argument(..., help="The
     """
     st = state(ctx)
     rep = st.replica()
-    hh = _household(rep, code)
+    hh = household_of(rep, code)
     hh["history"] = [{k: v for k, v in e.items() if k != "data"}
                      for e in logq.entries(rep, entity="household", eid=hh["eid"], limit=30)]
     emit(st, hh, lambda c: _print_household(c, hh))
@@ -373,12 +363,22 @@ def person_add(
     \b
     Example: frontaid person add --household KMT-042-6 --name "Ігор Коваленко" --born 1941 --sex m
     """
-    from frontaid.cli.match import warn_duplicates  # match.py imports this module
-
     st = state(ctx)
-    similar = warn_duplicates(st, name, born, code_of(household), sex, anyway)
-    code = reg.add_person(st.replica(), st.actor, household=code_of(household), name=name, born=born,
-                          sex=sex, vulnerabilities=vulnerability, note=note)
+    rep = st.replica()
+    # Registered anyway: the answer still says who was similar (asked before the person is in).
+    similar = reg.similar_people(rep, name, born, code_of(household), sex) if anyway else []
+    try:
+        code = reg.add_person(rep, st.actor, household=code_of(household), name=name, born=born, sex=sex,
+                              vulnerabilities=vulnerability, note=note, confirmed=anyway)
+    except PossibleDuplicate as err:
+        found = err.candidates
+
+        def human(c: Console) -> None:
+            c.print(table(_("This person may already be registered"), [
+                _("Code"), _("Name"), _("Born"), _("Household"), _("Score")], [
+                (s["eid"], s["name"], s["born"], s["household"], f"{s['score']:g}") for s in found]))
+        emit(st, {"registered": False, "similar": found}, human)
+        raise
     done(st, _("Person registered with code:"), {"code": code, "similar": similar}, code)
 
 

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from typer._click.core import Context  # typer 0.29 vendors click: its Context is this one
 from typer.core import TyperGroup
 
 from frontaid.cli.context import CONTEXT, app, console, done, emit, fields_panel, state, table
@@ -20,7 +20,7 @@ from frontaid.i18n import gettext as _
 class SyncGroup(TyperGroup):
     """`frontaid sync URL` syncs with a hub; `frontaid sync export|import|vector` handle bundles."""
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: Context, args: list[str]) -> Any:
         if args and args[0].startswith(("http://", "https://")):
             cmd = self.get_command(ctx, "with")
             return "with", cmd, args
@@ -170,9 +170,11 @@ def sync_with(
                 result = client.sync(progress)
     finally:
         client.close()
-    emit(st, result, lambda c: c.print(_("Synced with {url}: received {pulled}, sent {pushed}.").format(
-        url=url, pulled=result["pulled"], pushed=result["pushed"])) or _report_lines(
-            c, {"refused": result["refused"], "flags": result["flags"]}))
+    def human(c: Console) -> None:
+        c.print(_("Synced with {url}: received {pulled}, sent {pushed}.").format(
+            url=url, pulled=result["pulled"], pushed=result["pushed"]))
+        _report_lines(c, {"refused": result["refused"], "flags": result["flags"]})
+    emit(st, result, human)
 
 
 @sync_app.command("export")
@@ -230,7 +232,7 @@ def sync_vector(
     """
     st = state(ctx)
     rep = st.replica()
-    data = {"origin": rep.origin, "vector": rep.vector()}
+    data: dict[str, Any] = {"origin": rep.origin, "vector": rep.vector()}
     if out:
         out.write_text(json.dumps(data, indent=1, sort_keys=True))
     names = dict(rep.conn.execute("SELECT eid, name FROM devices WHERE created = 1"))

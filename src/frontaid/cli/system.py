@@ -74,7 +74,7 @@ def log(
     \b
     Example: frontaid log --entity household --id KMT-042-6
     """
-    from frontaid.cli.registry import code_of
+    from frontaid.cli.context import code_of
 
     st = state(ctx)
     rows = logq.entries(st.replica(), limit=limit, entity=entity, eid=code_of(eid) if eid else None)

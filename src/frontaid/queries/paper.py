@@ -7,7 +7,6 @@ from typing import Any
 from frontaid.domain.codes import looks_like_code, normalise_code
 from frontaid.errors import BadCode, NotFound
 from frontaid.queries import LIVE
-from frontaid.queries.registry import _rows
 from frontaid.store.replica import Replica
 
 DEFAULT_CARDS = 800  # 100 pages: a zone of the 100k town is 20,000 cards, printed in batches
@@ -25,7 +24,7 @@ def card_households(rep: Replica, *, zone: str | None = None, codes: list[str] |
                     raise BadCode(code=raw)
                 raise NotFound(what="household", code=raw)
             wanted.append(code)
-        found = {r["eid"]: r for r in _rows(rep, f"SELECT eid, zone, address FROM households "
+        found = {r["eid"]: r for r in rep.rows(f"SELECT eid, zone, address FROM households "
                                                 f"WHERE eid IN ({','.join('?' * len(wanted))}) AND {LIVE}",
                                            wanted)}
         missing = [c for c in wanted if c not in found]
@@ -38,7 +37,7 @@ def card_households(rep: Replica, *, zone: str | None = None, codes: list[str] |
         params.append(zone)
     cond = " AND ".join(where)
     total = rep.conn.execute(f"SELECT COUNT(*) FROM households WHERE {cond}", params).fetchone()[0]
-    rows = _rows(rep, f"SELECT eid, zone, address FROM households WHERE {cond} "
+    rows = rep.rows(f"SELECT eid, zone, address FROM households WHERE {cond} "
                       "ORDER BY length(eid), eid LIMIT ? OFFSET ?",
                  [*params, limit, offset])
     return rows, total

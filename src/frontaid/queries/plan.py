@@ -20,7 +20,6 @@ from frontaid.plan import danger as dm
 from frontaid.plan.network import Network, demo_network
 from frontaid.plan.priority import Facts, Priority, score
 from frontaid.queries import LIVE
-from frontaid.queries.registry import _rows
 from frontaid.store.replica import Replica
 
 NETWORK_META = "plan.network"
@@ -82,8 +81,7 @@ def incidents(rep: Replica, now: datetime) -> list[dm.Incident]:
     """Incidents the danger model counts at `now` (the last MAX_AGE_HOURS, none after now)."""
     since = (now - timedelta(hours=dm.MAX_AGE_HOURS)).strftime("%Y-%m-%dT%H:%M")
     centres = zone_centres(rep)
-    rows = _rows(
-        rep,
+    rows = rep.rows(
         "SELECT eid, kind, zone, at, killed, wounded, lat, lon FROM incidents "
         f"WHERE {LIVE} AND at >= ? AND at <= ? ORDER BY at, eid",
         (since, now.strftime("%Y-%m-%dT%H:%M")),
@@ -268,8 +266,7 @@ def latest_plan(rep: Replica, day: str | None = None) -> dict[str, Any] | None:
 
 def plan(rep: Replica, eid: str) -> dict[str, Any] | None:
     """A plan with its teams, routes, visits (ticked off by hand or by a hand-out) and what it left out."""
-    found = _rows(
-        rep,
+    found = rep.rows(
         "SELECT eid, day, start, hours, teams, routes, left_out, summary, made_at, status "
         "FROM plans WHERE created = 1 AND eid = ?",
         (eid,),
@@ -279,8 +276,7 @@ def plan(rep: Replica, eid: str) -> dict[str, Any] | None:
     p = found[0]
     for k in ("teams", "routes", "left_out", "summary"):
         p[k] = json.loads(p[k]) if p[k] else ([] if k != "summary" and k != "routes" else {})
-    visits = _rows(
-        rep,
+    visits = rep.rows(
         "SELECT v.eid, v.team, v.seq, v.household, v.kind, v.zone, v.address, v.lat, v.lon, "
         "v.bring, v.why, v.why_en, v.eta, v.score, v.people, v.status, v.done_at, "
         "(SELECT MIN(h.at) FROM handouts h WHERE h.created = 1 AND h.household = v.household "
@@ -296,7 +292,7 @@ def plan(rep: Replica, eid: str) -> dict[str, Any] | None:
 
 
 def visit(rep: Replica, eid: str) -> dict[str, Any] | None:
-    found = _rows(
-        rep, "SELECT eid, plan, team, household, status FROM visits WHERE created = 1 AND eid = ?", (eid,)
+    found = rep.rows(
+        "SELECT eid, plan, team, household, status FROM visits WHERE created = 1 AND eid = ?", (eid,)
     )
     return found[0] if found else None

@@ -12,8 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from frontaid.queries import LIVE
+from frontaid.queries import registry as regq
 from frontaid.queries.aid import evacuation_answers, harm, harm_by_zone, stock_by_item
-from frontaid.queries.registry import _rows
 from frontaid.queries.status import harm_by_day
 from frontaid.store.replica import Replica
 
@@ -109,7 +109,7 @@ def deaths_and_recoveries(rep: Replica, first: date, last: date) -> dict[str, in
 def zone_shapes(rep: Replica) -> list[dict[str, Any]]:
     """Each zone's names and polygon ([[lon, lat], ...] rings), for the sitrep's map."""
     out = []
-    for z in _rows(rep, "SELECT eid, name, name_en, geometry FROM zones WHERE created = 1 ORDER BY eid"):
+    for z in regq.zone_shapes(rep):
         geometry = json.loads(z.pop("geometry")) if z.get("geometry") else None
         rings = []
         if geometry and geometry.get("type") == "Polygon":

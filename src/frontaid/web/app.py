@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
@@ -25,7 +25,19 @@ from frontaid.errors import FrontaidError, LoginRequired
 from frontaid.i18n import LANGUAGES, set_language
 from frontaid.store.replica import Replica
 from frontaid.sync.http import CT, sync_router
-from frontaid.web import api, board, dedup, desk, geo, incidents, overview, printouts, registry
+from frontaid.web import (
+    api,
+    board,
+    dashboard,
+    dedup,
+    desk,
+    errors,
+    flags,
+    geo,
+    incidents,
+    printouts,
+    registry,
+)
 from frontaid.web import plan as day_plan
 from frontaid.web.auth import (
     CSRF_FIELD,
@@ -91,7 +103,7 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
     app.include_router(sync_router(lambda: Replica.open(db)))
     app.include_router(api.router)
     app.include_router(desk.router)
-    for part in (registry, board, incidents, geo, overview, dedup, printouts, day_plan):
+    for part in (registry, board, incidents, geo, dashboard, flags, dedup, printouts, day_plan):
         app.include_router(part.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # Pages, scripts and the map's GeoJSON compress 5-10x, which a phone on a busy hub Wi-Fi
@@ -106,18 +118,7 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
         protect_headers(request, response)
         return response
 
-    @app.exception_handler(FrontaidError)
-    def frontaid_error(request: Request, exc: FrontaidError) -> Response:
-        lang = language(request)
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": exc.text(lang), "kind": type(exc).__name__},
-                                status_code=exc.http_status)
-        if isinstance(exc, LoginRequired):
-            target = "/login?next=" + request.url.path
-            if request.headers.get("hx-request") == "true":
-                return Response(status_code=401, headers={"HX-Redirect": target})
-            return RedirectResponse(target, status_code=303)
-        return render(request, "error.html", None, status_code=exc.http_status, message=exc.text(lang))
+    errors.install(app)
 
     @app.get("/ca.crt", include_in_schema=False)
     def ca_certificate() -> Response:

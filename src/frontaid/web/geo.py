@@ -25,8 +25,7 @@ from frontaid.domain import vocab
 from frontaid.i18n import gettext
 from frontaid.queries import aid, registry
 from frontaid.queries import plan as planq
-from frontaid.queries.registry import _rows
-from frontaid.scenario.geography import CENTRE
+from frontaid.queries.registry import zone_shapes
 from frontaid.store.replica import Replica
 from frontaid.web import auth, desk
 from frontaid.web.auth import language, sees_names
@@ -80,6 +79,17 @@ def _centroid(geometry: dict[str, Any] | None) -> tuple[float, float] | None:
     return (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
 
 
+def map_centre(zones: list[dict[str, Any]]) -> tuple[float, float]:
+    """(lat, lon) where the map opens: the middle of the box around every zone's outline
+    ((0, 0) before any zone has one)."""
+    points = [p for z in zones if z["geometry"] and z["geometry"].get("type") == "Polygon"
+              for p in z["geometry"]["coordinates"][0]]
+    if not points:
+        return (0.0, 0.0)
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    return ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+
+
 def _point(lon: float | None, lat: float | None,
            fallback: tuple[float, float] | None) -> dict[str, Any] | None:
     if lat is not None and lon is not None:
@@ -109,7 +119,7 @@ def zones(rep: Replica, lang: str, now: datetime) -> list[dict[str, Any]]:
     harm = aid.harm_by_zone(rep, 24 * WINDOW_DAYS, now)
     open_by_zone = aid.open_requests_by_zone(rep)
     out = []
-    for z in _rows(rep, "SELECT eid, name, name_en, geometry FROM zones WHERE created = 1 ORDER BY eid"):
+    for z in zone_shapes(rep):
         h = harm.get(z["eid"], {"incidents": 0, "killed": 0, "wounded": 0})
         level, colour = danger(h)
         geometry = json.loads(z["geometry"]) if z["geometry"] else None
@@ -219,7 +229,8 @@ def map_page(request: Request, until: str = "", sess: Session = Depends(auth.nee
         layers = {k: v for k, v in layers.items() if k in ("zone", "danger", "site", "incident")}
     labels = {k: gettext(v, lang) for k, v in layers.items()}
     src = "/api/map.geojson" + (f"?until={now.strftime('%Y-%m-%dT%H:%M')}" if until else "")
-    return render(request, "map.html", sess, zones=zone_rows, labels=labels, src=src, centre=list(CENTRE),
+    return render(request, "map.html", sess, zones=zone_rows, labels=labels, src=src,
+                  centre=list(map_centre(zone_rows)),
                   legend=[(colour, gettext(text, lang)) for _n, colour, text, _low in DANGER],
                   crossing=[(colour, gettext(vocab.CROSSING_STATES[state], lang))
                             for state, colour in CROSSING_COLOURS.items()],

@@ -9,8 +9,8 @@ import pytest
 
 from frontaid.actions import dedup, registry
 from frontaid.errors import NotFound, Refused
-from frontaid.match.dedup import possible_duplicates
 from frontaid.queries import dedup as q
+from frontaid.queries.dedup import possible_duplicates
 from frontaid.store.replica import Replica
 
 

@@ -15,7 +15,7 @@ from frontaid.actions import distribution, evacuation, incidents, registry, requ
 from frontaid.queries.status import status
 from frontaid.store.replica import Replica
 from frontaid.sync import apply, batch, bundle, devices
-from frontaid.web import overview
+from frontaid.web import snapshot
 
 DAY = "2025-01-08"
 
@@ -184,12 +184,12 @@ def test_snapshot_is_exact_while_nothing_changes_then_catches_up(web: Any, monke
         calls.append(1)
         return int(rep.conn.execute("SELECT COUNT(*) FROM households WHERE created = 1").fetchone()[0])
 
-    snap = overview.Snapshot(households)
+    snap = snapshot.Snapshot(households)
     assert snap.get(pool)[0] == 3
     assert snap.get(pool)[0] == 3 and len(calls) == 1  # nothing changed: not computed again
     registry.add_household(web.town.rep, "tester", zone="east", address="Myru 20")
     assert snap.get(pool)[0] == 3  # younger than REFRESH: the snapshot stands while writes come
-    monkeypatch.setattr(overview, "REFRESH", 0.0)
+    monkeypatch.setattr(snapshot, "REFRESH", 0.0)
     assert snap.get(pool)[0] == 3  # stale: served while a refresh runs in the background
     deadline = time.monotonic() + 10
     while snap.get(pool)[0] != 4 and time.monotonic() < deadline:
@@ -212,9 +212,9 @@ def test_a_refresh_in_progress_keeps_no_request_waiting(web: Any, monkeypatch: A
             assert release.wait(30)
         return len(calls)
 
-    snap = overview.Snapshot(slow)
+    snap = snapshot.Snapshot(slow)
     assert snap.get(pool)[0] == 1
-    monkeypatch.setattr(overview, "REFRESH", 0.0)
+    monkeypatch.setattr(snapshot, "REFRESH", 0.0)
     registry.add_household(web.town.rep, "tester", zone="east", address="Myru 40")
     assert snap.get(pool)[0] == 1  # starts the refresh, which now hangs until released
     assert computing.wait(30)

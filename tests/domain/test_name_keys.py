@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontaid.match.names import kmu, loose, name_keys, names_match, script, skeleton
+from frontaid.domain.name_keys import kmu, loose, name_keys, names_match, script, skeleton
 
 # One person, every way the registry meets the name: Ukrainian, Russian, KMU-2010,
 # Russian-style, ICAO/BGN, German, Polish, English.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from frontaid.actions import corrections, registry
-from frontaid.match.names import name_keys
+from frontaid.domain.name_keys import name_keys
 from frontaid.queries import registry as q
 from frontaid.store.replica import Replica
 

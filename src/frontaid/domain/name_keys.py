@@ -36,7 +36,7 @@ from typing import Final, Literal
 
 from translitua import UkrainianKMU, translit
 
-from frontaid.match.given import GIVEN_NAMES
+from frontaid.domain.given import GIVEN_NAMES
 
 Script = Literal["uk", "ru", "cyrillic", "latin", "mixed", "none"]
 
