@@ -28,6 +28,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from frontaid.errors import BadInput, LockedOut, LoginFailed, LoginRequired, Refused
+from frontaid.store import database
 from frontaid.web.roles import ROLES
 
 MIN_PASSWORD = 8
@@ -92,7 +93,8 @@ class Users:
             conn.close()
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30)
+        # Through the one opener: encrypted with the key derived from the replica's when it is unlocked.
+        conn = database.connect(self.path, timeout=30)
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
 
