@@ -85,11 +85,9 @@ def side_files(db: Path) -> list[Path]:
 
 def remember(db: Path, key: bytes) -> None:
     """Hold the data key for `db` and its side files in this process."""
-    database.remember(db, key)
-    for side in side_files(db):
-        side_key = database.side_key(key, side.name[len(db.stem) + 1:])
-        assert side_key is not None
-        database.remember(side, side_key)
+    from frontaid.web.users import hold_keys
+
+    hold_keys(db, key)
 
 
 def unlock(db: Path) -> bytes | None:

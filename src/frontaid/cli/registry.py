@@ -104,7 +104,7 @@ def init(
         key = keyfile.create(st.db, ask_new(_("New passphrase for {path}").format(path=st.db)))
     try:
         if join:
-            rep = join_deployment(st.db, join, key=key)
+            rep = join_deployment(st.db, join, data_key=key)
         else:
             rep = Replica.create(st.db, town.strip(), check_lang(lang), device_name=device, key=key)
     except BaseException:

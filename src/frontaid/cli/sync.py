@@ -85,21 +85,27 @@ def run_server(db: Path, host: str, port: int, workers: int = 0) -> None:
 
     from frontaid.store.replica import Replica
 
-    Replica.open(db).close()  # a clear message now, not a worker dying at start
+    from frontaid.cli.passphrase import unlock
+
+    key = unlock(Path(db))  # an encrypted replica: the passphrase is asked once, here
+    Replica.open(db, key=key).close()  # a clear message now, not a worker dying at start
     if workers <= 0:
         workers = max(1, min(4, os.cpu_count() or 1))
     typer.echo(_("Serving {db} on http://{host}:{port} (Ctrl+C to stop).").format(
         db=db, host=host, port=port))
     if workers == 1:
         from frontaid.web.app import create_app
+        from frontaid.web.serving import stop_serving
 
-        uvicorn.run(create_app(db), host=host, port=port, log_level="warning", access_log=False)
+        web = create_app(db)
+        web.state.stop_serving = stop_serving
+        uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)
         return
     from frontaid.web.app import SERVE_DB_ENV
+    from frontaid.web.serving import serve_workers
 
     os.environ[SERVE_DB_ENV] = str(Path(db).resolve())
-    uvicorn.run("frontaid.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", access_log=False)
+    serve_workers(Path(db).resolve(), key, workers, host, port)
 
 
 @sync_app.command("with", hidden=True)

@@ -143,8 +143,8 @@ def parse_code(code: str) -> JoinCode:
         raise BadInput("That enrolment code is not valid: check it was copied whole.") from None
 
 
-def join(path: str | os.PathLike[str], code: str, key: bytes | None = None) -> Replica:
-    """On the new device: a replica of the deployment the code belongs to (encrypted with `key` if given)."""
+def join(path: str | os.PathLike[str], code: str, data_key: bytes | None = None) -> Replica:
+    """On the new device: a replica of the deployment the code belongs to (encrypted with `data_key` if given)."""
     jc = parse_code(code)
     one_time = SigningKey(jc.enrollment_seed)
     key = SigningKey.generate()
@@ -156,7 +156,8 @@ def join(path: str | os.PathLike[str], code: str, key: bytes | None = None) -> R
         prefix=jc.prefix, deployment_key=jc.deployment_key, town=jc.town, lang=jc.lang, epoch=jc.epoch,
         device={"name": jc.name, "public": public, "prefix": jc.prefix, "role": jc.role,
                 "enrollment": bytes(one_time.verify_key).hex(), "proof": proof},
-        extra={"anchor_origin": jc.hub_origin, "anchor_fingerprint": jc.hub_fingerprint.hex()}, key=key,
+        extra={"anchor_origin": jc.hub_origin, "anchor_fingerprint": jc.hub_fingerprint.hex()},
+        key=data_key,
     )
 
 

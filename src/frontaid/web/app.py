@@ -23,7 +23,7 @@ from frontaid.errors import FrontaidError, LoginRequired
 from frontaid.i18n import LANGUAGES, set_language
 from frontaid.store.replica import Replica
 from frontaid.sync.http import CT, sync_router
-from frontaid.web import api, board, dedup, desk, geo, incidents, overview, registry
+from frontaid.web import api, board, dedup, desk, geo, incidents, overview, registry, wipe
 from frontaid.web.auth import CSRF_FIELD, LANG_COOKIE, PERMISSIONS, SESSION_COOKIE, language, users_of
 from frontaid.web.render import HERE, render
 from frontaid.web.replicas import ReplicaPool
@@ -55,7 +55,8 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
     app.include_router(sync_router(lambda: Replica.open(db)))
     app.include_router(api.router)
     app.include_router(desk.router)
-    for part in (registry, board, incidents, geo, overview, dedup):
+    app.state.stop_serving = None  # set by `frontaid serve`: what a wipe calls to stop the server
+    for part in (registry, board, incidents, geo, overview, dedup, wipe):
         app.include_router(part.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # Pages, scripts and the map's GeoJSON compress 5-10x, which a phone on a busy hub Wi-Fi
@@ -167,4 +168,8 @@ def app_from_env() -> FastAPI:
     """The app of one `frontaid serve` worker process: the replica named by SERVE_DB_ENV."""
     import os
 
-    return create_app(Path(os.environ[SERVE_DB_ENV]))
+    from frontaid.web.serving import stop_serving
+
+    app = create_app(Path(os.environ[SERVE_DB_ENV]))
+    app.state.stop_serving = stop_serving
+    return app

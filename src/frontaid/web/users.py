@@ -65,6 +65,15 @@ def users_path(db: Path) -> Path:
     return db.with_name(f"{db.stem}.web.db")
 
 
+def hold_keys(db: Path, key: bytes) -> None:
+    """Hold the data key of the unlocked replica at `db`, and its users file's key, in this process."""
+    database.remember(db, key)
+    side = users_path(db)
+    side_key = database.side_key(key, side.name[len(db.stem) + 1:])
+    assert side_key is not None
+    database.remember(side, side_key)
+
+
 @dataclass(frozen=True)
 class Session:
     """A logged-in user, as a request sees them."""
