@@ -60,7 +60,8 @@ def town(db: Path, encrypt: bool = True) -> dict[str, str]:
     run(db, "site", "add", "pt", "--kind", "food-point", "--name", "Школа №5", "--name-en", "School 5",
         "--zone", "east")
     run(db, "stock", "receive", "--item", "food-kit", "--at", "pt", "--qty", "50")
-    hh = run_json(db, "household", "add", "--zone", "east", "--address", ADDRESS, "--shelter", "basement")["code"]
+    hh = run_json(db, "household", "add", "--zone", "east", "--address", ADDRESS,
+                  "--shelter", "basement")["code"]
     person = run_json(db, "person", "add", "--household", hh, "--name", NAME, "--born", "1941")["code"]
     run(db, "distribute", "--household", hh, "--item", "food-kit", "--qty", "1", "--at", "pt")
     return {"hh": hh, "person": person}

@@ -1,7 +1,8 @@
-"""Encryption at rest, through the real `frontaid` command: nothing readable on disk after a realistic session."""
+"""Encryption at rest through the real `frontaid` command: nothing readable on disk after a real session."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 from types import ModuleType
@@ -69,10 +70,8 @@ def test_a_wrong_passphrase_exits_2_in_one_line_writes_nothing_and_waits_longer_
     # as the shared CPU makes wall-clock timing meaningless in a test).
     waited: list[float] = []
     for _ in range(3):
-        try:
+        with contextlib.suppress(WrongPassphrase):
             keyfile.unlock(db, "still not it", sleep=waited.append)
-        except WrongPassphrase:
-            pass
     assert waited == [3.0, 7.0, 15.0] and keyfile.failures(db) == 5
     uk = pk.run(db, "--lang", "uk", "status", passphrase="not the passphrase either", check=False)
     assert "Неправильна парольна фраза" in pk.refused(uk)

@@ -114,7 +114,8 @@ def test_a_one_time_code_cannot_be_used_twice(hub_db: Path, tmp_path: Path, sk: 
 
 
 def test_a_bad_code_is_one_line(tmp_path: Path, sk: Any) -> None:
-    line = sk.assert_cli_refused(sk.cli(tmp_path / "x.db", "init", "--no-encrypt", "--join", "ABCDE-FGHIJ", check=False))
+    line = sk.assert_cli_refused(sk.cli(tmp_path / "x.db", "init", "--no-encrypt", "--join", "ABCDE-FGHIJ",
+                                        check=False))
     assert "code" in line
     assert not (tmp_path / "x.db").exists() or (tmp_path / "x.db").stat().st_size == 0
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field

@@ -35,7 +35,8 @@ def _supplied() -> list[str] | None:
                 with os.fdopen(int(fd), "rb", closefd=False) as fh:
                     raw = fh.read(_MAX_READ)
             except (ValueError, OSError):
-                raise BadInput("FRONTAID_PASSPHRASE_FD must be the number of an open file descriptor.") from None
+                raise BadInput(
+                    "FRONTAID_PASSPHRASE_FD must be the number of an open file descriptor.") from None
             _from_fd = raw.decode("utf-8", "replace").splitlines()
         return _from_fd
     name = os.environ.get(FILE_ENV, "").strip()

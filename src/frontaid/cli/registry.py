@@ -68,7 +68,8 @@ def init(
     device: str = typer.Option("hub", "--device", help="A name for this device (hub, desk-1, team-2)."),
     join: str = typer.Option(None, "--join", help="Join a deployment with the code from `device enroll`."),
     encrypt: bool = typer.Option(True, "--encrypt/--no-encrypt",
-                                 help="Encrypt the database with a passphrase (asked twice) [default: encrypt]."),
+                                 help="Encrypt the database with a passphrase (asked twice) "
+                                      "[default: encrypt]."),
 ) -> None:
     """Create a new replica in the --db file: a new deployment, or a device joining one.
 
@@ -81,13 +82,11 @@ def init(
     Example: frontaid --db town.db init --town Бахмут --device hub
     """
     from frontaid.cli.context import check_lang
-    from frontaid.errors import BadInput
-    from frontaid.sync.devices import join as join_deployment
-
     from frontaid.cli.passphrase import ask_new, remember
     from frontaid.cli.protect import warn_plain
-    from frontaid.errors import AlreadyInitialised
+    from frontaid.errors import AlreadyInitialised, BadInput
     from frontaid.store import keyfile
+    from frontaid.sync.devices import join as join_deployment
 
     st = state(ctx)
     if not join and not (town and town.strip()):

@@ -83,9 +83,8 @@ def run_server(db: Path, host: str, port: int, workers: int = 0) -> None:
 
     import uvicorn
 
-    from frontaid.store.replica import Replica
-
     from frontaid.cli.passphrase import unlock
+    from frontaid.store.replica import Replica
 
     key = unlock(Path(db))  # an encrypted replica: the passphrase is asked once, here
     Replica.open(db, key=key).close()  # a clear message now, not a worker dying at start

@@ -21,7 +21,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, cast
 
-from sqlcipher3 import dbapi2 as _driver
+from sqlcipher3 import dbapi2 as _driver  # type: ignore[import-untyped]  # no stubs
 
 # The driver's errors are its own classes, not the stdlib's: catch these.
 DatabaseError: type[Exception] = _driver.DatabaseError

@@ -48,7 +48,7 @@ MAX_KEY_FILE = 4096  # a key file is ~400 bytes; refuse to read anything big
 
 @dataclass(frozen=True)
 class KdfParams:
-    """Argon2id's cost. The default takes about 0.45 s and 128 MiB on a 2-core laptop (see docs/security.md)."""
+    """Argon2id's cost. The default: about 0.45 s and 128 MiB on a 2-core laptop (docs/security.md)."""
 
     time_cost: int = 4
     memory_kib: int = 131072

@@ -134,15 +134,14 @@ class Replica:
         key: bytes | None = None,
     ) -> Replica:
         """Make a new replica (and a new deployment) at `path` (encrypted with the data `key` if given)."""
-        data_key = key
-        key = new_signing_key()
+        signing = new_signing_key()
         origin = os.urandom(8).hex()
         pre = prefix or new_prefix()
         return cls._create(
-            path, wall=wall, signing_key=bytes(key), origin=origin, prefix=pre,
+            path, wall=wall, signing_key=bytes(signing), origin=origin, prefix=pre,
             deployment_key=os.urandom(32), town=town, lang=lang, epoch=epoch or date.today(),
-            device={"name": device_name, "public": bytes(key.verify_key).hex(), "prefix": pre,
-                    "role": "hub"}, key=data_key,
+            device={"name": device_name, "public": bytes(signing.verify_key).hex(), "prefix": pre,
+                    "role": "hub"}, key=key,
         )
 
     @classmethod

@@ -144,7 +144,7 @@ def parse_code(code: str) -> JoinCode:
 
 
 def join(path: str | os.PathLike[str], code: str, data_key: bytes | None = None) -> Replica:
-    """On the new device: a replica of the deployment the code belongs to (encrypted with `data_key` if given)."""
+    """On the new device: a replica of the deployment the code belongs to (encrypted with `data_key`)."""
     jc = parse_code(code)
     one_time = SigningKey(jc.enrollment_seed)
     key = SigningKey.generate()
