@@ -84,7 +84,8 @@ def main() -> None:
     plain.parent.mkdir()
     sealed.parent.mkdir()
     print(f"building the demo town twice ({args.households:,} households) in {work} ...", file=sys.stderr)
-    build_plain, rep = timed(lambda: build_demo(plain, households=args.households, seed=args.seed, today=today))
+    build_plain, rep = timed(lambda: build_demo(plain, households=args.households, seed=args.seed,
+                                                today=today))
     rep.close()
     unlock_s, key = timed(lambda: keyfile.create(sealed, PASSPHRASE))
     build_sealed, rep = timed(lambda: build_demo(sealed, households=args.households, seed=args.seed,
