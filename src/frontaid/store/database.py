@@ -109,6 +109,9 @@ def connect(
             if len(key) != KEY_BYTES:
                 raise ValueError("a data key is 32 bytes")
             conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+            # Sorts and temporary tables that outgrow the cache stay in memory, never in a
+            # temporary file on disk beside the encrypted one.
+            conn.execute("PRAGMA temp_store = MEMORY")
         # Reading the schema is what checks the key (or that a keyless file is plain SQLite).
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except BaseException:
