@@ -97,7 +97,7 @@ def connect(
 
     Raises `DatabaseError` when the key does not open the file (or a key is missing for
     an encrypted one). Typed as `sqlite3.Connection`: the driver's connection has the
-    same interface (Row factory, executemany, backup, iterdump), only its own error classes.
+    same interface (Row factory, executemany, backup; not iterdump), only its own error classes.
     """
     if key is None and not uri:
         key = key_for(path)
