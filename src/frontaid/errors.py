@@ -22,6 +22,7 @@ values, never a person's name or a place where someone shelters.
     │   ├── KeyFileDamaged           its key file is missing, damaged or not ours
     │   └── PassphraseNeeded         encrypted, and no terminal, FD or file to read the passphrase from
     ├── IntegrityError               exit 2 · HTTP 422: an op or bundle failed its checks
+    ├── TooLarge                     exit 2 · HTTP 413: a body or bundle past its size cap, refused unread
     ├── SyncError                    talking to a hub (sync/http.py)
     │   ├── Unauthorised             HTTP 401: a device the hub does not know, or a bad signature
     │   ├── Revoked                  HTTP 403: a revoked device
@@ -148,6 +149,11 @@ class IntegrityError(FrontaidError):
     def text(self, lang: str | None = None) -> str:
         reason = gettext(self.reason, lang).format(**self.reason_params)
         return gettext(self.template, lang).format(reason=reason)
+
+
+class TooLarge(FrontaidError):
+    msgid = "This is larger than frontaid accepts ({mb} MB at most); nothing was changed."
+    http_status = 413
 
 
 class SyncError(FrontaidError):

@@ -51,7 +51,7 @@ def test_dashboard_draws_the_status_figures(busy: Any) -> None:
     assert fig["people"]["registered"] == 3 and f"<td>{fig['people']['registered']}</td>" in html
     # Charts are inline SVG drawn on the server: no script but the vendored htmx.
     assert html.count("<svg") >= 4
-    assert re.findall(r'<script[^>]*src="([^"]+)"', html) == ["/static/htmx.min.js"]
+    assert re.findall(r'<script[^>]*src="([^"]+)"', html) == ["/static/htmx.min.js", "/static/frontaid.js"]
     # Open requests by need, in Ukrainian, with their counts; water (2) has the longest bar.
     assert "ліки" in html.lower() and "вода" in html.lower()
     bars = re.findall(r'<text x="0" y="\d+" font-size="11" fill="currentColor">([^<]+)</text>\s*'

@@ -46,6 +46,7 @@ from frontaid.cli import system as _system  # noqa: E402, F401
 from frontaid.cli import sync as _sync  # noqa: E402, F401
 from frontaid.cli import web as _web  # noqa: E402, F401
 from frontaid.cli import match as _match  # noqa: E402, F401
+from frontaid.cli import reports as _reports  # noqa: E402, F401
 from frontaid.cli import protect as _protect  # noqa: E402, F401
 
 

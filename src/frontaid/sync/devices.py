@@ -113,10 +113,14 @@ def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date
     else:
         own = rep.conn.execute("SELECT public FROM devices WHERE eid = ?", (rep.origin,)).fetchone()[0]
         anchor, anchor_fp = rep.origin, fingerprint(own)
+    # The hub's HTTPS certificate authority, made now if the hub has none yet, so the new
+    # device can pin it (sync/tls.py): its SHA-256, the code's last field.
+    from frontaid.sync.tls import ca_fingerprint
+
     return encode_code([
         CODE_VERSION, bytes.fromhex(str(rep.meta("deployment_key"))), bytes(one_time),
         anchor, anchor_fp, rep.town, rep.epoch.isoformat(), str(rep.meta("lang")),
-        prefix, role, name,
+        prefix, role, name, bytes.fromhex(ca_fingerprint(rep)),
     ])
 
 
@@ -132,13 +136,15 @@ class JoinCode:
     prefix: str
     role: str
     name: str
+    hub_ca: bytes = b""  # SHA-256 of the hub's CA certificate; empty in codes made before it
 
 
 def parse_code(code: str) -> JoinCode:
     f = decode_code(code)
     try:
         return JoinCode(bytes(f[1]), bytes(f[2]), str(f[3]), bytes(f[4]), str(f[5]),
-                        date.fromisoformat(f[6]), str(f[7]), str(f[8]), str(f[9]), str(f[10]))
+                        date.fromisoformat(f[6]), str(f[7]), str(f[8]), str(f[9]), str(f[10]),
+                        bytes(f[11]) if len(f) > 11 else b"")
     except (IndexError, ValueError, TypeError):
         raise BadInput("That enrolment code is not valid: check it was copied whole.") from None
 
@@ -156,7 +162,8 @@ def join(path: str | os.PathLike[str], code: str, data_key: bytes | None = None)
         prefix=jc.prefix, deployment_key=jc.deployment_key, town=jc.town, lang=jc.lang, epoch=jc.epoch,
         device={"name": jc.name, "public": public, "prefix": jc.prefix, "role": jc.role,
                 "enrollment": bytes(one_time.verify_key).hex(), "proof": proof},
-        extra={"anchor_origin": jc.hub_origin, "anchor_fingerprint": jc.hub_fingerprint.hex()},
+        extra={"anchor_origin": jc.hub_origin, "anchor_fingerprint": jc.hub_fingerprint.hex(),
+               **({"hub_ca_fingerprint": jc.hub_ca.hex()} if len(jc.hub_ca) == 32 else {})},
         key=data_key,
     )
 
