@@ -39,6 +39,7 @@ bench: $(STAMP)  ## print the benchmark tables (set HOUSEHOLDS=100000 for the is
 	$(BIN)/python bench/web.py --households $(or $(HOUSEHOLDS),20000)
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/match.py --febrl
+	$(BIN)/python bench/protect.py --households $(or $(HOUSEHOLDS),20000)
 
 clean:
 	rm -rf $(VENV) demo.db* .pytest_cache .mypy_cache .ruff_cache .hypothesis

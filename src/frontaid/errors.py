@@ -23,7 +23,10 @@ values, never a person's name or a place where someone shelters.
     ├── ReplicaError                 exit 2 · HTTP 503: the database file itself
     │   ├── NoReplica                no replica at that path: run `frontaid init`
     │   ├── AlreadyInitialised       `init` on an existing replica
-    │   └── SchemaTooNew             written by a newer frontaid
+    │   ├── SchemaTooNew             written by a newer frontaid
+    │   ├── WrongPassphrase          the passphrase does not open it (after a growing delay)
+    │   ├── KeyFileDamaged           its key file is missing, damaged or not ours
+    │   └── PassphraseNeeded         encrypted, and no terminal, FD or file to read the passphrase from
     ├── IntegrityError               exit 2 · HTTP 422: an op or bundle failed its checks
     ├── TooLarge                     exit 2 · HTTP 413: a body or bundle past its size cap, refused unread
     ├── SyncError                    HTTP 400: talking to a hub (sync/http.py)
@@ -184,6 +187,22 @@ class AlreadyInitialised(ReplicaError):
 
 class SchemaTooNew(ReplicaError):
     msgid = "This database was written by a newer frontaid (schema {found} > {known}). Update frontaid."
+
+
+class WrongPassphrase(ReplicaError):
+    msgid = ("Wrong passphrase (attempt {n} in a row); nothing was opened or changed. "
+             "Check the keyboard layout (Ukrainian or English) and Caps Lock.")
+    http_status = 401
+
+
+class KeyFileDamaged(ReplicaError):
+    msgid = ("The key file {path} is missing or damaged, so the encrypted database cannot be opened. "
+             "Put back the copy of the key file kept in a safe place.")
+
+
+class PassphraseNeeded(ReplicaError):
+    msgid = ("This database is encrypted: type its passphrase at a terminal, "
+             "or give it in FRONTAID_PASSPHRASE_FILE or FRONTAID_PASSPHRASE_FD.")
 
 
 class IntegrityError(FrontaidError):

@@ -51,7 +51,7 @@ def assert_refused(res: Any, before: tuple[str, int], db: Path) -> str:
 def town(tmp_path: Path) -> dict[str, Any]:
     """A replica with a zone, a warehouse, a food point, a burial place and one household of one person."""
     db = tmp_path / "town.db"
-    init = ok(db, "init", "--town", "Бахмут", "--device", "hub")
+    init = ok(db, "init", "--no-encrypt", "--town", "Бахмут", "--device", "hub")
     ok(db, "zone", "add", "east", "--name", "Східний берег", "--name-en", "East bank", "--population", "900")
     ok(db, "zone", "add", "west", "--name", "Західний берег", "--name-en", "West bank")
     ok(db, "site", "add", "wh", "--kind", "warehouse", "--name", "Склад", "--name-en", "Warehouse",
@@ -72,7 +72,7 @@ def town(tmp_path: Path) -> dict[str, Any]:
 
 def test_init_prints_origin_and_prefix(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
-    res = run(db, "init", "--town", "Бахмут")
+    res = run(db, "init", "--no-encrypt", "--town", "Бахмут")
     assert res.exit_code == 0, res.stderr
     with Replica.open(db) as rep:
         assert rep.origin in res.stdout and rep.prefix in res.stdout
@@ -432,7 +432,7 @@ def test_entry_point_runs_and_exit_codes(tmp_path: Path) -> None:
     db = tmp_path / "proc.db"
     assert _proc(db, "--help").returncode == 0
     assert _proc(db, "status").returncode == 2  # no database yet
-    assert _proc(db, "init", "--town", "Бахмут").returncode == 0
+    assert _proc(db, "init", "--no-encrypt", "--town", "Бахмут").returncode == 0
     assert _proc(db, "zone", "add", "east", "--name", "Схід", "--name-en", "East").returncode == 0
     added = _proc(db, "--json", "household", "add", "--zone", "east", "--address", "Сибірцева 12")
     assert added.returncode == 0, added.stderr
@@ -453,7 +453,7 @@ def test_entry_point_runs_and_exit_codes(tmp_path: Path) -> None:
 
 def test_rebuild_check_in_a_process(tmp_path: Path) -> None:
     db = tmp_path / "proc.db"
-    _proc(db, "init", "--town", "Бахмут")
+    _proc(db, "init", "--no-encrypt", "--town", "Бахмут")
     res = _proc(db, "rebuild", "--check")
     assert res.returncode == 0, res.stderr
     assert "Identical" in res.stdout

@@ -44,7 +44,7 @@ def _refused(res: subprocess.CompletedProcess[str], db: Path, before: tuple[str,
 @pytest.fixture
 def town(tmp_path: Path) -> dict[str, Any]:
     db = tmp_path / "town.db"
-    _ok(db, "init", "--town", "Бахмут", "--device", "hub")
+    _ok(db, "init", "--no-encrypt", "--town", "Бахмут", "--device", "hub")
     _ok(db, "zone", "add", "east", "--name", "Схід", "--name-en", "East")
     h1 = _ok(db, "household", "add", "--zone", "east", "--address", "Сибірцева 12")["code"]
     h2 = _ok(db, "household", "add", "--zone", "east", "--address", "Миру 3")["code"]

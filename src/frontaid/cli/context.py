@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from typer.core import TyperGroup
 from frontaid.domain.codes import looks_like_code, normalise_code
 from frontaid.errors import BadCode, FrontaidError, NoReplica
 from frontaid.i18n import LANGUAGES, current_language, gettext, language_from_env, set_language
+from frontaid.store import database
 from frontaid.store.replica import Replica
 
 _ = gettext
@@ -71,7 +71,7 @@ class FrontaidGroup(TyperGroup):
             fail(" ".join(err.format_message().split()), err.exit_code)
         except typer.Abort:
             fail(_("Aborted."), 1)
-        except sqlite3.DatabaseError as err:
+        except database.ANY_DATABASE_ERROR as err:
             fail(_("The database cannot be used: {reason}").format(reason=err), 2)
         except OSError as err:
             fail(_("The file cannot be used: {reason}").format(reason=err.strerror or err), 2)
@@ -116,9 +116,12 @@ class State:
     def replica(self) -> Replica:
         """The replica at --db, opened once per command."""
         if self._rep is None:
+            from frontaid.cli.passphrase import unlock
+
+            key = unlock(self.db)  # asks for the passphrase of an encrypted replica; None if plain
             try:
-                self._rep = Replica.open(self.db)
-            except sqlite3.DatabaseError:
+                self._rep = Replica.open(self.db, key=key)
+            except database.ANY_DATABASE_ERROR:
                 raise NoReplica(path=str(self.db)) from None
             get_current_context().call_on_close(self._rep.close)
         return self._rep

@@ -57,26 +57,53 @@ def init(
     lang: str = typer.Option("uk", "--lang", help="Language of the deployment's printouts: uk or en."),
     device: str = typer.Option("hub", "--device", help="A name for this device (hub, desk-1, team-2)."),
     join: str = typer.Option(None, "--join", help="Join a deployment with the code from `device enroll`."),
+    encrypt: bool = typer.Option(True, "--encrypt/--no-encrypt",
+                                 help="Encrypt the database with a passphrase (asked twice) "
+                                      "[default: encrypt]."),
 ) -> None:
     """Create a new replica in the --db file: a new deployment, or a device joining one.
 
     Prints the device's origin id and the prefix its card codes start with.
     After --join, run `frontaid sync URL` (or import a bundle) to receive the data.
+    The database is encrypted: the passphrase is asked twice (or read from
+    FRONTAID_PASSPHRASE_FILE / FRONTAID_PASSPHRASE_FD); --no-encrypt leaves it readable by anyone.
 
     \b
     Example: frontaid --db town.db init --town Бахмут --device hub
     """
     from frontaid.cli.context import check_lang
-    from frontaid.errors import BadInput
+    from frontaid.cli.passphrase import ask_new, remember
+    from frontaid.cli.protect import warn_plain
+    from frontaid.errors import AlreadyInitialised, BadInput
+    from frontaid.store import keyfile
     from frontaid.sync.devices import join as join_deployment
 
     st = state(ctx)
-    if join:
-        rep = join_deployment(st.db, join)
-    elif town and town.strip():
-        rep = Replica.create(st.db, town.strip(), check_lang(lang), device_name=device)
-    else:
+    if not join and not (town and town.strip()):
         raise BadInput("Give the town (--town NAME) for a new deployment, or --join CODE to join one.")
+    if join:
+        from frontaid.sync.devices import parse_code
+
+        parse_code(join)  # a bad code is refused before a passphrase is asked
+    key: bytes | None = None
+    if encrypt:
+        for p in (st.db, keyfile.key_path(st.db)):
+            if p.exists() and p.stat().st_size > 0:
+                raise AlreadyInitialised(path=str(p))
+        key = keyfile.create(st.db, ask_new(_("New passphrase for {path}").format(path=st.db)))
+    try:
+        if join:
+            rep = join_deployment(st.db, join, data_key=key)
+        else:
+            rep = Replica.create(st.db, town.strip(), check_lang(lang), device_name=device, key=key)
+    except BaseException:
+        if key is not None and not st.db.exists():
+            keyfile.destroy(keyfile.key_path(st.db))
+        raise
+    if key is not None:
+        remember(st.db, key)
+    else:
+        warn_plain(st.db)
     data = {"path": str(st.db), "town": rep.town, "origin": rep.origin, "prefix": rep.prefix}
     rep.close()
 

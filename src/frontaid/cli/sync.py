@@ -92,10 +92,12 @@ def run_server(db: Path, host: str, port: int, workers: int = 0, tls: bool = Fal
 
     import uvicorn
 
+    from frontaid.cli.passphrase import unlock
     from frontaid.store.replica import Replica
     from frontaid.web.app import SERVE_DB_ENV, tls_context
 
-    rep = Replica.open(db)  # a clear message now, not a worker dying at start
+    key = unlock(Path(db))  # an encrypted replica: the passphrase is asked once, here
+    rep = Replica.open(db, key=key)  # a clear message now, not a worker dying at start
     try:
         if tls:
             from frontaid.sync.tls import ensure_server_cert, fingerprint, local_names, spaced
@@ -120,12 +122,16 @@ def run_server(db: Path, host: str, port: int, workers: int = 0, tls: bool = Fal
     ssl_factory = tls_context if tls else None
     if workers == 1:
         from frontaid.web.app import create_app
+        from frontaid.web.serving import stop_serving
 
-        uvicorn.run(create_app(db), host=host, port=port, log_level="warning", access_log=False,
+        web = create_app(db)
+        web.state.stop_serving = stop_serving
+        uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False,
                     ssl_context_factory=ssl_factory)
         return
-    uvicorn.run("frontaid.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", access_log=False, ssl_context_factory=ssl_factory)
+    from frontaid.web.serving import serve_workers
+
+    serve_workers(Path(db).resolve(), key, workers, host, port, ssl_context_factory=ssl_factory)
 
 
 @sync_app.command("with", hidden=True)

@@ -38,8 +38,9 @@ def build_demo(
     seed: int = 7,
     progress: Callable[[str, int, int], None] | None = None,
     today: date | None = None,
+    key: bytes | None = None,
 ) -> Replica:
-    """Create the demo town in a new replica at `path` and return it open.
+    """Create the demo town in a new replica at `path` and return it open (encrypted with `key` if given).
 
     `households` registered households (about a quarter of the town's estimated
     people at the default 2,500); `today` is the last day of the six weeks.
@@ -61,7 +62,7 @@ def build_demo(
     for leftover in (building, *(building.with_name(building.name + x) for x in ("-wal", "-shm"))):
         leftover.unlink(missing_ok=True)
     rep = Replica.create(building, TOWN, "uk", device_name="hub", epoch=epoch, prefix=PREFIX,
-                         wall=clock.now_ms)
+                         wall=clock.now_ms, key=key)
     # The build allocates millions of short-lived objects while holding a large, stable
     # graph (every household, every scheduled event): see `rare_collections`.
     try:
@@ -87,7 +88,7 @@ def build_demo(
     os.replace(building, path)
     # From here on the replica lives in real time; the hybrid clock keeps every later
     # stamp above the simulated ones even if "today" ran ahead of the wall clock.
-    rep = Replica.open(path)
+    rep = Replica.open(path, key=key)
     rep.story = sim.story  # type: ignore[attr-defined]
     return rep
 

@@ -24,7 +24,7 @@ from frontaid.errors import AlreadyInitialised, NoReplica, SchemaTooNew
 from frontaid.oplog.chain import new_signing_key, sign_head
 from frontaid.oplog.hlc import Clock, wall_ms
 from frontaid.oplog.op import GENESIS, Op, chain_hash, encode_parts, pack
-from frontaid.store import bulkfold, schema
+from frontaid.store import bulkfold, database, schema
 from frontaid.store.bulkfold import refold_all
 from frontaid.store.fold import projection_hash
 from frontaid.store.projector import Projector, reindex_names, row_to_op
@@ -102,15 +102,17 @@ class Replica:
     # -- opening -----------------------------------------------------------------------
 
     @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
+    def _connect(path: Path, key: bytes | None = None) -> sqlite3.Connection:
+        # Opened through store/database.py, the one place that opens a database (encrypted with
+        # `key`, or the key this process remembers for the path, or plain).
         # The projector's inserts vary by which fields a record has: with the queries they
         # are a few hundred distinct statements, more than sqlite3's default cache of 128,
         # and a statement prepared again costs more than the insert (the demo build: -7%).
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30,
-                               cached_statements=1024)
+        conn = database.connect(path, key, isolation_level=None, check_same_thread=False, timeout=30,
+                                cached_statements=1024)
         try:
             conn.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.DatabaseError:
+        except database.DatabaseError:
             conn.close()
             raise
         conn.execute("PRAGMA synchronous = FULL")
@@ -133,29 +135,32 @@ class Replica:
         epoch: date | None = None,
         prefix: str | None = None,
         wall: Callable[[], int] = wall_ms,
+        key: bytes | None = None,
     ) -> Replica:
-        """Make a new replica (and a new deployment) at `path`."""
-        key = new_signing_key()
+        """Make a new replica (and a new deployment) at `path` (encrypted with the data `key` if given)."""
+        signing = new_signing_key()
         origin = os.urandom(8).hex()
         pre = prefix or new_prefix()
         return cls._create(
-            path, wall=wall, signing_key=bytes(key), origin=origin, prefix=pre,
+            path, wall=wall, signing_key=bytes(signing), origin=origin, prefix=pre,
             deployment_key=os.urandom(32), town=town, lang=lang, epoch=epoch or date.today(),
-            device={"name": device_name, "public": bytes(key.verify_key).hex(), "prefix": pre,
-                    "role": "hub"},
+            device={"name": device_name, "public": bytes(signing.verify_key).hex(), "prefix": pre,
+                    "role": "hub"}, key=key,
         )
 
     @classmethod
     def _create(
         cls, path: str | os.PathLike[str], *, wall: Callable[[], int], signing_key: bytes, origin: str,
         prefix: str, deployment_key: bytes, town: str, lang: str, epoch: date,
-        device: dict[str, Any], extra: dict[str, Any] | None = None,
+        device: dict[str, Any], extra: dict[str, Any] | None = None, key: bytes | None = None,
     ) -> Replica:
         """Make a replica with a given identity; its first op registers its device."""
         p = Path(path)
         if p.exists() and p.stat().st_size > 0:
             raise AlreadyInitialised(path=str(p))
-        conn = cls._connect(p)
+        conn = cls._connect(p, key)
+        if key is not None:
+            database.remember(p, key)
         cls._migrate(conn)
         settings = {
             "origin": origin, "prefix": prefix, "signing_key": signing_key.hex(),
@@ -171,14 +176,18 @@ class Replica:
         return replica
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], wall: Callable[[], int] = wall_ms) -> Replica:
-        """Open an existing replica, running migrations and refolding stale projections."""
+    def open(cls, path: str | os.PathLike[str], wall: Callable[[], int] = wall_ms,
+             key: bytes | None = None) -> Replica:
+        """Open an existing replica, running migrations and refolding stale projections.
+
+        An encrypted one needs its data `key` (or one remembered for the path by database.remember).
+        """
         p = Path(path)
         if not p.exists() or p.stat().st_size == 0:
             raise NoReplica(path=str(p))
         try:
-            conn = cls._connect(p)
-        except sqlite3.DatabaseError as exc:
+            conn = cls._connect(p, key)
+        except database.DatabaseError as exc:
             raise NoReplica(path=str(p)) from exc
         try:
             # Touch nothing in a file that is not ours: look before migrating.
@@ -189,9 +198,11 @@ class Replica:
                     "SELECT value FROM meta WHERE key = 'origin'").fetchone() is None:
                 raise NoReplica(path=str(p))
             cls._migrate(conn)
-        except (sqlite3.DatabaseError, NoReplica) as exc:
+        except (database.DatabaseError, NoReplica) as exc:
             conn.close()
             raise NoReplica(path=str(p)) from exc
+        if key is not None:
+            database.remember(p, key)
         return cls(p, conn, wall)
 
     @staticmethod

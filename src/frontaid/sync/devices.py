@@ -149,8 +149,8 @@ def parse_code(code: str) -> JoinCode:
         raise BadInput("That enrolment code is not valid: check it was copied whole.") from None
 
 
-def join(path: str | os.PathLike[str], code: str) -> Replica:
-    """On the new device: a replica of the deployment the code belongs to."""
+def join(path: str | os.PathLike[str], code: str, data_key: bytes | None = None) -> Replica:
+    """On the new device: a replica of the deployment the code belongs to (encrypted with `data_key`)."""
     jc = parse_code(code)
     one_time = SigningKey(jc.enrollment_seed)
     key = SigningKey.generate()
@@ -164,6 +164,7 @@ def join(path: str | os.PathLike[str], code: str) -> Replica:
                 "enrollment": bytes(one_time.verify_key).hex(), "proof": proof},
         extra={"anchor_origin": jc.hub_origin, "anchor_fingerprint": jc.hub_fingerprint.hex(),
                **({"hub_ca_fingerprint": jc.hub_ca.hex()} if len(jc.hub_ca) == 32 else {})},
+        key=data_key,
     )
 
 

@@ -37,6 +37,7 @@ from frontaid.web import (
     incidents,
     printouts,
     registry,
+    wipe,
 )
 from frontaid.web import plan as day_plan
 from frontaid.web.auth import (
@@ -103,7 +104,8 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
     app.include_router(sync_router(lambda: Replica.open(db)))
     app.include_router(api.router)
     app.include_router(desk.router)
-    for part in (registry, board, incidents, geo, dashboard, flags, dedup, printouts, day_plan):
+    app.state.stop_serving = None  # set by `frontaid serve`: what a wipe calls to stop the server
+    for part in (registry, board, incidents, geo, dashboard, flags, dedup, printouts, day_plan, wipe):
         app.include_router(part.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # Pages, scripts and the map's GeoJSON compress 5-10x, which a phone on a busy hub Wi-Fi
@@ -227,4 +229,8 @@ def app_from_env() -> FastAPI:
     """The app of one `frontaid serve` worker process: the replica named by SERVE_DB_ENV."""
     import os
 
-    return create_app(Path(os.environ[SERVE_DB_ENV]))
+    from frontaid.web.serving import stop_serving
+
+    app = create_app(Path(os.environ[SERVE_DB_ENV]))
+    app.state.stop_serving = stop_serving
+    return app

@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dashboard": frozenset({"coordinator", "desk", "field", "analyst"}),
     "flags": frozenset({"coordinator"}),
     "dedup": frozenset({"coordinator"}),
+    "wipe": frozenset({"coordinator"}),
 }
 
 # Keys never sent to a user who sees no names: anything that names or locates a person,

@@ -42,6 +42,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from frontaid.errors import BadInput, LockedOut, LoginFailed, LoginRequired, NotFound, Refused
+from frontaid.store import database
 from frontaid.web.roles import ROLES
 
 MIN_PASSWORD = 10
@@ -86,6 +87,15 @@ _DUMMY = _hasher.hash("not a password of anyone")
 def users_path(db: Path) -> Path:
     """The users file of the replica at `db`: `hub.db` → `hub.web.db`."""
     return db.with_name(f"{db.stem}.web.db")
+
+
+def hold_keys(db: Path, key: bytes) -> None:
+    """Hold the data key of the unlocked replica at `db`, and its users file's key, in this process."""
+    database.remember(db, key)
+    side = users_path(db)
+    side_key = database.side_key(key, side.name[len(db.stem) + 1:])
+    assert side_key is not None
+    database.remember(side, side_key)
 
 
 @functools.cache
@@ -153,8 +163,9 @@ class Users:
             conn.close()
 
     def _connect(self) -> sqlite3.Connection:
+        # Through the one opener (encrypted with the key derived from the replica's when it is unlocked);
         # isolation_level=None: we say BEGIN IMMEDIATE ourselves where a read decides a write.
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn = database.connect(self.path, timeout=30, isolation_level=None)
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
 
