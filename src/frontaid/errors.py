@@ -24,7 +24,7 @@ values, never a person's name or a place where someone shelters.
     │   ├── NoReplica                no replica at that path: run `frontaid init`
     │   ├── AlreadyInitialised       `init` on an existing replica
     │   ├── SchemaTooNew             written by a newer frontaid
-    │   ├── WrongPassphrase          the passphrase does not open it (after a growing delay)
+    │   ├── WrongPassphrase          HTTP 401: the passphrase does not open it (after a growing delay)
     │   ├── KeyFileDamaged           its key file is missing, damaged or not ours
     │   └── PassphraseNeeded         encrypted, and no terminal, FD or file to read the passphrase from
     ├── IntegrityError               exit 2 · HTTP 422: an op or bundle failed its checks

@@ -41,11 +41,11 @@ def vm_hwm(pid: int) -> int:
 def hub(tmp_path: Path, sk: Any) -> Iterator[dict[str, Any]]:
     """A hub with the small town, served by one worker; an enrolled device that has synced."""
     db = tmp_path / "hub.db"
-    sk.cli(db, "init", "--town", "Testtown", "--device", "hub")
+    sk.cli(db, "init", "--no-encrypt", "--town", "Testtown", "--device", "hub")
     sk.cli(db, "zone", "add", "east", "--name", "Схід", "--name-en", "East")
     dev = tmp_path / "dev.db"
     code = sk.cli_json(db, "device", "enroll", "team-east", "--no-qr")["code"]
-    sk.cli(dev, "init", "--join", code)
+    sk.cli(dev, "init", "--no-encrypt", "--join", code)
     port = sk.free_port()
     env = {**os.environ, "FRONTAID_LANG": "en"}
     with open(tmp_path / "serve.log", "wb") as fh:

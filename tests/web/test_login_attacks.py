@@ -41,7 +41,7 @@ def vm_hwm(pid: int) -> int:
 @pytest.fixture
 def hub(tmp_path: Path, sk_web: Any) -> Iterator[dict[str, Any]]:
     db = tmp_path / "hub.db"
-    assert run(db, "init", "--town", "Testtown", "--device", "hub").returncode == 0
+    assert run(db, "init", "--no-encrypt", "--town", "Testtown", "--device", "hub").returncode == 0
     added = run(db, "user", "add", "olha", "--role", "desk", "--password-stdin", stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
     port = sk_web.free_port()
@@ -174,7 +174,7 @@ def test_short_and_common_passwords_are_refused(tmp_path: Path, password: str) -
 
 def test_the_cli_refuses_a_common_password_in_one_line(tmp_path: Path) -> None:
     db = tmp_path / "hub.db"
-    assert run(db, "init", "--town", "Testtown", "--device", "hub").returncode == 0
+    assert run(db, "init", "--no-encrypt", "--town", "Testtown", "--device", "hub").returncode == 0
     res = run(db, "user", "add", "olha", "--role", "desk", "--password-stdin", stdin="password1234\n")
     assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1
     assert "common" in res.stderr and "password1234" not in res.stderr
