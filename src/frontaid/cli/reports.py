@@ -68,13 +68,13 @@ def bulletin(
     \b
     Example: frontaid report bulletin --date 2026-12-04 -o bulletin.pdf
     """
+    from frontaid.queries.slots import bulletin_slots
     from frontaid.reports.bulletin import bulletin_pdf
 
     st = state(ctx)
     rep, day = st.replica(), _day(on)
     language = _lang(st, lang)
-    # The point's time slots by zone come from planning; until it is wired, the opening hours.
-    pdf = bulletin_pdf(rep, day, language, slots=None)
+    pdf = bulletin_pdf(rep, day, language, slots=bulletin_slots(rep, day))
     _done(st, [_write(out or Path(f"bulletin-{day.isoformat()}-{language}.pdf"), pdf)])
 
 

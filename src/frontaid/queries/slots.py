@@ -107,3 +107,14 @@ def point_slots(rep: Replica, point: str, day: str | date) -> list[dict[str, Any
         "SELECT slots FROM point_slots WHERE created = 1 AND point = ? AND day = ?", (point, str(day)[:10])
     ).fetchone()
     return list(json.loads(row[0])) if row and row[0] else []
+
+
+def bulletin_slots(rep: Replica, day: str | date) -> list[dict[str, Any]] | None:
+    """The slots the notice-board bulletin prints for `day`: those planned for the town's food
+    points (`frontaid plan slots`), or None when none were planned, so it prints the opening hours."""
+    found: list[dict[str, Any]] = []
+    for (point,) in rep.conn.execute(
+        f"SELECT eid FROM sites WHERE {LIVE} AND kind = 'food-point' ORDER BY eid"
+    ).fetchall():
+        found.extend(point_slots(rep, str(point), day))
+    return found or None

@@ -38,11 +38,12 @@ def _day(value: str) -> date:
 
 @router.get("/reports/bulletin.pdf", include_in_schema=False)
 def bulletin_pdf(request: Request, date: str = "", sess: Session = Depends(need("dashboard"))) -> Response:
+    from frontaid.queries.slots import bulletin_slots
     from frontaid.reports.bulletin import bulletin_pdf as render
 
     lang, day = language(request), _day(date)
     with desk.replica(request) as rep:
-        pdf = render(rep, day, lang, slots=None)
+        pdf = render(rep, day, lang, slots=bulletin_slots(rep, day))
     return _pdf(pdf, f"bulletin-{day.isoformat()}-{lang}.pdf")
 
 
