@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 
 from frontaid.actions import incidents, registry, requests, welfare
 from frontaid.actions import plan as planning
+from frontaid.domain.localtime import to_utc
 from frontaid.store.replica import Replica
 
 TODAY = date.today()
@@ -64,7 +65,8 @@ def build_river_town(db: Path) -> dict[str, Any]:
         lat=48.608,
         lon=38.010,
         wounded=1,
-        at=f"{(TODAY - timedelta(days=1)).isoformat()} 10:00",
+        # Stored UTC: 10:00 on Kyiv's clock in winter (the plans below are typed on Kyiv's clock).
+        at=f"{(TODAY - timedelta(days=1)).isoformat()} {_utc_hhmm(TODAY - timedelta(days=1), '10:00')}",
     )
     rep.close()
     return {"db": db, **hh}
@@ -73,3 +75,8 @@ def build_river_town(db: Path) -> dict[str, Any]:
 @pytest.fixture
 def town(tmp_path: Path) -> dict[str, Any]:
     return build_river_town(tmp_path / "town.db")
+
+
+def _utc_hhmm(day: date, kyiv: str) -> str:
+    """A Kyiv time of day as the UTC time of day the log stores."""
+    return to_utc(day, time.fromisoformat(kyiv)).strftime("%H:%M")

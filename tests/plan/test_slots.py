@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from frontaid.actions import plan as planning
 from frontaid.actions import registry
 from frontaid.cli import app
+from frontaid.domain.localtime import to_utc, town_hhmm
 from frontaid.plan.slots import (
     Group,
     Household,
@@ -106,7 +107,11 @@ def test_slots_are_stored_and_read_back_for_the_bulletin(make_replica: object, t
     stored = point_slots(rep, "food-point", day)
     assert stored == rows and rows
     assert set(stored[0]) >= {"zone", "start", "end", "codes_from", "codes_to"}
-    assert stored[0]["start"] == "10:00" and all("10:00" <= r["start"] < r["end"] <= "14:00" for r in stored)
+    # Opening hours are Kyiv's clock; slots are stored as UTC moments and read back on Kyiv's clock.
+    opening = to_utc(date.fromisoformat(day), time(10, 0)).strftime("%Y-%m-%dT%H:%M")
+    assert stored[0]["start"] == opening
+    local = [(town_hhmm(r["start"]), town_hhmm(r["end"])) for r in stored]
+    assert local[0][0] == "10:00" and all("10:00" <= a < b <= "14:00" for a, b in local)
     assert all(r["people"] <= 40 for r in stored)
     # Planning again replaces the day's slots (one record per point and day).
     planning.plan_slots(rep, "t", point="food-point", day=day, max_waiting=100)

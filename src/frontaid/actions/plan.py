@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from frontaid.actions import validate as check
 from frontaid.actions.fields import set_field
+from frontaid.domain.localtime import stored, to_town, to_utc
 from frontaid.errors import BadInput, NoStreets, PastCurfew, UnknownChoice
 from frontaid.i18n import gettext
 from frontaid.plan import slots as slotting
@@ -23,7 +24,7 @@ from frontaid.plan.routes import DayPlan, LeftOut, Team, solve
 from frontaid.queries import plan as pq
 from frontaid.store.replica import Change, Replica
 
-CURFEW = ("18:00", "06:00")  # in the log's clock, as incidents are recorded
+CURFEW = ("18:00", "06:00")  # on the town's clock (Europe/Kyiv), as residents know it
 CHUNK = 4000  # junctions (or segments) per op of a street import
 MAX_CANDIDATES = 420
 
@@ -201,7 +202,8 @@ def make_day(
     if net is None:
         raise NoStreets()
     day = date.fromisoformat(req.day)
-    begin = datetime.combine(day, time.fromisoformat(req.start_at))
+    # Typed on the town's clock; incidents, danger hours and the stored plan are UTC.
+    begin = to_utc(day, time.fromisoformat(req.start_at))
     scored = pq.priorities(rep, day)
     centres = pq.zone_centres(rep)
     names = _team_names(rep, req.teams)
@@ -242,6 +244,9 @@ def make_day(
         solution_limit=solution_limit,
         time_limit_s=time_limit_s,
     )
+    for lo in plan.left_out:
+        if lo.reason == "too-dangerous":  # the solver speaks UTC hours; the coordinator reads Kyiv's
+            lo.params["hour"] = to_town(begin).strftime("%H:00")
     plan.left_out = (
         left
         + plan.left_out
@@ -323,11 +328,11 @@ def record_day(rep: Replica, actor: str, req: DayRequest, plan: DayPlan) -> str:
                 },
             )
         ]
-        begin = _minutes_of(req.start_at)
+        begin = to_utc(date.fromisoformat(req.day), time.fromisoformat(req.start_at))
         for r in plan.routes:
             for seq, s in enumerate(r.stops, start=1):
                 p, f = s.priority, s.priority.facts
-                eta = begin + round(s.eta_min)
+                eta = begin + timedelta(minutes=round(s.eta_min))
                 changes.append(
                     Change(
                         "visit",
@@ -348,7 +353,7 @@ def record_day(rep: Replica, actor: str, req: DayRequest, plan: DayPlan) -> str:
                                 "bring": json.dumps(p.bring, sort_keys=True),
                                 "why": p.why("uk"),
                                 "why_en": p.why("en"),
-                                "eta": f"{eta // 60 % 24:02d}:{eta % 60:02d}",
+                                "eta": stored(eta),  # UTC; run sheets print Kyiv's clock
                                 "score": p.score,
                                 "people": f.size,
                                 "status": "planned",
@@ -388,11 +393,21 @@ def visit_done(rep: Replica, actor: str, visit: str, at: str | None = None) -> s
     rep.record(
         [
             set_field("visit", found["eid"], "status", "done"),
-            set_field("visit", found["eid"], "done_at", check.moment(at)),
+            set_field("visit", found["eid"], "done_at", _typed_moment(at)),
         ],
         actor,
     )
     return str(found["eid"])
+
+
+def _typed_moment(at: str | None) -> str:
+    """A moment the user typed (the town's clock) as stored (UTC); now when none was typed."""
+    if not at:
+        return check.moment(None)
+    from datetime import datetime
+
+    local = datetime.fromisoformat(check.moment(at))
+    return stored(to_utc(local.date(), local.time()))
 
 
 # -- point slots ------------------------------------------------------------------------
@@ -418,6 +433,11 @@ def plan_slots(
             limit=limit,
         )
     rows = [s.as_row() for s in result.slots]
+    # The opening hours are the town's clock; the slots are stored as UTC moments.
+    the_day = date.fromisoformat(when)
+    for r in rows:
+        for k in ("start", "end"):
+            r[k] = stored(to_utc(the_day, time.fromisoformat(str(r[k]))))
     eid = f"{site}:{when}"
     if _exists(rep, site, when):
         rep.record(

@@ -12,6 +12,8 @@ from frontaid.actions import validate as check
 from frontaid.cli.context import N_, State, done, emit, group, label, state, table
 from frontaid.cli.registry import site_app
 from frontaid.domain import vocab
+from frontaid.domain.localtime import now_utc, to_utc, town_hhmm
+from frontaid.domain.localtime import today as town_today
 from frontaid.errors import BadInput, NotFound
 from frontaid.i18n import gettext as _
 from frontaid.i18n import ngettext
@@ -38,16 +40,17 @@ VEHICLES = {"van": N_("van"), "foot": N_("on foot")}
 
 
 def _at(value: str | None) -> datetime:
-    """A moment from --at: HH:MM today, or a full date and time."""
+    """A moment from --at on the town's clock (HH:MM today, or a full date and time), as UTC."""
     if not value:
-        return datetime.now().replace(second=0, microsecond=0)
+        return now_utc()
     text = value.strip()
     if len(text) <= 5 and ":" in text:
         try:
-            return datetime.combine(date.today(), time.fromisoformat(text))
+            return to_utc(town_today(), time.fromisoformat(text))
         except ValueError:
             raise BadInput("'{value}' is not a time of day. Write it as HH:MM.", value=value) from None
-    return datetime.fromisoformat(check.moment(text))
+    local = datetime.fromisoformat(check.moment(text))
+    return to_utc(local.date(), local.time())
 
 
 @map_app.command("import")
@@ -98,7 +101,9 @@ def site_set(
 def plan_danger(
     ctx: typer.Context,
     at: str = typer.Option(
-        None, "--at", help="Departure time, HH:MM today or YYYY-MM-DD HH:MM [default: now]."
+        None,
+        "--at",
+        help="Departure time on the town's clock (Kyiv), HH:MM today or YYYY-MM-DD HH:MM [default: now].",
     ),
     limit: int = typer.Option(10, "--limit", help="How many streets."),
 ) -> None:
@@ -181,7 +186,11 @@ def plan_day(
         None, "--start", help="Where the teams start and end [default: the warehouse]."
     ),
     day: str = typer.Option(None, "--day", help="The day [default: today]."),
-    start_at: str = typer.Option("08:00", "--start-at", help="When the teams leave, HH:MM."),
+    start_at: str = typer.Option(
+        "08:00",
+        "--start-at",
+        help="When the teams leave, HH:MM on the town's clock (Kyiv); the curfew is 18:00-06:00.",
+    ),
 ) -> None:
     """Plan the day: pick the most urgent visits, assign them to teams and order each route.
 
@@ -319,7 +328,7 @@ def plan_show(
                     [
                         (
                             v["seq"],
-                            v["eta"],
+                            town_hhmm(v["eta"]) if v["eta"] else "",
                             v["eid"],
                             v["household"],
                             v["address"],
@@ -383,7 +392,14 @@ def plan_slots(
                 _("Arrival times at the point"),
                 [_("From"), _("To"), _("Zone"), _("Cards from"), _("Cards to"), _("People expected")],
                 [
-                    (r["start"], r["end"], r["zone"], r["codes_from"], r["codes_to"], r["people"])
+                    (
+                        town_hhmm(r["start"]),
+                        town_hhmm(r["end"]),
+                        r["zone"],
+                        r["codes_from"],
+                        r["codes_to"],
+                        r["people"],
+                    )
                     for r in rows
                 ],
             )

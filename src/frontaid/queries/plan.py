@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from frontaid.domain import vocab
+from frontaid.domain.localtime import town_hhmm
 from frontaid.i18n import gettext
 from frontaid.plan import danger as dm
 from frontaid.plan.network import Network, demo_network
@@ -122,7 +123,7 @@ def worst_streets(
                 ).format(
                     kind=gettext(vocab.INCIDENT_KINDS.get(inc.kind, inc.kind), lang),
                     hours=age_h,
-                    time=inc.at.strftime("%H:%M"),
+                    time=town_hhmm(inc.at),
                     killed=inc.killed,
                     wounded=inc.wounded,
                     w=part,

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from frontaid.actions.plan import reason_text
 from frontaid.domain import vocab
+from frontaid.domain.localtime import town_hhmm
 from frontaid.errors import NotFound
 from frontaid.i18n import gettext
 from frontaid.queries import plan as pq
@@ -53,6 +54,7 @@ def _sheet(p: dict[str, Any], lang: str) -> list[dict[str, Any]]:
             visits.append(
                 {
                     **v,
+                    "eta": town_hhmm(v["eta"]) if v["eta"] else "",  # stored UTC, read on Kyiv's clock
                     "kind_text": gettext(KINDS.get(v["kind"], v["kind"]), lang),
                     "why_text": v["why"] if lang == "uk" else v["why_en"],
                     "bring_text": ", ".join(
