@@ -26,7 +26,7 @@ from frontaid.store.replica import Change, Replica
 
 CURFEW = ("18:00", "06:00")  # on the town's clock (Europe/Kyiv), as residents know it
 CHUNK = 4000  # junctions (or segments) per op of a street import
-MAX_CANDIDATES = 420
+MAX_CANDIDATES = 300
 
 
 def N_(msgid: str) -> str:

@@ -16,7 +16,7 @@ segment e at departure hour h:
                     guns that fire at 14:00 tend to fire at 14:00 again.
 
 A danger of 1 is about one fresh mortar round on the street at this hour. The router
-adds `METRES_PER_DANGER` (15 km) of route per unit of danger on a segment: a team
+adds `METRES_PER_DANGER` (30 km) of route per unit of danger on a segment: a team
 goes a long way round rather than pass where shells fell at this hour yesterday,
 and a visit whose only ways in are that dangerous is left out, with that reason,
 unless its priority (100 m a point, routes.PENALTY_PER_POINT) outweighs it.
@@ -41,7 +41,7 @@ REACH_M = 120.0
 CUTOFF_M = 500.0
 HOUR_SPREAD = 2.0
 FLOOR = 0.01
-METRES_PER_DANGER = 15000.0
+METRES_PER_DANGER = 30000.0
 KIND_WEIGHT: dict[str, float] = {
     "airstrike": 3.0,
     "rocket": 2.5,
