@@ -34,6 +34,7 @@ from frontaid.web import (
     errors,
     flags,
     geo,
+    imports,
     incidents,
     printouts,
     registry,
@@ -105,7 +106,8 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
     app.include_router(api.router)
     app.include_router(desk.router)
     app.state.stop_serving = None  # set by `frontaid serve`: what a wipe calls to stop the server
-    for part in (registry, board, incidents, geo, dashboard, flags, dedup, printouts, day_plan, wipe):
+    for part in (registry, board, incidents, geo, dashboard, flags, dedup, printouts, day_plan, imports,
+                 wipe):
         app.include_router(part.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # Pages, scripts and the map's GeoJSON compress 5-10x, which a phone on a busy hub Wi-Fi

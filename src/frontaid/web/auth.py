@@ -49,6 +49,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "flags": frozenset({"coordinator"}),
     "dedup": frozenset({"coordinator"}),
     "wipe": frozenset({"coordinator"}),
+    "import": frozenset({"coordinator"}),
 }
 
 # Keys never sent to a user who sees no names: anything that names or locates a person,
