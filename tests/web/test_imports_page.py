@@ -22,8 +22,10 @@ from frontaid.store.replica import Replica
 
 FRONTAID = Path(sys.executable).parent / "frontaid"
 PASSWORD = "correct horse 42"
-GOOD = "ПІБ,Рік народження,Стать,Адреса,Зона\nКоваленко Ганна Петрівна,1941,ж,\"вул. Миру, 3\",east-north\n" \
-       "Коваленко Іван Петрович,1939,ч,\"вул. Миру, 3\",east-north\nБондар Олег,1980,ч,\"вул. Садова, 9\",west\n"
+GOOD = ("ПІБ,Рік народження,Стать,Адреса,Зона\n"
+        "Коваленко Ганна Петрівна,1941,ж,\"вул. Миру, 3\",east-north\n"
+        "Коваленко Іван Петрович,1939,ч,\"вул. Миру, 3\",east-north\n"
+        "Бондар Олег,1980,ч,\"вул. Садова, 9\",west\n")
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +38,9 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         registry.add_zone(rep, "t", z.slug, z.name, z.name_en, bank=z.bank)
     rep.close()
     for name, role in (("olena", "coordinator"), ("petro", "desk")):
-        subprocess.run([str(FRONTAID), "--db", str(db), "user", "add", name, "--role", role, "--password-stdin"],
-                       input=PASSWORD + "\n", text=True, capture_output=True, check=True, timeout=60)
+        subprocess.run([str(FRONTAID), "--db", str(db), "user", "add", name, "--role", role,
+                        "--password-stdin"], input=PASSWORD + "\n", text=True, capture_output=True,
+                       check=True, timeout=60)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -127,7 +130,8 @@ def test_preview_then_all_rows(hub: dict[str, Any]) -> None:
 
 def test_bad_rows_are_listed_in_ukrainian_and_nothing_is_written(hub: dict[str, Any]) -> None:
     c, csrf = login(hub, "olena")
-    bad = GOOD + "Шевченко Марія,2090,ж,\"вул. Миру, 5\",east-north\nТкач Ольга,1950,ж,\"вул. Лісна, 1\",Марс\n"
+    bad = GOOD + ("Шевченко Марія,2090,ж,\"вул. Миру, 5\",east-north\n"
+                  "Ткач Ольга,1950,ж,\"вул. Лісна, 1\",Марс\n")
     before = people(hub)
     page = upload(c, csrf, "bad.csv", bad.encode())
     assert page.status_code == 422
@@ -177,7 +181,8 @@ def test_an_oversized_upload_is_refused_before_it_is_read(hub: dict[str, Any]) -
     cookie = "; ".join(f"{k}={v}" for k, v in c.cookies.items())
     with socket.create_connection(("127.0.0.1", hub["port"]), timeout=10) as s:
         s.sendall((f"POST /import/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
-                   "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 900000000\r\n\r\n--x\r\n")
+                   "Content-Type: multipart/form-data; boundary=x\r\n"
+                   "Content-Length: 900000000\r\n\r\n--x\r\n")
                   .encode())
         head = s.recv(4096).decode("utf-8", "replace")
     assert head.startswith("HTTP/1.1 413"), head[:200]
