@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -38,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _common import cached  # noqa: E402
 from frontaid.actions import plan as planning  # noqa: E402
 from frontaid.domain.localtime import to_utc  # noqa: E402
+from frontaid.plan import routes  # noqa: E402
 from frontaid.plan import slots as slotting  # noqa: E402
 from frontaid.plan.network import Network, walk  # noqa: E402
 from frontaid.plan.priority import Priority, kits  # noqa: E402
@@ -436,7 +438,15 @@ def main() -> None:
     ap.add_argument("--vans", type=int, default=3)
     ap.add_argument("--hours", type=float, default=6.0)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/frontaid-bench"))
+    ap.add_argument("--metres-per-danger", type=float, default=None,
+                    help="price of one unit of danger, for the trade-off curve [danger.METRES_PER_DANGER]")
+    ap.add_argument("--candidates", type=int, default=None,
+                    help="visits offered to the solver [actions.plan.MAX_CANDIDATES]")
     args = ap.parse_args()
+    if args.metres_per_danger is not None:
+        routes.METRES_PER_DANGER = args.metres_per_danger
+    if args.candidates is not None:
+        planning.MAX_CANDIDATES = args.candidates
     args.cache.mkdir(parents=True, exist_ok=True)
     db = cached(args.cache / f"plan-town-{args.households}.db", lambda p: build_town(p, args.households))
     rep = Replica.open(db)
@@ -465,8 +475,11 @@ def main() -> None:
     }
     print(
         f"\nPlan of the day: {args.households} households ({len(scored)} need a visit), {args.teams} teams "
-        f"({args.vans} vans), {args.hours:g} h, {len(net.a)} street segments, {len(net)} junctions"
+        f"({args.vans} vans), {args.hours:g} h from 08:00 Kyiv, {len(net.a)} street segments, "
+        f"{len(net)} junctions"
     )
+    print(f"danger priced at {routes.METRES_PER_DANGER:,.0f} m a unit, {planning.MAX_CANDIDATES} candidates; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'':34}{'frontaid (OR-Tools)':>22}{'greedy nearest':>18}{'ratio':>10}")
     print(f"{'plan time (wall), s':34}{took:>22.2f}{g_took:>18.2f}")
     print(f"{'plan time (CPU of this process), s':34}{took_cpu:>22.2f}{g_cpu:>18.2f}")
