@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from frontaid.actions import validate as check
 from frontaid.domain import vocab
+from frontaid.domain.localtime import to_utc, town_hhmm
 from frontaid.i18n import gettext
 from frontaid.queries import aid, registry
 from frontaid.queries import plan as planq
@@ -108,10 +109,12 @@ def _title(row: dict[str, Any], lang: str) -> str:
 
 
 def until_moment(until: str | None) -> datetime:
-    """The end of the danger window: now, or the moment asked for (to look back at a past week)."""
+    """The end of the danger window: now, or the moment asked for (to look back at a past week),
+    typed on the town's clock (Kyiv) and returned as UTC."""
     if not until:
         return datetime.now(UTC)
-    return datetime.fromisoformat(check.moment(until)).replace(tzinfo=UTC)
+    local = datetime.fromisoformat(check.moment(until))
+    return to_utc(local.date(), local.time()).replace(tzinfo=UTC)
 
 
 def zones(rep: Replica, lang: str, now: datetime) -> list[dict[str, Any]]:
@@ -205,7 +208,7 @@ def danger_features(rep: Replica, now: datetime, lang: str) -> list[dict[str, An
         out.append(_feature({"type": "LineString", "coordinates": seg["coordinates"]}, layer="danger",
                             eid=f'street-{seg["edge"]}', danger=seg["danger"], colour=colour,
                             popup=[gettext("Dangerous street at {time}", lang).format(
-                                time=when.strftime("%H:%M")), f'{seg["danger"]:.1f}']))
+                                time=town_hhmm(when)), f'{seg["danger"]:.1f}']))
     return out
 
 
