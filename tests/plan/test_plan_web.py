@@ -83,6 +83,9 @@ def test_the_plan_page_shows_each_team_and_who_was_left_out(planned: dict[str, A
     sheet = c.get(f"/plan/sheet/{first_team.group(1)}")
     assert sheet.status_code == 200 and "@media print" not in sheet.text and "/static/plan.css" in sheet.text
     assert "Маршрутний лист" in sheet.text
+    # The teams left at 15:00 on Kyiv's clock: the sheet's times are Kyiv's, after 15:00 (stored UTC).
+    times = re.findall(r"<td>(\d\d:\d\d)</td>", sheet.text)
+    assert times and all("15:00" < t < "18:00" for t in times), times
     fc = c.get(f"/api/plan.geojson?plan={planned['plan']}").json()
     layers = {f["properties"]["layer"] for f in fc["features"]}
     assert layers == {"route", "visit"}
