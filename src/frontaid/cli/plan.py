@@ -304,7 +304,7 @@ def plan_show(
     def human(c: Any) -> None:
         c.print(
             _("Plan {code} for {day}, teams leave from {start}.").format(
-                code=p["eid"], day=p["day"], start=p["start"]
+                code=p["eid"], day=p["day"], start=p["start_name" if st.lang == "uk" else "start_name_en"]
             )
         )
         for t in p["teams"]:
@@ -384,18 +384,19 @@ def plan_slots(
         slot_minutes=check.count(slot_minutes, "slot minutes", 5, 120),
     )
     stored = slotq.point_slots(rep, check.site(rep, point), check.day(day))
+    zones = slotq.zone_names(rep, st.lang)
     emit(
         st,
         stored,
         lambda c: c.print(
             table(
                 _("Arrival times at the point"),
-                [_("From"), _("To"), _("Zone"), _("Cards from"), _("Cards to"), _("People expected")],
+                [_("From"), _("Until"), _("Zone"), _("Cards from"), _("Cards to"), _("People expected")],
                 [
                     (
                         town_hhmm(r["start"]),
                         town_hhmm(r["end"]),
-                        r["zone"],
+                        zones.get(str(r["zone"]), r["zone"]),
                         r["codes_from"],
                         r["codes_to"],
                         r["people"],

@@ -275,6 +275,10 @@ def plan(rep: Replica, eid: str) -> dict[str, Any] | None:
     if not found:
         return None
     p = found[0]
+    names = rep.conn.execute("SELECT name, name_en FROM sites WHERE eid = ?", (p["start"],)).fetchone()
+    # The start as people call it (a site's slug is no word for a Ukrainian run sheet).
+    p["start_name"], p["start_name_en"] = (names[0] or p["start"], names[1] or names[0] or p["start"]) \
+        if names else (p["start"], p["start"])
     for k in ("teams", "routes", "left_out", "summary"):
         p[k] = json.loads(p[k]) if p[k] else ([] if k != "summary" and k != "routes" else {})
     visits = rep.rows(

@@ -118,3 +118,11 @@ def bulletin_slots(rep: Replica, day: str | date) -> list[dict[str, Any]] | None
     ).fetchall():
         found.extend(point_slots(rep, str(point), day))
     return found or None
+
+
+def zone_names(rep: Replica, lang: str) -> dict[str, str]:
+    """Each zone's name as people say it in `lang` (a slot's zone is stored as its id)."""
+    return {
+        str(eid): str((name_en if lang == "en" and name_en else name) or eid)
+        for eid, name, name_en in rep.conn.execute(f"SELECT eid, name, name_en FROM zones WHERE {LIVE}")
+    }
