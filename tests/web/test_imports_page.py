@@ -186,3 +186,12 @@ def test_an_oversized_upload_is_refused_before_it_is_read(hub: dict[str, Any]) -
                   .encode())
         head = s.recv(4096).decode("utf-8", "replace")
     assert head.startswith("HTTP/1.1 413"), head[:200]
+
+
+def test_a_kobo_export_needs_no_mapping(hub: dict[str, Any]) -> None:
+    c, csrf = login(hub, "olena")
+    data = (Path(__file__).parents[1] / "imports" / "data" / "kobo-household.json").read_bytes()
+    page = upload(c, csrf, "kobo.json", data)
+    assert page.status_code == 200, page.text[-800:]
+    assert 'id="import-go"' in page.text
+    assert 'name="col-0"' not in page.text and 'id="import-counts"' in page.text
