@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from frontaid.actions import plan as planning
 from frontaid.actions import registry
 from frontaid.cli import app
+from frontaid.domain.localtime import town_hhmm
 from frontaid.queries.slots import bulletin_slots
 from frontaid.store.replica import Replica
 
@@ -45,6 +46,7 @@ def test_the_bulletin_prints_the_day_s_planned_slots(make_replica: object, tmp_p
     planned = " ".join(text(_bulletin(db, day, tmp_path / "a.pdf"), tmp_path).split())
     unplanned = " ".join(text(_bulletin(db, other_day, tmp_path / "b.pdf"), tmp_path).split())
     # A slot after the first one starts at a time the opening hours alone never print.
-    later = [r["start"] for r in rows if r["start"] != "10:00"]
+    # Slots are stored as UTC moments; the bulletin prints them on Kyiv's clock.
+    later = [town_hhmm(r["start"]) for r in rows if town_hhmm(r["start"]) != "10:00"]
     assert later and later[0] in planned and later[0] not in unplanned
     assert "Схід" in planned

@@ -3,8 +3,9 @@
 The same steps as `frontaid import`: `imports.reader` reads the file, `actions.imports.check`
 finds every problem, `actions.imports.apply` writes all or nothing (duplicates held back).
 Only a coordinator may import. The upload is bounded (`MAX_UPLOAD`, refused by its declared
-length before a byte is read); it waits for the confirmation in memory, not on disk (it holds
-names and shelters), and is written to a private temporary file only while it is read.
+length before a byte is read); it is parsed and waits for the confirmation in memory, not on
+disk (it holds names and shelters), and is written to a private temporary file (0600) only
+while the readers read it.
 No inline script: static/import.js checks the size before sending and greys the buttons.
 """
 
@@ -22,6 +23,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from frontaid.actions import imports as actions
 from frontaid.errors import BadFile, NotFound, TooLarge, reason_text
@@ -125,6 +128,23 @@ def _preview(path: Path, name: str, columns: dict[str, str] | None, lang: str,
     return view, plan
 
 
+class _InMemory(MultiPartParser):
+    """Starlette's form parser keeping the file in memory up to the upload limit (its default
+    spills anything over 1 MB to a temporary file on disk: a list of names and shelters)."""
+
+    spool_max_size = MAX_UPLOAD + 64 * 1024
+
+
+async def _read_form(request: Request) -> FormData:
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return FormData()
+    try:
+        return await _InMemory(request.headers, request.stream(), max_files=1, max_fields=8).parse()
+    except MultiPartException:
+        raise BadFile("The upload was cut short or is not a file form: choose the file and send it "
+                      "again.") from None
+
+
 @router.get("/import", response_class=HTMLResponse, include_in_schema=False)
 def import_page(request: Request, sess: Session = Depends(auth.need("import"))) -> Response:
     return render(request, "import.html", sess, view=None, token="", max_bytes=MAX_UPLOAD,
@@ -138,7 +158,7 @@ async def upload(request: Request, sess: Session = Depends(auth.need("import")))
     length = request.headers.get("content-length", "")
     if not length.isdigit() or int(length) > MAX_UPLOAD + 64 * 1024:
         raise TooLarge(mb=MAX_UPLOAD >> 20)
-    form = await request.form(max_files=1, max_fields=8)
+    form = await _read_form(request)
     token = request.headers.get(auth.CSRF_HEADER) or form.get(auth.CSRF_FIELD)
     auth.check_csrf(sess, token if isinstance(token, str) else None)
     file = form.get("file")
