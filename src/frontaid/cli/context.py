@@ -54,6 +54,7 @@ class FrontaidGroup(TyperGroup):
              complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
              **extra: Any) -> Any:
         set_language(language_from_env())
+        self.argv = list(args) if args is not None else sys.argv[1:]  # read by the root callback
         try:
             rv = super().main(args, prog_name or "frontaid", complete_var, standalone_mode=False,
                               windows_expand_args=windows_expand_args, **extra)
@@ -111,6 +112,10 @@ class State:
     json: bool
     lang: str
     actor: str
+    # The command as typed ("household show") and the role asked with --role (cli/roles.py).
+    command: str = ""
+    role_asked: str | None = None
+    role: str = "coordinator"
     _rep: Replica | None = field(default=None, repr=False)
 
     def replica(self) -> Replica:
@@ -124,7 +129,23 @@ class State:
             except database.ANY_DATABASE_ERROR:
                 raise NoReplica(path=str(self.db)) from None
             get_current_context().call_on_close(self._rep.close)
+            from frontaid.actions.exports import device_role
+            from frontaid.cli.roles import allow, seat
+
+            self.role = seat(device_role(self._rep), self.role_asked)
+            allow(self.command, self.role)
         return self._rep
+
+
+def screened(st: State, rep: Replica, value: Any) -> Any:
+    """`value` as this command's role may see it (hidden fields say so), the read recorded in the
+    audit trail when it shows sensitive fields (domain/sensitive.py, actions/audit.py)."""
+    from frontaid.actions.audit import record_screened
+    from frontaid.domain.sensitive import HIDDEN, screen
+
+    shown = screen(st.role, value, _(HIDDEN))
+    record_screened(rep, st.actor, shown, f"cli {st.command}")
+    return shown.value
 
 
 def default_actor() -> str:

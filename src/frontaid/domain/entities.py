@@ -154,6 +154,11 @@ ENTITIES: Final[dict[str, Entity]] = {
         # An export that carried personal names (`frontaid export --with-names`): who asked is the
         # op's actor, so the log says who took names out of the system, when and in what form.
         _e("export", "exports", F("format"), F("rows", "int"), F("names", "int")),
+        # A person read sensitive fields (domain/sensitive.py): who is the op's actor, when its
+        # clock; which records (codes), which classes, through what (`web /registry/...`, `cli
+        # household show`). Never the values read.
+        _e("audit", "audit_reads", F("records", "json"), F("classes", "json"), F("via"),
+           indexes=(("via",),)),
         # Flags a person must decide. Observed ones (a clock far ahead, a gap applied
         # late) are created by the replica that saw them; derived ones (a double
         # hand-out, stock below zero) get a row here only when someone resolves them.

@@ -50,6 +50,7 @@ from frontaid.web.auth import (
     set_pseudonym_key,
     users_of,
 )
+from frontaid.web.audit import audit_reads
 from frontaid.web.render import HERE, render
 from frontaid.web.replicas import ReplicaPool
 from frontaid.web.users import Session, Users, users_path
@@ -120,6 +121,7 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
         protect_headers(request, response)
         return response
 
+    app.middleware("http")(audit_reads)  # inside in_language: the hidden word is in the user's language
     errors.install(app)
 
     @app.get("/ca.crt", include_in_schema=False)
