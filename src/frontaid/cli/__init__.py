@@ -61,6 +61,7 @@ from frontaid.cli import plan as _plan  # noqa: E402, F401
 from frontaid.cli import reports as _reports  # noqa: E402, F401
 from frontaid.cli import formats as _formats  # noqa: E402, F401
 from frontaid.cli import protect as _protect  # noqa: E402, F401
+from frontaid.cli import privacy as _privacy  # noqa: E402, F401
 
 
 def main() -> None:

@@ -157,6 +157,10 @@ ENTITIES: Final[dict[str, Entity]] = {
         # A person read sensitive fields (domain/sensitive.py): who is the op's actor, when its
         # clock; which records (codes), which classes, through what (`web /registry/...`, `cli
         # household show`). Never the values read.
+        # A purge of people's personal data (store/purge.py): the records it names, the rule and
+        # its date, and how many households and people it reached (the counts stay).
+        _e("purge", "purges", F("records", "json"), F("rule"), F("before"), F("households", "int"),
+           F("people", "int")),
         _e("audit", "audit_reads", F("records", "json"), F("classes", "json"), F("via"),
            indexes=(("via",),)),
         # Flags a person must decide. Observed ones (a clock far ahead, a gap applied

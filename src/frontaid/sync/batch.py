@@ -32,6 +32,7 @@ import msgpack
 
 from frontaid.errors import IntegrityError
 from frontaid.oplog.op import GENESIS, Op, chain_hash, encode_parts, pack, unpack
+from frontaid.store.purge import MARK, is_marked
 from frontaid.store.replica import Replica
 
 VERSION = 2
@@ -160,8 +161,13 @@ def decode_batch(payload: Any) -> Batch:
                     seen, seen_raw = seen_raw, pack(seen_raw)
                 if type(data) is not dict:
                     raise _bad()
-                h = chain_hash(encode_parts(packer, origin, seq, hlc, actor, entity, eid, verb,
-                                            data_raw, seen_raw, prev))
+                if is_marked(data):
+                    # Purged personal data (store/purge.py): the op's hash travels in its marker,
+                    # and the next op's `prev` and the signed head vouch for it.
+                    h = bytes(data[MARK])
+                else:
+                    h = chain_hash(encode_parts(packer, origin, seq, hlc, actor, entity, eid, verb,
+                                                data_raw, seen_raw, prev))
                 if seen is None:
                     seen_raw = None  # nil is stored as NULL
                 ops.append(Op(origin, seq, hlc, actor, entity, eid, verb, data, seen, prev))
