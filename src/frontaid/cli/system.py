@@ -53,7 +53,9 @@ def print_status(c: Console, s: dict[str, Any]) -> None:
     replica = fields_panel(_("This replica"), [
         (_("Origin"), rep["origin"]), (_("Code prefix"), rep["prefix"]), (_("Ops"), rep["ops"]),
         (_("Version vector"), ", ".join(f"{o[:8]}:{n}" for o, n in sorted(rep["vector"].items()))),
-        (_("State digest"), rep["state"])])
+        (_("State digest"), rep["state"]),
+        *([(_("Zones held"), ", ".join(rep["zones"])), (_("State of the zones held"), rep["scoped_state"])]
+          if "zones" in rep else [])])
     c.print(Panel(Group(
         Columns([people, replica]),
         Columns([needs, stock]),

@@ -111,6 +111,10 @@ def make_batch(rep: Replica, peer_vector: dict[str, int], limit: int = DEFAULT_L
                 "WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq", (origin, start, end)):
             entries.append([hlc - last_hlc, actor, entity, eid, verb, data, seen])
             last_hlc = hlc
+        if prev_row is None and start:
+            from frontaid.sync.scope import acked_prev  # a scoped device dropped that op
+
+            prev_row = (acked_prev(rep, start) or GENESIS,)
         runs.append([origin, start + 1, prev_row[0] if prev_row else GENESIS, entries])
         h, sig = rep.conn.execute(
             "SELECT hash, sig FROM head_marks WHERE origin = ? AND seq = ?", (origin, end)).fetchone()

@@ -70,9 +70,23 @@ def write_atomic(path: Path, blob: bytes) -> None:
         pass
 
 
-def export_bundle(rep: Replica, path: Path, since: dict[str, int] | None = None) -> dict[str, Any]:
-    """Write everything beyond `since` (everything when None) to a sealed bundle file."""
+def export_bundle(rep: Replica, path: Path, since: dict[str, int] | None = None,
+                  for_origin: str | None = None) -> dict[str, Any]:
+    """Write everything beyond `since` (everything when None) to a sealed bundle file.
+
+    For a scoped device (`for_origin`), its feed instead: only what its zones need.
+    """
+    from frontaid.sync import scope
+
+    if for_origin is not None and scope.device_scope(rep, for_origin) is not None:
+        payload = scope.make_feed(rep, for_origin)
+        n = len(payload["ops"])
+        blob = envelope.seal(payload, deployment_key(rep), level=19)
+        write_atomic(path, blob)
+        return {"ops": n, "bytes": len(blob), "bytes_per_op": round(len(blob) / n, 1) if n else None}
     payload = make_batch(rep, since or {}, limit=NO_LIMIT)
+    if scope.own_scope(rep) is not None:
+        payload["scope"] = scope.tell(rep)
     blob = envelope.seal(payload, deployment_key(rep), level=19)
     write_atomic(path, blob)
     n = sum(len(run[3]) for run in payload["runs"])
@@ -85,7 +99,15 @@ def import_bundle(rep: Replica, path: Path) -> Report:
     except OSError:
         raise BadInput("Cannot read '{value}'.", value=str(path)) from None
     payload = envelope.open_(blob, deployment_key(rep))
-    report = apply_payload(rep, payload)
+    from frontaid.sync import scope
+
+    if scope.own_scope(rep) is not None or scope.is_feed(payload):
+        report = scope.apply_feed(rep, payload)
+    else:
+        report = apply_payload(rep, payload)
+        sender = str(payload.get("from"))
+        if "scope" in payload and scope.device_scope(rep, sender) is not None:
+            scope.remember_tell(rep, sender, payload["scope"])
     if isinstance(payload, dict) and isinstance(payload.get("vector"), dict):
         try:
             remember_peer(rep, str(payload["from"]), payload["vector"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -88,13 +89,27 @@ def decode_code(code: str) -> list[Any]:
         raise BadInput("That enrolment code is not valid: check it was copied whole.") from None
 
 
-def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date | None = None) -> str:
-    """On the hub: a one-time code that lets a new device join as `name`."""
+def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date | None = None,
+           zones: list[str] | None = None) -> str:
+    """On the hub: a one-time code that lets a new device join as `name`.
+
+    `zones` (slugs) makes it a scoped field device: it will hold only the households
+    of those zones and what hangs off them (sync/scope.py).
+    """
     if _own_role(rep) != "hub":
         raise Refused("Only the hub can enrol devices.")
     if role not in ROLES:
         raise BadInput("'{value}' is not a valid {what}. Use one of: {choices}.",
                        value=role, what="role", choices=", ".join(ROLES))
+    if zones is not None:
+        zones = sorted({z.strip() for z in zones if z.strip()})
+        known = {z for (z,) in rep.conn.execute("SELECT eid FROM zones WHERE created = 1")}
+        unknown = [z for z in zones if z not in known]
+        if not zones or unknown:
+            raise BadInput("'{value}' is not a valid {what}. Use one of: {choices}.",
+                           value=",".join(unknown), what="zone", choices=", ".join(sorted(known)))
+        if role == "hub":
+            raise Refused("A hub holds everything: only field and desk devices take zones.")
     if rep.conn.execute("SELECT 1 FROM devices WHERE name = ? AND created = 1", (name,)).fetchone():
         raise Refused("A device named '{name}' is already enrolled.", name=name)
     one_time = SigningKey.generate()
@@ -103,7 +118,7 @@ def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date
     expires = ((today or date.today()) + timedelta(days=ENROLMENT_DAYS)).isoformat()
     rep.record([Change("enrollment", public, "create",
                        {"name": name, "role": role, "key": public, "prefix": prefix,
-                        "expires": expires})], actor)
+                        "expires": expires, **({"zones": zones} if zones else {})})], actor)
     # The code anchors the new device to the deployment's root hub (the one whose
     # registration no enrolment vouches for), whichever hub enrols it: every other
     # device, a second hub included, is vouched for by an enrolment in a trusted chain.
@@ -116,7 +131,7 @@ def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date
     return encode_code([
         CODE_VERSION, bytes.fromhex(str(rep.meta("deployment_key"))), bytes(one_time),
         anchor, anchor_fp, rep.town, rep.epoch.isoformat(), str(rep.meta("lang")),
-        prefix, role, name,
+        prefix, role, name, *([zones] if zones else []),
     ])
 
 
@@ -132,13 +147,15 @@ class JoinCode:
     prefix: str
     role: str
     name: str
+    zones: list[str] | None = None
 
 
 def parse_code(code: str) -> JoinCode:
     f = decode_code(code)
     try:
         return JoinCode(bytes(f[1]), bytes(f[2]), str(f[3]), bytes(f[4]), str(f[5]),
-                        date.fromisoformat(f[6]), str(f[7]), str(f[8]), str(f[9]), str(f[10]))
+                        date.fromisoformat(f[6]), str(f[7]), str(f[8]), str(f[9]), str(f[10]),
+                        [str(z) for z in f[11]] if len(f) > 11 else None)
     except (IndexError, ValueError, TypeError):
         raise BadInput("That enrolment code is not valid: check it was copied whole.") from None
 
@@ -156,7 +173,8 @@ def join(path: str | os.PathLike[str], code: str) -> Replica:
         prefix=jc.prefix, deployment_key=jc.deployment_key, town=jc.town, lang=jc.lang, epoch=jc.epoch,
         device={"name": jc.name, "public": public, "prefix": jc.prefix, "role": jc.role,
                 "enrollment": bytes(one_time.verify_key).hex(), "proof": proof},
-        extra={"anchor_origin": jc.hub_origin, "anchor_fingerprint": jc.hub_fingerprint.hex()},
+        extra={"anchor_origin": jc.hub_origin, "anchor_fingerprint": jc.hub_fingerprint.hex(),
+               **({"scope": json.dumps(sorted(jc.zones))} if jc.zones else {})},
     )
 
 

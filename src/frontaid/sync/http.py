@@ -28,6 +28,7 @@ from frontaid.sync import envelope
 from frontaid.sync.apply import apply_payload, trusted
 from frontaid.sync.batch import make_batch
 from frontaid.sync.bundle import deployment_key, remember_peer
+from frontaid.sync.scope import apply_feed, device_scope, make_feed, own_scope, remember_tell, tell
 
 PREFIX = "/sync/v1"
 MAX_SKEW_MS = 7 * 24 * 3600 * 1000  # field laptops drift; a replayed request is harmless anyway
@@ -117,6 +118,9 @@ def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
     @router.post("/pull")
     async def pull(request: Request) -> Response:
         def work(rep: Replica, origin: str, payload: Any) -> Any:
+            if device_scope(rep, origin) is not None:
+                # A scoped device gets its feed, whatever it asked for (sync/scope.py).
+                return make_feed(rep, origin, payload.get("scope") if isinstance(payload, dict) else None)
             theirs = {str(k): int(v) for k, v in dict(payload.get("vector", {})).items()}
             remember_peer(rep, origin, theirs)
             return make_batch(rep, theirs, limit=max(1, min(int(payload.get("limit", 5000)), MAX_PULL)))
@@ -132,6 +136,8 @@ def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
             if device is None:
                 raise Unauthorised()
             remember_peer(rep, origin, dict(payload.get("vector", {})))
+            if "scope" in payload and device_scope(rep, origin) is not None:
+                remember_tell(rep, origin, payload["scope"])
             return report.as_dict()
         return await handle(request, True, work)
 
@@ -180,6 +186,12 @@ class SyncClient:
     def sync(self, progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
         theirs = self.vector()
         totals: dict[str, Any] = {"pulled": 0, "pushed": 0, "refused": [], "flags": []}
+        if own_scope(self.rep) is not None:
+            # A scoped device pushes first, so the feed's keep list is cut knowing all of
+            # its changes and it can drop what left its zones at once.
+            self._push(theirs, totals, progress)
+            self.pull_feed(totals)
+            return totals
         if self.rep.origin not in theirs:
             self._push(theirs, totals, progress)  # first contact: introduce ourselves
             theirs = self.vector()
@@ -199,6 +211,15 @@ class SyncClient:
         self._push(self.vector(), totals, progress)
         return totals
 
+    def pull_feed(self, totals: dict[str, Any] | None = None) -> None:
+        """A scoped device's pull: one signed feed of its zones (sync/scope.py)."""
+        payload = self._post("pull", {"vector": self.rep.vector(), "scope": tell(self.rep)})
+        report = apply_feed(self.rep, payload)
+        remember_peer(self.rep, str(payload["from"]), payload["vector"])
+        if totals is not None:
+            totals["pulled"] += report.applied
+            totals["refused"] += report.refused
+
     def _pull_limit(self, theirs: dict[str, int]) -> int:
         """How many ops to ask for: `limit`, or CATCH_UP while this replica is far behind
         (a new device, a long absence)."""
@@ -214,6 +235,8 @@ class SyncClient:
             payload = make_batch(self.rep, theirs, limit=self.limit)
             if not payload["runs"]:
                 return
+            if own_scope(self.rep) is not None:
+                payload["scope"] = tell(self.rep)
             report = self._post("push", payload)
             totals["pushed"] += int(report["applied"]) + int(report["released"])
             totals["refused"] += list(report["refused"])
