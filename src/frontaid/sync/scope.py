@@ -122,8 +122,11 @@ def _held_records(rep: Replica) -> set[Key]:
 
 def tell(rep: Replica) -> dict[str, Any]:
     """What a scoped device holds, for the hub to cut its next feed: sent with every pull and push."""
+    # A record kept only for our own unsent changes is not held: if it comes back into
+    # scope, the hub must send it whole.
+    partial = {(e, i) for e, i in json.loads(rep.meta("scope_partial") or "[]")}
     return {"cursor": json.loads(rep.meta("scope_cursor") or "{}"), "feed": int(rep.meta("scope_feed", 0)),
-            "holds": sorted([e, i] for e, i in _held_records(rep))}
+            "holds": sorted([e, i] for e, i in _held_records(rep) - partial)}
 
 
 # -- on the hub: the feed ---------------------------------------------------------------
@@ -270,8 +273,11 @@ def apply_feed(rep: Replica, payload: Any) -> Report:
         kept = {(e, i) for e, i in keep}
         acked = vector.get(rep.origin, 0)
         gone = [r for r in _held_records(rep) if r not in kept]
-        report.refused = []
+        partial = {(e, i) for e, i in json.loads(rep.meta("scope_partial") or "[]")} - kept
         purge(rep, gone, acked)
+        partial |= {r for r in gone if rep.conn.execute(
+            "SELECT 1 FROM ops WHERE entity = ? AND eid = ?", r).fetchone()}
+        rep.set_meta("scope_partial", json.dumps(sorted(partial)))
         rep.set_meta("scope_cursor", json.dumps(vector, sort_keys=True))
         rep.set_meta("scope_feed", number)
     return report
@@ -284,10 +290,13 @@ def purge(rep: Replica, records: Iterable[Key], acked: int) -> int:
     c = rep.conn
     digest = int(rep._state["digest"], 16)
     for entity, eid in sorted(records):
-        rows = c.execute("SELECT origin, seq, hash FROM ops WHERE entity = ? AND eid = ?",
-                         (entity, eid)).fetchall()
-        if any(o == rep.origin and s > acked for o, s, _ in rows):
-            continue  # the hub has not got our change to it yet: it goes at a later sync
+        # Our own changes the hub has not got yet stay (they go at a later sync); all the
+        # rest goes now, so nothing another device said about it stays here.
+        rows = [(o, s, h) for o, s, h in c.execute(
+            "SELECT origin, seq, hash FROM ops WHERE entity = ? AND eid = ?", (entity, eid))
+            if o != rep.origin or s <= acked]
+        if not rows:
+            continue
         ids = [f"{o}:{s}" for o, s, _ in rows]
         for o, s, h in rows:
             if o == rep.origin and s == acked:
@@ -299,7 +308,7 @@ def purge(rep: Replica, records: Iterable[Key], acked: int) -> int:
         c.executemany("DELETE FROM retracted WHERE op = ? OR by = ?", [(x, x) for x in ids])
         proj.retracted.difference_update(ids)
         c.execute("DELETE FROM conflicts WHERE entity = ? AND eid = ?", (entity, eid))
-        c.execute("DELETE FROM ops WHERE entity = ? AND eid = ?", (entity, eid))
+        c.executemany("DELETE FROM ops WHERE origin = ? AND seq = ?", [(o, s) for o, s, _ in rows])
         proj.refold(entity, eid)
         for e, i in sorted(drawn):
             proj.refold(e, i)
