@@ -196,13 +196,16 @@ def revoke(rep: Replica, actor: str, name: str) -> int:
 def list_devices(rep: Replica) -> list[dict[str, Any]]:
     vector = rep.vector()
     out = []
-    for eid, name, role, prefix, revoked in rep.conn.execute(
-            "SELECT eid, name, role, prefix, revoked_after FROM devices WHERE created = 1 ORDER BY name"):
+    for eid, name, role, prefix, revoked, zones in rep.conn.execute(
+            "SELECT d.eid, d.name, d.role, d.prefix, d.revoked_after, e.zones FROM devices d "
+            "LEFT JOIN enrollments e ON e.eid = d.enrollment WHERE d.created = 1 ORDER BY d.name"):
         out.append({"origin": eid, "name": name, "role": role or "field", "prefix": prefix,
-                    "ops": vector.get(eid, 0), "revoked_after": revoked, "this": eid == rep.origin})
-    for key, name, role, expires in rep.conn.execute(
-            "SELECT e.eid, e.name, e.role, e.expires FROM enrollments e WHERE e.created = 1 AND NOT EXISTS "
-            "(SELECT 1 FROM devices d WHERE d.enrollment = e.eid)"):
+                    "ops": vector.get(eid, 0), "revoked_after": revoked, "this": eid == rep.origin,
+                    "zones": zones.split(",") if zones else None})
+    for key, name, role, expires, zones in rep.conn.execute(
+            "SELECT e.eid, e.name, e.role, e.expires, e.zones FROM enrollments e WHERE e.created = 1 "
+            "AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.enrollment = e.eid)"):
         out.append({"origin": None, "name": name, "role": role, "prefix": None, "ops": 0,
-                    "revoked_after": None, "this": False, "pending_until": expires, "enrollment": key})
+                    "revoked_after": None, "this": False, "pending_until": expires, "enrollment": key,
+                    "zones": zones.split(",") if zones else None})
     return out
