@@ -83,7 +83,8 @@ def test_moving_out_of_scope_removes_the_household_at_the_next_sync(sk: Any, dep
     assert rep.digest() == rep.state_digest()
     assert restricted_hash(rep) == restricted_hash(hub, ["east"])
     # The device's own hand-out reached the hub before it left the device.
-    assert hub.conn.execute("SELECT COUNT(*) FROM handouts WHERE household = ?", (t["east"],)).fetchone()[0] == 1
+    assert hub.conn.execute("SELECT COUNT(*) FROM handouts WHERE household = ?",
+                            (t["east"],)).fetchone()[0] == 1
     # Back into the zone: it comes back whole, the device's own hand-out too.
     registry.move_household(hub, A, t["east"], zone="east")
     feed = deployment.bundle_path("feed")

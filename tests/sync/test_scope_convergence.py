@@ -43,7 +43,8 @@ from frontaid.web.app import create_app
 def _machine_module() -> Any:
     name = "sync_convergence_machine"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("test_convergence_sync.py"))
+        source = Path(__file__).with_name("test_convergence_sync.py")
+        spec = importlib.util.spec_from_file_location(name, source)
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module

@@ -97,7 +97,8 @@ def in_scope(rep: Replica, zones: Iterable[str]) -> set[Key]:
         "zone": wanted,
         "household": {e for e, z in c.execute("SELECT eid, zone FROM households") if z in wanted},
     }
-    scope["person"] = {e for e, h in c.execute("SELECT eid, household FROM people") if h in scope["household"]}
+    households = scope["household"]
+    scope["person"] = {e for e, h in c.execute("SELECT eid, household FROM people") if h in households}
     out: set[Key] = {("household", e) for e in scope["household"]} | {("person", e) for e in scope["person"]}
     for name, links in SUBJECTS.items():
         if name in ("household", "person"):
@@ -345,9 +346,9 @@ def restricted_hash(rep: Replica, zones: Iterable[str] | None = None) -> str:
     keep = in_scope(rep, zs)
     c = rep.conn
     acc = 0
-    for o, s, e, i, h in c.execute("SELECT o.origin, o.seq, o.entity, o.eid, o.hash FROM ops o "
-                                   "LEFT JOIN tops t ON t.origin = o.origin "
-                                   "WHERE t.seq IS NULL OR o.seq <= t.seq"):
+    for e, i, h in c.execute("SELECT o.entity, o.eid, o.hash FROM ops o "
+                             "LEFT JOIN tops t ON t.origin = o.origin "
+                             "WHERE t.seq IS NULL OR o.seq <= t.seq"):
         if e in REFERENCE or (e, i) in keep:
             acc ^= int.from_bytes(h, "big")
     h = hashlib.blake2b(digest_size=16)
