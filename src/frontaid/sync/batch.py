@@ -44,6 +44,11 @@ def deployment_id(key: bytes) -> str:
     return hashlib.blake2b(key, digest_size=8, person=b"frontaid-deploy").hexdigest()
 
 
+def deployment_name(rep: Replica) -> str:
+    """The deployment's public id: that of its first key, kept when the key rotates (sync/keys.py)."""
+    return str(rep.meta("deployment_id") or deployment_id(bytes.fromhex(str(rep.meta("deployment_key")))))
+
+
 @dataclass
 class Run:
     origin: str
@@ -121,7 +126,7 @@ def make_batch(rep: Replica, peer_vector: dict[str, int], limit: int = DEFAULT_L
         heads.append([origin, end, h, sig])
         budget -= end - start
     return {
-        "v": VERSION, "deployment": deployment_id(bytes.fromhex(str(rep.meta("deployment_key")))),
+        "v": VERSION, "deployment": deployment_name(rep),
         "from": rep.origin, "vector": rep.vector(), "runs": runs, "heads": heads, "more": more,
     }
 

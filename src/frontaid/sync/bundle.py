@@ -14,7 +14,7 @@ from typing import Any
 
 from frontaid.errors import BadInput, IntegrityError
 from frontaid.store.replica import Replica
-from frontaid.sync import envelope
+from frontaid.sync import keys
 from frontaid.sync.apply import Report, apply_payload
 from frontaid.sync.batch import make_batch
 
@@ -81,13 +81,13 @@ def export_bundle(rep: Replica, path: Path, since: dict[str, int] | None = None,
     if for_origin is not None and scope.device_scope(rep, for_origin) is not None:
         payload = scope.make_feed(rep, for_origin)
         n = len(payload["ops"])
-        blob = envelope.seal(payload, deployment_key(rep), level=19)
+        blob = keys.seal(rep, payload, level=19)
         write_atomic(path, blob)
         return {"ops": n, "bytes": len(blob), "bytes_per_op": round(len(blob) / n, 1) if n else None}
     payload = make_batch(rep, since or {}, limit=NO_LIMIT)
     if scope.own_scope(rep) is not None:
         payload["scope"] = scope.tell(rep)
-    blob = envelope.seal(payload, deployment_key(rep), level=19)
+    blob = keys.seal(rep, payload, level=19)
     write_atomic(path, blob)
     n = sum(len(run[3]) for run in payload["runs"])
     return {"ops": n, "bytes": len(blob), "bytes_per_op": round(len(blob) / n, 1) if n else None}
@@ -98,7 +98,7 @@ def import_bundle(rep: Replica, path: Path) -> Report:
         blob = path.read_bytes()
     except OSError:
         raise BadInput("Cannot read '{value}'.", value=str(path)) from None
-    payload = envelope.open_(blob, deployment_key(rep))
+    payload = keys.open_(rep, blob)
     from frontaid.sync import scope
 
     if scope.own_scope(rep) is not None or scope.is_feed(payload):

@@ -28,6 +28,7 @@ from frontaid.errors import BadInput, NotFound, Refused
 from frontaid.oplog.hlc import wall_ms
 from frontaid.oplog.op import pack
 from frontaid.store.replica import Change, Replica
+from frontaid.sync.batch import deployment_name
 
 CODE_VERSION = 1
 ROLES = ("hub", "field", "desk")
@@ -131,7 +132,7 @@ def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date
     return encode_code([
         CODE_VERSION, bytes.fromhex(str(rep.meta("deployment_key"))), bytes(one_time),
         anchor, anchor_fp, rep.town, rep.epoch.isoformat(), str(rep.meta("lang")),
-        prefix, role, name, *([zones] if zones else []),
+        prefix, role, name, zones or None, deployment_name(rep),
     ])
 
 
@@ -148,6 +149,7 @@ class JoinCode:
     role: str
     name: str
     zones: list[str] | None = None
+    deployment_id: str | None = None
 
 
 def parse_code(code: str) -> JoinCode:
@@ -155,7 +157,8 @@ def parse_code(code: str) -> JoinCode:
     try:
         return JoinCode(bytes(f[1]), bytes(f[2]), str(f[3]), bytes(f[4]), str(f[5]),
                         date.fromisoformat(f[6]), str(f[7]), str(f[8]), str(f[9]), str(f[10]),
-                        [str(z) for z in f[11]] if len(f) > 11 else None)
+                        [str(z) for z in f[11]] if len(f) > 11 and f[11] else None,
+                        str(f[12]) if len(f) > 12 else None)
     except (IndexError, ValueError, TypeError):
         raise BadInput("That enrolment code is not valid: check it was copied whole.") from None
 
@@ -174,7 +177,8 @@ def join(path: str | os.PathLike[str], code: str) -> Replica:
         device={"name": jc.name, "public": public, "prefix": jc.prefix, "role": jc.role,
                 "enrollment": bytes(one_time.verify_key).hex(), "proof": proof},
         extra={"anchor_origin": jc.hub_origin, "anchor_fingerprint": jc.hub_fingerprint.hex(),
-               **({"scope": json.dumps(sorted(jc.zones))} if jc.zones else {})},
+               **({"scope": json.dumps(sorted(jc.zones))} if jc.zones else {}),
+               **({"deployment_id": jc.deployment_id} if jc.deployment_id else {})},
     )
 
 
@@ -189,7 +193,13 @@ def revoke(rep: Replica, actor: str, name: str) -> int:
     if row[1] is not None:
         raise Refused("That device is already revoked.")
     top = rep.vector().get(row[0], 0)
-    rep.record([Change("device", row[0], "set", {"f": "revoked_after", "v": top})], actor)
+    with rep.transaction():
+        rep.record([Change("device", row[0], "set", {"f": "revoked_after", "v": top})], actor)
+        if not rep.meta("anchor_origin"):
+            # The root hub: a new deployment key, which the revoked device never gets.
+            from frontaid.sync.keys import rotate
+
+            rotate(rep)
     return int(top)
 
 

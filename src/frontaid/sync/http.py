@@ -24,10 +24,10 @@ from frontaid.errors import FrontaidError, HubUnreachable, IntegrityError, Revok
 from frontaid.i18n import current_language
 from frontaid.oplog.op import pack, unpack
 from frontaid.store.replica import Replica
-from frontaid.sync import envelope
+from frontaid.sync import keys
 from frontaid.sync.apply import apply_payload, trusted
 from frontaid.sync.batch import make_batch
-from frontaid.sync.bundle import deployment_key, remember_peer
+from frontaid.sync.bundle import remember_peer
 from frontaid.sync.scope import apply_feed, device_scope, make_feed, own_scope, remember_tell, tell
 
 PREFIX = "/sync/v1"
@@ -103,11 +103,11 @@ def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
             rep = replica()
             try:
                 origin = authenticate(rep, request, body, allow_unknown)
-                payload = envelope.open_(body, deployment_key(rep))
+                payload = keys.open_(rep, body, grace=False)
                 answer = work(rep, origin, payload)
             except FrontaidError as exc:
                 return _error(exc, lang)
-            return Response(content=envelope.seal(answer, deployment_key(rep), level=3), media_type=CT)
+            return Response(content=keys.seal(rep, answer, level=3), media_type=CT)
 
     @router.post("/vector")
     async def vector(request: Request) -> Response:
@@ -157,14 +157,13 @@ class SyncClient:
         self.url = url.rstrip("/")
         self.limit = limit
         self.http = httpx.Client(timeout=timeout, transport=transport)
-        self.key = deployment_key(rep)
 
     def close(self) -> None:
         self.http.close()
 
     def _post(self, name: str, payload: Any) -> Any:
         path = f"{PREFIX}/{name}"
-        body = envelope.seal(payload, self.key, level=3)
+        body = keys.seal(self.rep, payload, level=3)
         try:
             headers = signed_headers(self.rep, "POST", path, body)
             headers["Accept-Language"] = current_language()
@@ -177,7 +176,7 @@ class SyncClient:
             except Exception:  # an answer that is not ours at all
                 message = f"HTTP {resp.status_code}"
             raise SyncRefused(reason=message)
-        return envelope.open_(resp.content, self.key)
+        return keys.open_(self.rep, resp.content, grace=False)
 
     def vector(self) -> dict[str, int]:
         answer = self._post("vector", {"origin": self.rep.origin})

@@ -33,7 +33,7 @@ from frontaid.errors import IntegrityError
 from frontaid.oplog.op import Op, chain_hash, encode_parts, pack, unpack
 from frontaid.store.replica import Replica, _effective_row
 from frontaid.sync.apply import Report
-from frontaid.sync.batch import deployment_id
+from frontaid.sync.batch import deployment_name
 from frontaid.sync.devices import fingerprint
 
 FEED_VERSION = 1
@@ -202,7 +202,7 @@ def make_feed(hub: Replica, origin: str, told: Any = None) -> dict[str, Any]:
     sig = hub.signing_key.sign(feed_message(hub.origin, origin, number, vector, keep_list, hashes)).signature
     public = bytes(hub.signing_key.verify_key).hex()
     return {"v": FEED_VERSION, "kind": "scope-feed",
-            "deployment": deployment_id(bytes.fromhex(str(hub.meta("deployment_key")))),
+            "deployment": deployment_name(hub),
             "from": hub.origin, "public": public, "to": origin, "feed": number, "vector": vector,
             "keep": keep_list, "ops": entries, "sig": bytes(sig), "more": False, "runs": []}
 
@@ -244,7 +244,7 @@ def apply_feed(rep: Replica, payload: Any) -> Report:
         raise IntegrityError("this replica is not scoped; it takes batches, not a scoped feed")
     if not is_feed(payload):
         raise IntegrityError("this device takes only what the hub made for it (sync export --for)")
-    ours = deployment_id(bytes.fromhex(str(rep.meta("deployment_key"))))
+    ours = deployment_name(rep)
     if payload.get("deployment") != ours:
         raise IntegrityError("it belongs to another deployment")
     if payload.get("to") != rep.origin:
