@@ -34,12 +34,13 @@ from frontaid.errors import IntegrityError
 from frontaid.oplog.op import pack
 from frontaid.store.replica import Replica
 from frontaid.sync import envelope
-from frontaid.sync.batch import deployment_id
+from frontaid.sync.batch import deployment_id, deployment_name
 from frontaid.sync.devices import fingerprint
 
 # Bundles sealed with a retired key are accepted this long after the rotation: as long
 # as an enrolment code lives, so a stick written the day before is still good.
 GRACE_MS = 14 * 24 * 3600 * 1000
+__all__ = ["GRACE_MS", "current", "deployment_name", "header", "open_", "rotate", "seal"]
 
 
 def current(rep: Replica) -> bytes:
