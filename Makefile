@@ -28,9 +28,10 @@ chromium:
 test: $(STAMP) chromium  ## run every test (installs Debian's chromium for the browser tests if missing)
 	$(BIN)/python -m pytest -n 2 tests
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, mypy --strict on every package, and the flow's import contracts (pyproject.toml)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)  ## print the benchmark tables (set HOUSEHOLDS=100000 for the issue's figures)
 	$(BIN)/python bench/foundation.py --households $(or $(HOUSEHOLDS),20000)
@@ -38,6 +39,7 @@ bench: $(STAMP)  ## print the benchmark tables (set HOUSEHOLDS=100000 for the is
 	$(BIN)/python bench/web.py --households $(or $(HOUSEHOLDS),20000)
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/match.py --febrl
+	$(BIN)/python bench/protect.py --households $(or $(HOUSEHOLDS),20000)
 
 clean:
 	rm -rf $(VENV) demo.db* .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -56,7 +56,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from frontaid.match import names  # noqa: E402
+from frontaid.domain import name_keys as names  # noqa: E402
 from matchgen import Config, Dataset, Row, generate  # noqa: E402
 
 CACHE = Path("/tmp/frontaid-bench")
@@ -655,7 +655,7 @@ def scale(args: argparse.Namespace) -> None:
             ls.sort()
             out[f"kind:{kind}"] = (len(ls), statistics.median(ls) * 1e3, ls[int(0.95 * len(ls))] * 1e3)
         try:  # the registration warning: one new name against the registry
-            from frontaid.match.dedup import possible_duplicates
+            from frontaid.queries.dedup import possible_duplicates
 
             dl = []
             for r in ds.rows[:: max(1, len(ds.rows) // 300)][:300]:

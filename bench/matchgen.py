@@ -48,7 +48,7 @@ from typing import Final, NamedTuple
 
 import translitua as tr
 
-from frontaid.match.given import GIVEN_NAMES
+from frontaid.domain.given import GIVEN_NAMES
 from frontaid.scenario.people import FEMALE, MALE, STREETS, SURNAMES
 
 # -- names ----------------------------------------------------------------------------------

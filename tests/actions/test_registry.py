@@ -140,3 +140,45 @@ def test_errors_speak_both_languages(town: Any) -> None:
         registry.add_household(town.rep, "t", zone="atlantis", address="x")
     assert "atlantis" in info.value.text("en") and "east" in info.value.text("en")
     assert "atlantis" in info.value.text("uk")
+
+
+def test_unconfirmed_person_who_may_already_be_registered_is_refused_with_candidates(town: Any) -> None:
+    from frontaid.errors import PossibleDuplicate
+
+    rep: Replica = town.rep
+    before = rep.op_count()
+    with pytest.raises(PossibleDuplicate) as caught:
+        registry.add_person(rep, "t", household=town.olena, name="Anna Kovalenko", born=1941, sex="f",
+                            confirmed=False)
+    assert [c["eid"] for c in caught.value.candidates] == [town.anna_p]
+    assert town.anna_p in caught.value.text("en") and "Anna" not in caught.value.text("en")
+    assert rep.op_count() == before
+    # Someone new is registered without a question; confirmed, the look-alike is registered too.
+    assert registry.add_person(rep, "t", household=town.olena, name="Stepan Hnatiuk", born=1950,
+                               confirmed=False)
+    again = registry.add_person(rep, "t", household=town.olena, name="Anna Kovalenko", born=1941,
+                                sex="f", confirmed=True)
+    assert q.person(rep, again)["household"] == town.olena
+
+
+def test_edits_change_only_what_differs_all_or_none(town: Any) -> None:
+    rep: Replica = town.rep
+    changed = registry.edit_household(rep, "t", town.anna, {
+        "zone": "west", "address": "Chasiv Yar Rd 4", "size": "3", "shelter": "",
+        "utilities": ["water", "gas"],
+        "displaced": True})
+    assert changed == ["zone", "size", "displaced"]
+    hh = q.household(rep, town.anna)
+    assert (hh["zone"], hh["size"], hh["shelter"], hh["displaced"]) == ("west", 3, "basement", 1)
+    before = rep.op_count()
+    with pytest.raises(UnknownChoice):  # the second field is wrong: the first is not kept either
+        registry.edit_household(rep, "t", town.anna, {"size": "4", "shelter": "attic"})
+    assert rep.op_count() == before and q.household(rep, town.anna)["size"] == 3
+    with pytest.raises(BadInput):
+        registry.edit_household(rep, "t", town.anna, {"address": " "})
+    assert registry.edit_person(rep, "t", town.ihor_p, {"born": "1961", "sex": "", "vulnerabilities": []}) \
+        == ["born", "vulnerabilities"]
+    p = q.person(rep, town.ihor_p)
+    assert (p["born"], p["vulnerabilities"]) == (1961, None)
+    with pytest.raises(NotFound):
+        registry.edit_person(rep, "t", "KMT-999-9", {"name": "X"})

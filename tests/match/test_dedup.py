@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from frontaid.domain.name_keys import kmu
 from frontaid.match.dedup import LINK, REVIEW, Record, band, compare, find_pairs, scale_odds
-from frontaid.match.names import kmu
 
 # One person, two registrations: each pair must land in link or review.
 SAME = [

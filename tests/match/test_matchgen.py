@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from frontaid.match import names  # noqa: E402
+from frontaid.domain import name_keys as names  # noqa: E402
 from matchgen import ADDRESS, BORN, SCRIPTS, Config, Dataset, generate  # noqa: E402
 
 N = 20_000
@@ -129,22 +129,22 @@ def test_forked_blocking_and_scoring_find_what_one_process_finds(ds: Dataset,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The parallel path (key partitions, EM sample and scoring in forked workers) is exact:
     the same pairs, scores and fields as one process, on a set small enough to fork early."""
-    from frontaid.match import dedup
+    from frontaid.match import dedup, parallel
 
     records = [dedup.Record(r.id, r.name, r.born, r.sex, r.address, r.zone, r.household, r.doc)
                for r in ds.rows]
     one = dedup.find_pairs(records, parallel=False)
-    monkeypatch.setattr(dedup, "_PARALLEL_KEYS_FROM", 10)
-    monkeypatch.setattr(dedup, "_PARALLEL_FROM", 10)
-    monkeypatch.setattr(dedup.os, "cpu_count", lambda: 3)  # three key partitions, whatever the machine
+    monkeypatch.setattr(parallel, "PARALLEL_KEYS_FROM", 10)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)  # three key partitions, whatever the machine
     forks: list[int] = []
-    real = dedup._pool
+    real = parallel.pool
 
     def counted(workers: int, job: tuple[object, ...]) -> object:
         forks.append(workers)
         return real(workers, job)
 
-    monkeypatch.setattr(dedup, "_pool", counted)
+    monkeypatch.setattr(parallel, "pool", counted)
     timings: dict[str, float] = {}
     many = dedup.find_pairs(records, timings=timings)
     assert forks == [3, 3, 3], "blocking, the EM sample and scoring each ran in three processes"

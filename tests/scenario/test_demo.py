@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from frontaid.domain import vocab
 from frontaid.queries import aid, log, registry, status
 from frontaid.scenario import build_demo, demo_story, geography
 from frontaid.scenario.geography import EAST_ZONES
@@ -303,7 +304,17 @@ def test_evacuation_offered_to_most_of_the_east_bank_mostly_refused(demo: Replic
     answers = aid.evacuation_answers(demo)["answers"]
     assert answers["refused"] > sum(answers.values()) / 2
     assert c.execute("SELECT COUNT(*) FROM referrals").fetchone()[0] > 0
-    assert c.execute("SELECT COUNT(*) FROM welfare_checks").fetchone()[0] >= 0
+    # Welfare checks asked from abroad: some asked, each open or answered with a word of the
+    # vocabulary on or after the day it was asked, about a household that is registered.
+    checks = c.execute("SELECT status, answer, opened_on, answered_on, household IN "
+                       "(SELECT eid FROM households WHERE created = 1) FROM welfare_checks").fetchall()
+    assert checks
+    for state, answer, opened, answered, known in checks:
+        assert known
+        if state == "open":
+            assert answer is None and answered is None
+        else:
+            assert state == "answered" and answer in vocab.WELFARE_ANSWERS and answered >= opened
     needs = {r[0] for r in c.execute("SELECT DISTINCT need FROM requests")}
     assert len(needs) >= 8
 

@@ -7,7 +7,6 @@ test can pin the exact stamps that decide last-writer-wins.
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -18,7 +17,7 @@ from hypothesis import strategies as st
 from frontaid.actions import corrections, distribution, registry, stock
 from frontaid.oplog.hlc import from_ms
 from frontaid.oplog.op import GENESIS, Op
-from frontaid.store.bulkfold import ingest_bulk
+from frontaid.store import database
 from frontaid.store.replica import Replica
 
 MakeReplica = Callable[..., Replica]
@@ -485,8 +484,8 @@ def test_bulk_ingest_equals_op_by_op(make_replica: MakeReplica, town_on: Any, me
     # Two copies of one replica (the same device, the same own ops), fed two ways.
     bulk = make_replica(f"b{next(_serial)}")
     copy = bulk.path.with_name(f"o{next(_serial)}.db")
-    with sqlite3.connect(copy) as target:
-        bulk.conn.backup(target)
+    target = database.connect(copy)  # a connection of the same driver: backup() takes only its own
+    bulk.conn.backup(target)
     target.close()
     one_by_one = Replica.open(copy)
     try:
@@ -494,7 +493,7 @@ def test_bulk_ingest_equals_op_by_op(make_replica: MakeReplica, town_on: Any, me
         again = data.draw(st.lists(st.integers(0, len(ops) - 1), max_size=5), label="sent twice")
         bulk.ingest(ops[:held], hashes[:held])
         batch = list(range(len(ops))) + again
-        assert ingest_bulk(bulk, [ops[i] for i in batch], [hashes[i] for i in batch]) == len(ops) - held
+        assert bulk.ingest_bulk([ops[i] for i in batch], [hashes[i] for i in batch]) == len(ops) - held
         one_by_one.ingest(ops, hashes)
         for rep in (bulk, one_by_one):
             assert rep.vector()[src.origin] == len(ops)

@@ -13,7 +13,7 @@ import pytest
 from frontaid.actions import registry
 from frontaid.errors import AlreadyInitialised, NoReplica
 from frontaid.oplog.op import GENESIS
-from frontaid.store import schema
+from frontaid.store import database, schema
 from frontaid.store.replica import Change, Replica
 
 MakeReplica = Callable[..., Replica]
@@ -151,7 +151,7 @@ def test_an_exception_inside_a_transaction_changes_nothing(make_replica: MakeRep
 def test_a_failing_change_inside_record_rolls_back_the_whole_batch(make_replica: MakeReplica) -> None:
     rep = make_replica()
     before = (rep.op_count(), rep.digest(), rep.projection_hash())
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(database.OperationalError):
         rep.record([Change("zone", "north", "create", {"name": "Північ"}),
                     Change("zone", "north", "set", {"f": "no_such_column", "v": 1})], "t")
     assert (rep.op_count(), rep.digest(), rep.projection_hash()) == before

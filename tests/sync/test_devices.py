@@ -16,14 +16,14 @@ from frontaid.sync.bundle import import_bundle
 @pytest.fixture
 def hub_db(tmp_path: Path, sk: Any) -> Path:
     db = tmp_path / "hub.db"
-    sk.cli(db, "init", "--town", "Testtown", "--device", "hub")
+    sk.cli(db, "init", "--no-encrypt", "--town", "Testtown", "--device", "hub")
     sk.cli(db, "zone", "add", "east", "--name", "Схід", "--name-en", "East")
     return db
 
 
 def join_by_cli(sk: Any, hub_db: Path, db: Path, name: str, role: str = "field") -> str:
     code = sk.cli_json(hub_db, "device", "enroll", name, "--role", role, "--no-qr")["code"]
-    sk.cli(db, "init", "--join", code)
+    sk.cli(db, "init", "--no-encrypt", "--join", code)
     return str(code)
 
 
@@ -103,8 +103,8 @@ def test_a_device_forging_an_enrolment_is_refused(deployment: Any, sk: Any) -> N
 def test_a_one_time_code_cannot_be_used_twice(hub_db: Path, tmp_path: Path, sk: Any) -> None:
     code = sk.cli_json(hub_db, "device", "enroll", "team-east", "--no-qr")["code"]
     first, second = tmp_path / "first.db", tmp_path / "second.db"
-    sk.cli(first, "init", "--join", code)
-    sk.cli(second, "init", "--join", code)  # a copied code: joining itself happens offline
+    sk.cli(first, "init", "--no-encrypt", "--join", code)
+    sk.cli(second, "init", "--no-encrypt", "--join", code)  # a copied code: joining itself happens offline
     assert bundle_over(sk, first, hub_db, tmp_path, "first")["applied"] == 1
     with Replica.open(hub_db) as hub:
         before = (hub.digest(), hub.op_count())
@@ -119,7 +119,8 @@ def test_a_one_time_code_cannot_be_used_twice(hub_db: Path, tmp_path: Path, sk: 
 
 
 def test_a_bad_code_is_one_line(tmp_path: Path, sk: Any) -> None:
-    line = sk.assert_cli_refused(sk.cli(tmp_path / "x.db", "init", "--join", "ABCDE-FGHIJ", check=False))
+    line = sk.assert_cli_refused(sk.cli(tmp_path / "x.db", "init", "--no-encrypt", "--join", "ABCDE-FGHIJ",
+                                        check=False))
     assert "code" in line
     assert not (tmp_path / "x.db").exists() or (tmp_path / "x.db").stat().st_size == 0
 

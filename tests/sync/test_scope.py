@@ -148,7 +148,7 @@ def test_a_scoped_device_takes_no_bundle_but_its_feed(sk: Any, deployment: Any, 
 
 def test_enrolment_with_unknown_zones_is_refused(sk: Any, tmp_path: Path) -> None:
     db = tmp_path / "hub.db"
-    sk.cli(db, "init", "--town", "Testtown", "--device", "hub")
+    sk.cli(db, "init", "--no-encrypt", "--town", "Testtown", "--device", "hub")
     sk.cli(db, "zone", "add", "east", "--name", "Схід", "--name-en", "East")
     line = sk.assert_cli_refused(sk.cli(db, "device", "enroll", "t1", "--zones", "east,nowhere", check=False))
     assert "nowhere" in line
@@ -162,14 +162,14 @@ def test_enrolment_with_unknown_zones_is_refused(sk: Any, tmp_path: Path) -> Non
 def test_over_http_a_scoped_device_gets_its_feed_whatever_it_asks(sk: Any, tmp_path: Path) -> None:
     """Real `frontaid serve`; the device syncs with the CLI, then asks for a plain batch by hand."""
     hub = tmp_path / "hub.db"
-    sk.cli(hub, "init", "--town", "Testtown", "--device", "hub")
+    sk.cli(hub, "init", "--no-encrypt", "--town", "Testtown", "--device", "hub")
     for z in ("east", "west"):
         sk.cli(hub, "zone", "add", z, "--name", z, "--name-en", z)
     east = sk.cli_json(hub, "household", "add", "--zone", "east", "--address", "Chasiv Yar Rd 4")["code"]
     sk.cli_json(hub, "household", "add", "--zone", "west", "--address", "Myru 12")
     code = sk.cli_json(hub, "device", "enroll", "team-east", "--zones", "east", "--no-qr")["code"]
     dev = tmp_path / "team-east.db"
-    sk.cli(dev, "init", "--join", code)
+    sk.cli(dev, "init", "--no-encrypt", "--join", code)
     proc, url = sk.start_serve(hub, tmp_path / "hub.log")
     try:
         out = sk.cli_json(dev, "sync", url)

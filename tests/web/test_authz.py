@@ -23,7 +23,8 @@ from frontaid.web.users import ROLES
 
 # Open to anyone: logging in, health, language, static files, the API's documentation, and the
 # device sync endpoints (each batch is checked against the device's signature, not a session).
-PUBLIC = ("/login", "/api/login", "/health", "/lang/", "/static", "/docs", "/openapi.json", "/sync/v1/")
+PUBLIC = ("/login", "/api/login", "/health", "/lang/", "/static", "/docs", "/openapi.json", "/sync/v1/",
+          "/ca.crt")
 # A session but no particular permission: the home page (it sends each role to its page) and logging out.
 ANY_USER = ("/", "/logout", "/api/logout")
 # Names and addresses in the small town (tests/conftest.py) and in the records added below.

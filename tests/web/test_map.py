@@ -152,3 +152,13 @@ def test_no_template_loads_anything_from_outside(web) -> None:
 def test_the_map_is_documented(web) -> None:
     spec = web.client().get("/openapi.json").json()["paths"]
     assert "/api/map.geojson" in spec and "/map" not in spec
+
+
+def test_the_map_opens_on_the_middle_of_the_zones() -> None:
+    from frontaid.web.geo import map_centre
+
+    square = {"type": "Polygon", "coordinates": [[[37.9, 48.5], [38.1, 48.5], [38.1, 48.7], [37.9, 48.5]]]}
+    far = {"type": "Polygon", "coordinates": [[[38.1, 48.7], [38.3, 48.7], [38.3, 48.9], [38.1, 48.7]]]}
+    lat, lon = map_centre([{"geometry": square}, {"geometry": far}, {"geometry": None}])
+    assert (round(lat, 6), round(lon, 6)) == (48.7, 38.1)
+    assert map_centre([]) == (0.0, 0.0)

@@ -36,7 +36,6 @@ def run(rep: Replica, actor: str, *, merge_links: bool = False) -> dict[str, Any
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     merged: list[tuple[str, str]] = []
     with rep.transaction() as conn:
-        q.ensure_queue(conn)
         conn.execute("DELETE FROM dedup_queue")
         conn.executemany("INSERT INTO dedup_queue VALUES (?,?,?,?,?,?)", [
             (p.a, p.b, p.score, p.band, json.dumps(p.fields, sort_keys=True), now) for p in pairs])

@@ -78,7 +78,7 @@ def _hand_out(
     when = check.moment(on)
     day = date.fromisoformat(when[:10])
     if at:
-        source = check.site(rep, at)
+        source: str | None = check.site(rep, at)
     else:
         if not home:
             raise BadInput("Say where it was handed out (--at POINT) or that it was taken home (--home).")

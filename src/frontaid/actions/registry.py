@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -11,7 +12,9 @@ from frontaid.actions.fields import create, set_elements, set_field
 from frontaid.domain import vocab
 from frontaid.domain.codes import normalise_code
 from frontaid.domain.entities import ENTITIES
-from frontaid.errors import BadInput, Refused
+from frontaid.errors import BadInput, NotFound, PossibleDuplicate, Refused, UnknownChoice
+from frontaid.queries import dedup as dedupq
+from frontaid.queries import registry as regq
 from frontaid.store.replica import Change, Replica
 
 HOUSEHOLD_FIELDS = {
@@ -121,7 +124,7 @@ def set_household(rep: Replica, actor: str, code: str, field: str, value: Any) -
     """Change one field of a household."""
     eid = check.existing(rep, "household", code)
     if field not in HOUSEHOLD_FIELDS:
-        raise check.UnknownChoice(value=field, what="field", choices=", ".join(sorted(HOUSEHOLD_FIELDS)))
+        raise UnknownChoice(value=field, what="field", choices=", ".join(sorted(HOUSEHOLD_FIELDS)))
     if field == "utilities":
         values = check.choices(check.split_list(value), vocab.UTILITIES, "utility")
         changes = set_elements(rep, "household", eid, field, values)
@@ -144,27 +147,48 @@ def move_household(rep: Replica, actor: str, code: str, *, zone: str, address: s
 
 
 def add_person(
-    rep: Replica, actor: str, *, household: str, name: str, born: int | None = None,
+    rep: Replica, actor: str, *, household: str, name: str, born: int | str | None = None,
     sex: str | None = None, vulnerabilities: list[str] | str | None = None, note: str | None = None,
+    confirmed: bool = True,
 ) -> str:
-    """Register a person in a household; returns the person's code."""
-    data: dict[str, Any] = {
-        "household": check.existing(rep, "household", household),
-        "name": check.text(name, "name", limit=120),
-        "born": check.year(born) if born is not None else None,
-        "sex": check.choice(sex, vocab.SEXES, "sex") if sex else None,
-        "vulnerabilities": check.choices(
-            check.split_list(vulnerabilities), vocab.VULNERABILITIES, "vulnerability"),
-        "status": "present",
-        "note": check.text(note, "note", required=False),
-    }
-    return create(rep, actor, "person", data)
+    """Register a person in a household; returns the person's code.
+
+    `confirmed=False` (a desk registering someone who walked in): when people already
+    registered may be this one, nothing is registered and `PossibleDuplicate` carries them;
+    the desk checks and sends again confirmed. The check and the write share one transaction,
+    so they see the same registry.
+    """
+    with rep.transaction():
+        hh = check.existing(rep, "household", household)
+        data: dict[str, Any] = {
+            "household": hh,
+            "name": check.text(name, "name", limit=120),
+            "born": check.year(born) if born not in (None, "") else None,
+            "sex": check.choice(sex, vocab.SEXES, "sex") if sex else None,
+            "vulnerabilities": check.choices(
+                check.split_list(vulnerabilities), vocab.VULNERABILITIES, "vulnerability"),
+            "status": "present",
+            "note": check.text(note, "note", required=False),
+        }
+        if not confirmed:
+            found = similar_people(rep, data["name"], data["born"], hh, data["sex"])
+            if found:
+                raise PossibleDuplicate(found)
+        return create(rep, actor, "person", data)
+
+
+def similar_people(rep: Replica, name: str, born: int | None, household: str | None,
+                   sex: str | None = None) -> list[dict[str, Any]]:
+    """The people already registered who may be this one (the "may already be registered" rule):
+    eid, name, born, household, score and band, most likely first."""
+    return [{k: c[k] for k in ("eid", "name", "born", "household", "score", "band")}
+            for c in dedupq.possible_duplicates(rep, name, born, household, sex=sex)]
 
 
 def set_person(rep: Replica, actor: str, pid: str, field: str, value: Any) -> None:
     eid = check.existing(rep, "person", pid)
     if field not in PERSON_FIELDS:
-        raise check.UnknownChoice(value=field, what="field", choices=", ".join(sorted(PERSON_FIELDS)))
+        raise UnknownChoice(value=field, what="field", choices=", ".join(sorted(PERSON_FIELDS)))
     if field == "vulnerabilities":
         values = check.choices(check.split_list(value), vocab.VULNERABILITIES, "vulnerability")
         changes = set_elements(rep, "person", eid, field, values)
@@ -227,3 +251,85 @@ def unmerge(rep: Replica, actor: str, entity: str, code: str) -> None:
     if row is None or row[0] is None:
         raise Refused("That record is not merged.")
     rep.record([Change(entity, eid, "unmerge", {})], actor)
+
+
+# -- edits as forms make them: the fields given, all or none -----------------------------------
+
+_HOUSEHOLD_FORM = ("address", "shelter", "size", "animals", "animal_kinds", "status", "note")
+_PERSON_FORM = ("name", "born", "sex", "status", "note")
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _same(old: Any, new: Any) -> bool:
+    return str(old if old is not None else "") == str(new if new is not None else "")
+
+
+def _current(values: str | None) -> list[str]:
+    return sorted(filter(None, (values or "").split(",")))
+
+
+def edit_household(rep: Replica, actor: str, code: str, given: Mapping[str, Any]) -> list[str]:
+    """Change the household's fields `given` holds that differ from the record, all or none, in one
+    transaction; returns the fields changed. `given`: the text fields as typed (a choice or number
+    left blank keeps what is recorded), `utilities` a list, `displaced` a bool; a new `zone` is a
+    move."""
+    changed: list[str] = []
+    with rep.transaction():
+        hh = regq.household(rep, code)
+        if hh is None or hh["merged_into"]:
+            raise NotFound(what="household", code=code)
+        eid = hh["eid"]
+        zone = _plain(given.get("zone"))
+        if zone and zone != hh["zone"]:
+            move_household(rep, actor, eid, zone=zone)
+            changed.append("zone")
+        if "address" in given and not _plain(given["address"]):
+            raise BadInput("{what} is required.", what="address")
+        for name in _HOUSEHOLD_FORM:
+            if name not in given:
+                continue
+            value = _plain(given[name])
+            if name in ("shelter", "size", "status", "animals") and not value:
+                continue  # a choice or number left blank: keep what is recorded
+            if not _same(hh[name], value or None):
+                set_household(rep, actor, eid, name, value)
+                changed.append(name)
+        if given.get("utilities") is not None:
+            new = sorted(given["utilities"])
+            if new != _current(hh["utilities"]):
+                set_household(rep, actor, eid, "utilities", new)
+                changed.append("utilities")
+        if given.get("displaced") is not None and bool(hh["displaced"]) != bool(given["displaced"]):
+            set_household(rep, actor, eid, "displaced", "1" if given["displaced"] else "0")
+            changed.append("displaced")
+    return changed
+
+
+def edit_person(rep: Replica, actor: str, pid: str, given: Mapping[str, Any]) -> list[str]:
+    """Change the person's fields `given` holds that differ from the record, all or none, in one
+    transaction; returns the fields changed (`vulnerabilities` a list; a choice or year left blank
+    keeps what is recorded)."""
+    changed: list[str] = []
+    with rep.transaction():
+        p = regq.person(rep, pid)
+        if p is None or p["merged_into"]:
+            raise NotFound(what="person", code=pid)
+        eid = p["eid"]
+        for name in _PERSON_FORM:
+            if name not in given:
+                continue
+            value = _plain(given[name])
+            if name in ("born", "sex", "status") and not value:
+                continue
+            if not _same(p[name], value or None):
+                set_person(rep, actor, eid, name, value)
+                changed.append(name)
+        if given.get("vulnerabilities") is not None:
+            new = sorted(given["vulnerabilities"])
+            if new != _current(p["vulnerabilities"]):
+                set_person(rep, actor, eid, "vulnerabilities", new)
+                changed.append("vulnerabilities")
+    return changed

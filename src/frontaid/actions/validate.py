@@ -138,7 +138,7 @@ def _named(rep: Replica, table: str, ref: str) -> tuple[Any, ...] | None:
     """(eid, kind) of a live zone or site by its id, Ukrainian or English name; memoised per transaction."""
     r = (ref or "").strip()
     memo = rep.lookups()
-    row = None if memo is None else memo.get((table, r))
+    row: tuple[Any, ...] | None = None if memo is None else memo.get((table, r))
     if row is None:
         kind = "kind" if table == "sites" else "NULL"
         row = rep.conn.execute(

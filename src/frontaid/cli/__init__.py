@@ -1,7 +1,7 @@
 """The `frontaid` command: parse, call an action or a query, print.
 
-Every failure becomes one line on stderr in the user's language and exit code 2
-(see `context.FrontaidGroup`); nothing is recorded unless the action succeeded.
+Every failure becomes one line on stderr in the user's language and the exit code its class
+in errors.py gives (see `context.FrontaidGroup`); nothing is recorded unless the action succeeded.
 """
 
 from __future__ import annotations
@@ -46,6 +46,10 @@ from frontaid.cli import system as _system  # noqa: E402, F401
 from frontaid.cli import sync as _sync  # noqa: E402, F401
 from frontaid.cli import web as _web  # noqa: E402, F401
 from frontaid.cli import match as _match  # noqa: E402, F401
+from frontaid.cli import plan as _plan  # noqa: E402, F401
+from frontaid.cli import reports as _reports  # noqa: E402, F401
+from frontaid.cli import formats as _formats  # noqa: E402, F401
+from frontaid.cli import protect as _protect  # noqa: E402, F401
 
 
 def main() -> None:

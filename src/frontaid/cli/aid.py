@@ -9,8 +9,8 @@ import typer
 from rich.console import Group
 
 from frontaid.actions import distribution, evacuation, incidents, referrals, requests, stock, welfare
-from frontaid.cli.context import N_, app, done, emit, group, label, state, table
-from frontaid.cli.registry import _household, code_of
+from frontaid.cli.context import N_, app, code_of, done, emit, group, label, state, table
+from frontaid.cli.registry import household_of
 from frontaid.domain import vocab
 from frontaid.errors import BadDate
 from frontaid.i18n import gettext as _
@@ -214,8 +214,8 @@ def entitlements(
     """
     st = state(ctx)
     rep = st.replica()
-    hh = _household(rep, code)
-    rows = [{"item": e.item, "due": e.due, "round": e.round, "last": e.last,
+    hh = household_of(rep, code)
+    rows: list[dict[str, Any]] = [{"item": e.item, "due": e.due, "round": e.round, "last": e.last,
              "next_due": e.next_due.isoformat()}
             for e in distribution.entitlements(rep, hh["eid"], parse_day(on))]
     emit(st, rows, lambda c: c.print(table(_("Entitlements of {code}").format(code=hh["eid"]), [
@@ -303,7 +303,8 @@ def stock_list(
     if by_item:
         rows = opsq.stock_by_item(rep)
         cols = [_("Item"), _("Quantity"), _("Per day"), _("Days of cover")]
-        cells = [(label(vocab.ITEMS, r["item"]), r["qty"], r["per_day"], r["days_of_cover"]) for r in rows]
+        cells: list[tuple[Any, ...]] = [
+            (label(vocab.ITEMS, r["item"]), r["qty"], r["per_day"], r["days_of_cover"]) for r in rows]
     else:
         rows = opsq.stock_levels(rep)
         cols = [_("Item"), _("Site"), _("Quantity"), _("Per day"), _("Days of cover")]

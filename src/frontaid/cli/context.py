@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,8 +23,10 @@ from typer._click import exceptions as clickexc  # typer 0.29 vendors click; its
 from typer._click.globals import get_current_context
 from typer.core import TyperGroup
 
-from frontaid.errors import FrontaidError, NoReplica
+from frontaid.domain.codes import looks_like_code, normalise_code
+from frontaid.errors import BadCode, FrontaidError, NoReplica
 from frontaid.i18n import LANGUAGES, current_language, gettext, language_from_env, set_language
+from frontaid.store import database
 from frontaid.store.replica import Replica
 
 _ = gettext
@@ -50,12 +51,14 @@ class FrontaidGroup(TyperGroup):
     """The root command: turns every failure into one line on stderr and an exit code."""
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
-             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+             complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
+             **extra: Any) -> Any:
         set_language(language_from_env())
         try:
-            rv = super().main(args, prog_name or "frontaid", complete_var, standalone_mode=False, **extra)
+            rv = super().main(args, prog_name or "frontaid", complete_var, standalone_mode=False,
+                              windows_expand_args=windows_expand_args, **extra)
         except FrontaidError as err:
-            fail(error_text(err, current_language()), 2)
+            fail(error_text(err, current_language()), err.exit_code)  # the tree's code (errors.py)
         except clickexc.NoArgsIsHelpError as err:
             typer.echo(err.ctx.get_help() if err.ctx else "")
             rv = 0
@@ -68,7 +71,7 @@ class FrontaidGroup(TyperGroup):
             fail(" ".join(err.format_message().split()), err.exit_code)
         except typer.Abort:
             fail(_("Aborted."), 1)
-        except sqlite3.DatabaseError as err:
+        except database.ANY_DATABASE_ERROR as err:
             fail(_("The database cannot be used: {reason}").format(reason=err), 2)
         except OSError as err:
             fail(_("The file cannot be used: {reason}").format(reason=err.strerror or err), 2)
@@ -113,9 +116,12 @@ class State:
     def replica(self) -> Replica:
         """The replica at --db, opened once per command."""
         if self._rep is None:
+            from frontaid.cli.passphrase import unlock
+
+            key = unlock(self.db)  # asks for the passphrase of an encrypted replica; None if plain
             try:
-                self._rep = Replica.open(self.db)
-            except sqlite3.DatabaseError:
+                self._rep = Replica.open(self.db, key=key)
+            except database.ANY_DATABASE_ERROR:
                 raise NoReplica(path=str(self.db)) from None
             get_current_context().call_on_close(self._rep.close)
         return self._rep
@@ -219,3 +225,13 @@ __all__ = [
     "N_", "State", "app", "cell", "check_lang", "console", "default_actor", "done", "emit",
     "fields_panel", "group", "label", "labels", "state", "table",
 ]
+
+
+def code_of(text: str) -> str:
+    """The canonical card code for what was typed; a code-shaped text with a wrong check is refused."""
+    if looks_like_code(text):
+        code = normalise_code(text)
+        if code is None:
+            raise BadCode(code=text)
+        return code
+    return text.strip()

@@ -8,13 +8,11 @@ import typer
 from rich.console import Console
 
 from frontaid.actions import dedup as actions
-from frontaid.cli.context import N_, done, emit, group, state, table
-from frontaid.cli.registry import code_of
-from frontaid.errors import NotFound, Refused, UnknownChoice
+from frontaid.cli.context import N_, code_of, done, emit, group, state, table
+from frontaid.errors import UnknownChoice
 from frontaid.i18n import gettext as _
-from frontaid.match.dedup import FIELDS, LINK, REVIEW, possible_duplicates
+from frontaid.match.dedup import FIELDS, LINK, REVIEW
 from frontaid.queries import dedup as q
-from frontaid.queries import registry as regq
 from frontaid.queries.dedup import AGREEMENT, FIELD_NAMES
 
 dedup_app = group(
@@ -141,25 +139,3 @@ def dedup_unmerge(
     st = state(ctx)
     actions.unmerge(st.replica(), st.actor, code_of(code))
     done(st, _("Merge of {code} undone.").format(code=code_of(code)), {"code": code_of(code)})
-
-
-def warn_duplicates(st: Any, name: str, born: int | None, household: str, sex: str | None,
-                    anyway: bool) -> list[dict[str, Any]]:
-    """Before `person add`: the people who may be this one. Listed, and the registration refused
-    (exit 2) unless `anyway`; returned so the JSON answer can carry them."""
-    rep = st.replica()
-    similar = [{k: c[k] for k in ("eid", "name", "born", "household", "score", "band")}
-               for c in possible_duplicates(rep, name, born, household, sex=sex)]
-    if not similar or anyway:
-        return similar
-    if regq.household(rep, household) is None:
-        raise NotFound(what="household", code=household)
-    codes = ", ".join(c["eid"] for c in similar)
-
-    def human(c: Console) -> None:
-        c.print(table(_("This person may already be registered"), [_("Code"), _("Name"), _("Born"),
-                                                                    _("Household"), _("Score")], [
-            (s["eid"], s["name"], s["born"], s["household"], f"{s['score']:g}") for s in similar]))
-    emit(st, {"registered": False, "similar": similar}, human)
-    raise Refused("This person may already be registered as {codes}. Check them, or add --anyway "
-                  "to register anyway.", codes=codes)

@@ -11,6 +11,7 @@ from frontaid.actions import registry as reg
 from frontaid.cli.context import (
     N_,
     app,
+    code_of,
     done,
     emit,
     fields_panel,
@@ -21,8 +22,7 @@ from frontaid.cli.context import (
     table,
 )
 from frontaid.domain import vocab
-from frontaid.domain.codes import looks_like_code, normalise_code
-from frontaid.errors import BadCode, NotFound
+from frontaid.errors import NotFound, PossibleDuplicate
 from frontaid.i18n import gettext as _
 from frontaid.queries import aid as opsq
 from frontaid.queries import log as logq
@@ -43,16 +43,6 @@ site_app = group(
     "frontaid site list")
 
 
-def code_of(text: str) -> str:
-    """The canonical card code for what was typed; a code-shaped text with a wrong check is refused."""
-    if looks_like_code(text):
-        code = normalise_code(text)
-        if code is None:
-            raise BadCode(code=text)
-        return code
-    return text.strip()
-
-
 def yes(value: Any) -> str:
     return _("yes") if value else ""
 
@@ -67,26 +57,53 @@ def init(
     lang: str = typer.Option("uk", "--lang", help="Language of the deployment's printouts: uk or en."),
     device: str = typer.Option("hub", "--device", help="A name for this device (hub, desk-1, team-2)."),
     join: str = typer.Option(None, "--join", help="Join a deployment with the code from `device enroll`."),
+    encrypt: bool = typer.Option(True, "--encrypt/--no-encrypt",
+                                 help="Encrypt the database with a passphrase (asked twice) "
+                                      "[default: encrypt]."),
 ) -> None:
     """Create a new replica in the --db file: a new deployment, or a device joining one.
 
     Prints the device's origin id and the prefix its card codes start with.
     After --join, run `frontaid sync URL` (or import a bundle) to receive the data.
+    The database is encrypted: the passphrase is asked twice (or read from
+    FRONTAID_PASSPHRASE_FILE / FRONTAID_PASSPHRASE_FD); --no-encrypt leaves it readable by anyone.
 
     \b
     Example: frontaid --db town.db init --town Бахмут --device hub
     """
     from frontaid.cli.context import check_lang
-    from frontaid.errors import BadInput
+    from frontaid.cli.passphrase import ask_new, remember
+    from frontaid.cli.protect import warn_plain
+    from frontaid.errors import AlreadyInitialised, BadInput
+    from frontaid.store import keyfile
     from frontaid.sync.devices import join as join_deployment
 
     st = state(ctx)
-    if join:
-        rep = join_deployment(st.db, join)
-    elif town and town.strip():
-        rep = Replica.create(st.db, town.strip(), check_lang(lang), device_name=device)
-    else:
+    if not join and not (town and town.strip()):
         raise BadInput("Give the town (--town NAME) for a new deployment, or --join CODE to join one.")
+    if join:
+        from frontaid.sync.devices import parse_code
+
+        parse_code(join)  # a bad code is refused before a passphrase is asked
+    key: bytes | None = None
+    if encrypt:
+        for p in (st.db, keyfile.key_path(st.db)):
+            if p.exists() and p.stat().st_size > 0:
+                raise AlreadyInitialised(path=str(p))
+        key = keyfile.create(st.db, ask_new(_("New passphrase for {path}").format(path=st.db)))
+    try:
+        if join:
+            rep = join_deployment(st.db, join, data_key=key)
+        else:
+            rep = Replica.create(st.db, town.strip(), check_lang(lang), device_name=device, key=key)
+    except BaseException:
+        if key is not None and not st.db.exists():
+            keyfile.destroy(keyfile.key_path(st.db))
+        raise
+    if key is not None:
+        remember(st.db, key)
+    else:
+        warn_plain(st.db)
     data = {"path": str(st.db), "town": rep.town, "origin": rep.origin, "prefix": rep.prefix}
     rep.close()
 
@@ -223,7 +240,7 @@ def household_add(
     done(st, _("Household registered. Write this code on the card:"), {"code": code}, code)
 
 
-def _household(rep: Replica, code: str) -> dict[str, Any]:
+def household_of(rep: Replica, code: str) -> dict[str, Any]:
     found = regq.household(rep, code_of(code))
     if found is None:
         raise NotFound(what="household", code=code)
@@ -239,7 +256,7 @@ def household_show(ctx: typer.Context, code: str = typer.Argument(..., help="The
     """
     st = state(ctx)
     rep = st.replica()
-    hh = _household(rep, code)
+    hh = household_of(rep, code)
     hh["history"] = [{k: v for k, v in e.items() if k != "data"}
                      for e in logq.entries(rep, entity="household", eid=hh["eid"], limit=30)]
     emit(st, hh, lambda c: _print_household(c, hh))
@@ -373,12 +390,22 @@ def person_add(
     \b
     Example: frontaid person add --household KMT-042-6 --name "Ігор Коваленко" --born 1941 --sex m
     """
-    from frontaid.cli.match import warn_duplicates  # match.py imports this module
-
     st = state(ctx)
-    similar = warn_duplicates(st, name, born, code_of(household), sex, anyway)
-    code = reg.add_person(st.replica(), st.actor, household=code_of(household), name=name, born=born,
-                          sex=sex, vulnerabilities=vulnerability, note=note)
+    rep = st.replica()
+    # Registered anyway: the answer still says who was similar (asked before the person is in).
+    similar = reg.similar_people(rep, name, born, code_of(household), sex) if anyway else []
+    try:
+        code = reg.add_person(rep, st.actor, household=code_of(household), name=name, born=born, sex=sex,
+                              vulnerabilities=vulnerability, note=note, confirmed=anyway)
+    except PossibleDuplicate as err:
+        found = err.candidates
+
+        def human(c: Console) -> None:
+            c.print(table(_("This person may already be registered"), [
+                _("Code"), _("Name"), _("Born"), _("Household"), _("Score")], [
+                (s["eid"], s["name"], s["born"], s["household"], f"{s['score']:g}") for s in found]))
+        emit(st, {"registered": False, "similar": found}, human)
+        raise
     done(st, _("Person registered with code:"), {"code": code, "similar": similar}, code)
 
 

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from typer._click.core import Context  # typer 0.29 vendors click: its Context is this one
 from typer.core import TyperGroup
 
 from frontaid.cli.context import CONTEXT, app, console, done, emit, fields_panel, state, table
@@ -20,7 +20,7 @@ from frontaid.i18n import gettext as _
 class SyncGroup(TyperGroup):
     """`frontaid sync URL` syncs with a hub; `frontaid sync export|import|vector` handle bundles."""
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: Context, args: list[str]) -> Any:
         if args and args[0].startswith(("http://", "https://")):
             cmd = self.get_command(ctx, "with")
             return "with", cmd, args
@@ -63,16 +63,25 @@ def serve(
     port: int = typer.Option(8080, "--port", help="Port to listen on."),
     workers: int = typer.Option(0, "--workers",
                                 help="Server processes (0: one per CPU core, at most 4)."),
+    tls: bool = typer.Option(False, "--tls", help="Serve HTTPS with the hub's own certificate "
+                             "(made on first use; devices pin it). Without it, passwords and names "
+                             "cross the Wi-Fi in clear."),
+    san: list[str] = typer.Option([], "--san", help="Another name or address for the certificate "
+                                  "(the machine's name and LAN addresses are in it already)."),
 ) -> None:
     """Serve this replica to the local network: sync for the devices (and the web app).
 
+    With --tls, prints where phones download the hub's certificate (/ca.crt) and its
+    fingerprint to compare when installing it.
+
     \b
-    Example: frontaid --db hub.db serve --host 0.0.0.0 --port 8080
+    Example: frontaid --db hub.db serve --tls --host 0.0.0.0 --port 8443
     """
-    run_server(state(ctx).db, host, port, workers)
+    run_server(state(ctx).db, host, port, workers, tls=tls, names=san)
 
 
-def run_server(db: Path, host: str, port: int, workers: int = 0) -> None:
+def run_server(db: Path, host: str, port: int, workers: int = 0, tls: bool = False,
+               names: list[str] | None = None) -> None:
     """Serve the replica at `db` (web app and sync) until Ctrl+C.
 
     Python runs one thread at a time, so the hub's cores are used by processes: each
@@ -83,23 +92,46 @@ def run_server(db: Path, host: str, port: int, workers: int = 0) -> None:
 
     import uvicorn
 
+    from frontaid.cli.passphrase import unlock
     from frontaid.store.replica import Replica
+    from frontaid.web.app import SERVE_DB_ENV, tls_context
 
-    Replica.open(db).close()  # a clear message now, not a worker dying at start
+    key = unlock(Path(db))  # an encrypted replica: the passphrase is asked once, here
+    rep = Replica.open(db, key=key)  # a clear message now, not a worker dying at start
+    try:
+        if tls:
+            from frontaid.sync.tls import ensure_server_cert, fingerprint, local_names, spaced
+
+            ensure_server_cert(rep, local_names([host, *(names or [])]))
+            ca_fp = spaced(fingerprint(str(rep.meta("tls_ca_cert"))))
+    finally:
+        rep.close()
     if workers <= 0:
         workers = max(1, min(4, os.cpu_count() or 1))
-    typer.echo(_("Serving {db} on http://{host}:{port} (Ctrl+C to stop).").format(
-        db=db, host=host, port=port))
+    scheme = "https" if tls else "http"
+    typer.echo(_("Serving {db} on {scheme}://{host}:{port} (Ctrl+C to stop).").format(
+        db=db, scheme=scheme, host=host, port=port))
+    if tls:
+        typer.echo(_("Phones: install the hub's certificate from {scheme}://{host}:{port}/ca.crt "
+                     "and check that its SHA-256 fingerprint is {fp}").format(
+            scheme=scheme, host=host, port=port, fp=ca_fp))
+    elif host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(_("Warning: without --tls, passwords and the names on every page cross the Wi-Fi "
+                     "in clear."), err=True)
+    os.environ[SERVE_DB_ENV] = str(Path(db).resolve())
+    ssl_factory = tls_context if tls else None
     if workers == 1:
         from frontaid.web.app import create_app
+        from frontaid.web.serving import stop_serving
 
-        uvicorn.run(create_app(db), host=host, port=port, log_level="warning", access_log=False)
+        web = create_app(db)
+        web.state.stop_serving = stop_serving
+        uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False,
+                    ssl_context_factory=ssl_factory)
         return
-    from frontaid.web.app import SERVE_DB_ENV
+    from frontaid.web.serving import serve_workers
 
-    os.environ[SERVE_DB_ENV] = str(Path(db).resolve())
-    uvicorn.run("frontaid.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", access_log=False)
+    serve_workers(Path(db).resolve(), key, workers, host, port, ssl_context_factory=ssl_factory)
 
 
 @sync_app.command("with", hidden=True)
@@ -107,16 +139,26 @@ def sync_with(
     ctx: typer.Context,
     url: str = typer.Argument(..., help="The hub's address, e.g. http://192.168.1.10:8080."),
     batch: int = typer.Option(5000, "--batch", help="Changes per request."),
+    pin: str = typer.Option(None, "--pin", help="The hub's certificate fingerprint (SHA-256, as "
+                            "`frontaid serve --tls` prints it), for a device enrolled before the hub "
+                            "had one; kept for next time."),
 ) -> None:
     """Pull what the hub has, then push what it lacks; safe to cut and run again.
 
+    Over https the hub must show the certificate this device pinned at enrolment
+    (not any certificate the system trusts).
+
     \b
-    Example: frontaid sync http://192.168.1.10:8080
+    Example: frontaid sync https://192.168.1.10:8443
     """
     from frontaid.sync.http import SyncClient
 
     st = state(ctx)
     rep = st.replica()
+    if pin:
+        from frontaid.sync.tls import pin as pin_hub
+
+        pin_hub(rep, pin)
     client = SyncClient(rep, url, limit=max(100, batch))
     try:
         if st.json:
@@ -134,9 +176,11 @@ def sync_with(
                 result = client.sync(progress)
     finally:
         client.close()
-    emit(st, result, lambda c: c.print(_("Synced with {url}: received {pulled}, sent {pushed}.").format(
-        url=url, pulled=result["pulled"], pushed=result["pushed"])) or _report_lines(
-            c, {"refused": result["refused"], "flags": result["flags"]}))
+    def human(c: Console) -> None:
+        c.print(_("Synced with {url}: received {pulled}, sent {pushed}.").format(
+            url=url, pulled=result["pulled"], pushed=result["pushed"]))
+        _report_lines(c, {"refused": result["refused"], "flags": result["flags"]})
+    emit(st, result, human)
 
 
 @sync_app.command("export")
@@ -196,7 +240,7 @@ def sync_vector(
     """
     st = state(ctx)
     rep = st.replica()
-    data = {"origin": rep.origin, "vector": rep.vector()}
+    data: dict[str, Any] = {"origin": rep.origin, "vector": rep.vector()}
     if out:
         out.write_text(json.dumps(data, indent=1, sort_keys=True))
     names = dict(rep.conn.execute("SELECT eid, name FROM devices WHERE created = 1"))

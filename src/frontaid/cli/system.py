@@ -20,6 +20,7 @@ from frontaid.i18n import gettext as _
 from frontaid.queries import log as logq
 from frontaid.queries import status as statusq
 from frontaid.store.replica import Replica
+from frontaid.sync.scope import scope_summary
 
 
 @app.command()
@@ -30,7 +31,9 @@ def status(ctx: typer.Context) -> None:
     Example: frontaid status
     """
     st = state(ctx)
-    data = statusq.status(st.replica())
+    rep = st.replica()
+    data = statusq.status(rep)
+    data["replica"].update(scope_summary(rep))
     emit(st, data, lambda c: print_status(c, data))
 
 
@@ -76,7 +79,7 @@ def log(
     \b
     Example: frontaid log --entity household --id KMT-042-6
     """
-    from frontaid.cli.registry import code_of
+    from frontaid.cli.context import code_of
 
     st = state(ctx)
     rows = logq.entries(st.replica(), limit=limit, entity=entity, eid=code_of(eid) if eid else None)

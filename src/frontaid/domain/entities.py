@@ -69,6 +69,9 @@ ENTITIES: Final[dict[str, Entity]] = {
             F("animals", "int"), F("animal_kinds"), F("utilities", "set"), F("status", critical=True),
             F("displaced", "int"), F("lat", "real"), F("lon", "real"), F("note"),
             F("registered_on"),
+            # Where an imported record came from: the submission's instanceID or a hash of
+            # the row (imports/), so the same file imported twice adds nothing.
+            F("source"), F("phone"),
             indexes=(("zone",),),
         ),
         _e(
@@ -78,6 +81,7 @@ ENTITIES: Final[dict[str, Entity]] = {
             F("death_place"), F("death_cause"), F("burial_place"), F("note"),
             # People a coordinator found to be someone else (dedup review): never proposed again.
             F("distinct_from", "set"),
+            F("source"),
             indexes=(("household",),),
             derived=(("name_key", "name"),),
         ),
@@ -129,6 +133,27 @@ ENTITIES: Final[dict[str, Entity]] = {
             indexes=(("status",),),
         ),
         _e("team", "teams", F("name"), F("members"), F("note")),
+        # Planning (plan/): the street network in chunks of one import, the day's plans and
+        # their visits, and a point's arrival slots for one day.
+        _e("street", "streets", F("source"), F("part", "int"), F("nodes", "json"), F("edges", "json"),
+           indexes=(("source",),)),
+        _e(
+            "plan", "plans",
+            F("day"), F("start"), F("hours", "real"), F("teams", "json"), F("routes", "json"),
+            F("left_out", "json"), F("summary", "json"), F("made_at"), F("status"),
+        ),
+        _e(
+            "visit", "visits",
+            F("plan"), F("team"), F("seq", "int"), F("household"), F("kind"), F("zone"), F("address"),
+            F("lat", "real"), F("lon", "real"), F("bring"), F("why"), F("why_en"), F("eta"),
+            F("score", "real"), F("people", "int"), F("status", critical=True), F("done_at"),
+            indexes=(("plan", "team"),),
+        ),
+        _e("slot_plan", "point_slots", F("point"), F("day"), F("max_waiting", "int"), F("slots", "json"),
+           indexes=(("point", "day"),)),
+        # An export that carried personal names (`frontaid export --with-names`): who asked is the
+        # op's actor, so the log says who took names out of the system, when and in what form.
+        _e("export", "exports", F("format"), F("rows", "int"), F("names", "int")),
         # Flags a person must decide. Observed ones (a clock far ahead, a gap applied
         # late) are created by the replica that saw them; derived ones (a double
         # hand-out, stock below zero) get a row here only when someone resolves them.

@@ -7,7 +7,6 @@ from typing import Any
 
 from frontaid.domain.vocab import URGENCY_RANK
 from frontaid.queries import LIVE
-from frontaid.queries.registry import _rows
 from frontaid.store.replica import Replica
 
 COVER_WINDOW_DAYS = 14
@@ -23,7 +22,7 @@ def list_requests(rep: Replica, *, open_only: bool = False, need: str | None = N
         if val:
             where.append(f"{col} = ?")
             params.append(val)
-    rows = _rows(rep, "SELECT eid, household, need, urgency, status, team, reported_by, zone, lat, lon, "
+    rows = rep.rows("SELECT eid, household, need, urgency, status, team, reported_by, zone, lat, lon, "
                       f"note, opened_at, closed_at FROM requests WHERE {' AND '.join(where)} "
                       "ORDER BY opened_at LIMIT ?", [*params, limit])
     rows.sort(key=lambda r: (URGENCY_RANK.get(r["urgency"], 9), r["opened_at"] or ""))
@@ -68,7 +67,7 @@ def list_incidents(rep: Replica, *, since: datetime | None = None, zone: str | N
     if zone:
         where.append("zone = ?")
         params.append(zone)
-    return _rows(rep, "SELECT eid, kind, zone, at, killed, wounded, site, lat, lon, note FROM incidents "
+    return rep.rows("SELECT eid, kind, zone, at, killed, wounded, site, lat, lon, note FROM incidents "
                       f"WHERE {' AND '.join(where)} ORDER BY at DESC LIMIT ?", [*params, limit])
 
 
@@ -100,19 +99,19 @@ def evacuation_answers(rep: Replica) -> dict[str, Any]:
 
 def list_referrals(rep: Replica, *, open_only: bool = False, limit: int = 200) -> list[dict[str, Any]]:
     where = "created = 1" + (" AND status = 'open'" if open_only else "")
-    return _rows(rep, "SELECT eid, household, person, kind, \"to\", status, outcome, opened_on, closed_on "
+    return rep.rows("SELECT eid, household, person, kind, \"to\", status, outcome, opened_on, closed_on "
                       f"FROM referrals WHERE {where} ORDER BY opened_on DESC LIMIT ?", (limit,))
 
 
 def list_welfare(rep: Replica, *, open_only: bool = False, limit: int = 200) -> list[dict[str, Any]]:
     where = "created = 1" + (" AND status = 'open'" if open_only else "")
-    return _rows(rep, "SELECT eid, sought, asked_by, household, zone, status, answer, opened_on, "
+    return rep.rows("SELECT eid, sought, asked_by, household, zone, status, answer, opened_on, "
                       f"answered_on FROM welfare_checks WHERE {where} ORDER BY opened_on DESC LIMIT ?",
                  (limit,))
 
 
 def list_deaths(rep: Replica, limit: int = 500) -> list[dict[str, Any]]:
-    return _rows(rep, "SELECT eid, household, name, died_on, death_place, death_cause, burial_place "
+    return rep.rows("SELECT eid, household, name, died_on, death_place, death_cause, burial_place "
                       "FROM people WHERE created = 1 AND status = 'deceased' ORDER BY died_on DESC LIMIT ?",
                  (limit,))
 
@@ -145,7 +144,7 @@ def request_board(rep: Replica, *, need: str | None = None, zone: str | None = N
     for state in states:
         active = state in ACTIVE_STATES
         newest = "opened_at DESC" if active else "closed_at DESC, opened_at DESC"
-        rows = _rows(rep, f"SELECT {REQUEST_COLS} FROM requests WHERE {cond} AND status = ? "
+        rows = rep.rows(f"SELECT {REQUEST_COLS} FROM requests WHERE {cond} AND status = ? "
                           f"ORDER BY {newest} LIMIT ?", [*params, state, cap if active else closed_cap])
         if active:
             rows.sort(key=lambda r: URGENCY_RANK.get(r["urgency"], 9))  # stable: newest first within
@@ -154,12 +153,12 @@ def request_board(rep: Replica, *, need: str | None = None, zone: str | None = N
 
 
 def request(rep: Replica, code: str) -> dict[str, Any] | None:
-    found = _rows(rep, f"SELECT {REQUEST_COLS} FROM requests WHERE eid = ? AND created = 1", (code,))
+    found = rep.rows(f"SELECT {REQUEST_COLS} FROM requests WHERE eid = ? AND created = 1", (code,))
     return found[0] if found else None
 
 
 def list_teams(rep: Replica) -> list[dict[str, Any]]:
-    return _rows(rep, "SELECT eid, name, members FROM teams WHERE created = 1 ORDER BY eid")
+    return rep.rows("SELECT eid, name, members FROM teams WHERE created = 1 ORDER BY eid")
 
 
 def harm_by_zone(rep: Replica, hours: int, now: datetime | None = None) -> dict[str, dict[str, int]]:
@@ -174,7 +173,7 @@ def harm_by_zone(rep: Replica, hours: int, now: datetime | None = None) -> dict[
 
 def open_requests_located(rep: Replica, limit: int = 2000) -> list[dict[str, Any]]:
     """Requests not yet done, newest first, with a position: their own, else their household's."""
-    return _rows(rep, "SELECT r.eid, r.household, r.need, r.urgency, r.status, r.team, r.reported_by, "
+    return rep.rows("SELECT r.eid, r.household, r.need, r.urgency, r.status, r.team, r.reported_by, "
                       "r.zone, COALESCE(r.lat, h.lat) AS lat, COALESCE(r.lon, h.lon) AS lon, r.note, "
                       "r.opened_at FROM requests r LEFT JOIN households h ON h.eid = r.household "
                       "WHERE r.created = 1 AND r.merged_into IS NULL "
@@ -190,7 +189,7 @@ def open_requests_by_zone(rep: Replica) -> dict[str, dict[str, int]]:
 
 def deaths_without_burial(rep: Replica, limit: int = 2000) -> list[dict[str, Any]]:
     """People recorded dead with no burial place: the body may still lie where they died."""
-    return _rows(rep, "SELECT p.eid, p.household, p.name, p.died_on, p.death_place, h.zone, h.lat, h.lon "
+    return rep.rows("SELECT p.eid, p.household, p.name, p.died_on, p.death_place, h.zone, h.lat, h.lon "
                       "FROM people p LEFT JOIN households h ON h.eid = p.household "
                       "WHERE p.created = 1 AND p.merged_into IS NULL AND p.status = 'deceased' "
                       "AND p.burial_place IS NULL ORDER BY p.died_on DESC LIMIT ?", (limit,))

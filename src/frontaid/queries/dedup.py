@@ -1,22 +1,19 @@
 """The duplicates review queue: pairs found by `frontaid dedup run`, side by side.
 
 The queue is derived data, local to this replica and recomputable: one row per pair
-in `dedup_queue`, created here (not a projection, not synced). Decisions are ops
+in `dedup_queue` (store/schema.py's LOCAL_TABLES: not a projection, not synced). Decisions are ops
 (actions/dedup.py), so a pair decided on one replica is not proposed on another.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
-from frontaid.match.dedup import FIELDS
+from frontaid.domain.name_keys import name_keys
+from frontaid.match.dedup import FIELDS, Record, band, rank_candidates, word_keys
 from frontaid.store.replica import Replica
 
-QUEUE_SQL = """CREATE TABLE IF NOT EXISTS dedup_queue (
-    a TEXT NOT NULL, b TEXT NOT NULL, score REAL NOT NULL, band TEXT NOT NULL,
-    fields TEXT NOT NULL, found_at TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID"""
 SIDE = ("eid", "name", "born", "sex", "household", "zone", "address", "status")
 
 
@@ -30,10 +27,6 @@ AGREEMENT = {"agree": N_("agrees"), "close": N_("nearly agrees"), "disagree": N_
              "missing": N_("not known")}
 FIELD_NAMES = {"name": N_("name"), "born": N_("year of birth"), "sex": N_("sex"), "doc": N_("document"),
                "address": N_("address"), "zone": N_("zone"), "household": N_("household")}
-
-
-def ensure_queue(conn: sqlite3.Connection) -> None:
-    conn.execute(QUEUE_SQL)
 
 
 def distinct_pairs(rep: Replica) -> set[tuple[str, str]]:
@@ -84,7 +77,6 @@ def queue(rep: Replica, *, band: str | None = None, limit: int = 50, offset: int
 
     Pairs whose people were merged or decided distinct since the run are left out.
     """
-    ensure_queue(rep.conn)
     where, params = "", []
     if band:
         where, params = " AND q.band = ?", [band]
@@ -109,7 +101,6 @@ def pair_view(rep: Replica, a: str, b: str, **extra: Any) -> dict[str, Any] | No
 
 def queued(rep: Replica, a: str, b: str) -> dict[str, Any] | None:
     """The queued row of a pair (either order), pending or not."""
-    ensure_queue(rep.conn)
     row = rep.conn.execute("SELECT a, b, score, band, fields, found_at FROM dedup_queue "
                            "WHERE a = ? AND b = ?", (min(a, b), max(a, b))).fetchone()
     if row is None:
@@ -120,7 +111,51 @@ def queued(rep: Replica, a: str, b: str) -> dict[str, Any] | None:
 
 def counts(rep: Replica) -> dict[str, int]:
     """Pending pairs per band."""
-    ensure_queue(rep.conn)
     found = {"link": 0, "review": 0}
     found.update(dict(rep.conn.execute(f"SELECT q.band, COUNT(*) {_PENDING} GROUP BY q.band").fetchall()))
     return found
+
+
+_POOL = 3000  # people scored per registration check: those sharing most name keys
+
+
+def possible_duplicates(rep: Replica, name: str, born: int | None = None,
+                        household: str | None = None, limit: int = 5, *,
+                        sex: str | None = None) -> list[dict[str, Any]]:
+    """People already registered who may be this person: dicts with eid, name, born, household,
+    score, band and fields (how each compared)."""
+    keys = name_keys(name)
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    pool = [e for (e, _n) in rep.conn.execute(
+        f"SELECT eid, COUNT(*) AS n FROM name_keys WHERE key IN ({marks}) GROUP BY eid "
+        "ORDER BY n DESC, eid LIMIT ?", [*keys, _POOL])]
+    if not pool:
+        return []
+    wanted = sorted(set(word_keys(name)))
+    counts = dict(rep.conn.execute(
+        f"SELECT key, COUNT(*) FROM name_keys WHERE key IN ({','.join('?' * len(wanted))}) GROUP BY key",
+        wanted).fetchall()) if wanted else {}
+    total = rep.conn.execute("SELECT COUNT(*) FROM people WHERE created = 1 AND merged_into IS NULL"
+                             ).fetchone()[0]
+    zone, address = "", ""
+    if household:
+        row = rep.conn.execute("SELECT zone, address FROM households WHERE eid = ?", (household,)).fetchone()
+        if row:
+            zone, address = row[0] or "", row[1] or ""
+    people: list[Record] = []
+    for i in range(0, len(pool), 500):
+        chunk = pool[i:i + 500]
+        rows = rep.conn.execute(
+            "SELECT p.eid, p.name, p.born, p.sex, p.household, h.zone, h.address FROM people p "
+            "LEFT JOIN households h ON h.eid = p.household "
+            f"WHERE p.eid IN ({','.join('?' * len(chunk))}) AND p.created = 1 AND p.merged_into IS NULL",
+            chunk)
+        people += [Record(eid, pname or "", str(pborn) if pborn else "", psex or "", paddr or "",
+                          pzone or "", hh or "") for eid, pname, pborn, psex, hh, pzone, paddr in rows]
+    me = Record("", name, str(born) if born else "", sex or "", address, zone, household or "")
+    born_of = {r.id: r.born for r in people}
+    return [{"eid": r.id, "name": r.name, "born": int(born_of[r.id]) if born_of[r.id] else None,
+             "household": r.household or None, "score": score, "band": band(score), "fields": fields}
+            for r, score, fields in rank_candidates(me, people, counts, total, limit)]

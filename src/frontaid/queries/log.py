@@ -29,14 +29,15 @@ def describe(op: Op) -> str:
 
 def entries(rep: Replica, *, limit: int = 50, entity: str | None = None, eid: str | None = None,
             since_hlc: int | None = None) -> list[dict[str, Any]]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if entity:
         where.append("entity = ?")
         params.append(entity)
     if eid:
         where.append("eid = ?")
         params.append(eid)
-    if since_hlc:
+    if since_hlc is not None:
         where.append("hlc >= ?")
         params.append(since_hlc)
     devices = dict(rep.conn.execute("SELECT eid, name FROM devices WHERE created = 1"))

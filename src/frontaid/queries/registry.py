@@ -12,8 +12,8 @@ from rapidfuzz import fuzz
 from rapidfuzz import process as rf_process
 from rapidfuzz.distance import Levenshtein
 
+from frontaid.domain import name_keys as names
 from frontaid.domain.codes import looks_like_code, normalise_code
-from frontaid.match import names
 from frontaid.queries import LIVE
 from frontaid.store.replica import Replica
 
@@ -21,12 +21,6 @@ HOUSEHOLD_COLS = ("eid", "zone", "address", "shelter", "size", "animals", "anima
                   "status", "displaced", "lat", "lon", "note", "registered_on", "merged_into")
 PERSON_COLS = ("eid", "household", "name", "born", "sex", "vulnerabilities", "status", "died_on",
                "death_place", "death_cause", "burial_place", "note")
-
-
-def _rows(rep: Replica, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
-    cur = rep.conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def cols(names: tuple[str, ...]) -> str:
@@ -89,7 +83,7 @@ def list_households(
                                        refused_evacuation=refused_evacuation, today=today)
     sql = (f"SELECT {', '.join('h.' + c for c in cols(HOUSEHOLD_COLS).split(', '))}, {_MEMBERS} "
            f"FROM households h WHERE {' AND '.join(where)} ORDER BY h.zone, h.eid LIMIT ? OFFSET ?")
-    return _rows(rep, sql, [*params, limit, offset])
+    return rep.rows(sql, [*params, limit, offset])
 
 
 PAGE_SIZE = 50
@@ -136,7 +130,7 @@ def households_page(
            "(SELECT o.answer FROM evac_offers o WHERE o.household = h.eid AND o.created = 1 "
            "ORDER BY o.offered_on DESC, o.c_hlc DESC LIMIT 1) AS evacuation "
            f"FROM households h WHERE h.eid IN ({','.join('?' * len(eids))}) ORDER BY h.zone, h.eid")
-    rows = _rows(rep, sql, eids)
+    rows = rep.rows(sql, eids)
     for r in rows:
         reached = [d for d in (r.pop("last_handout"), r.pop("last_visit")) if d]
         r["last_reached"] = max(reached)[:10] if reached else None
@@ -148,7 +142,7 @@ def households_page(
 def household(rep: Replica, code: str) -> dict[str, Any] | None:
     """One household with everything about it, for the household page and `household show`."""
     eid = normalise_code(code) or code
-    found = _rows(rep, f"SELECT {cols(HOUSEHOLD_COLS)} FROM households WHERE eid = ? AND created = 1",
+    found = rep.rows(f"SELECT {cols(HOUSEHOLD_COLS)} FROM households WHERE eid = ? AND created = 1",
                   (eid,))
     if not found:
         return None
@@ -160,17 +154,17 @@ def household(rep: Replica, code: str) -> dict[str, Any] | None:
         "SELECT eid FROM households WHERE merged_into = ? AND created = 1", (eid,))]
     marks = ",".join("?" * len(ids))
     hh["merged_from"] = ids[1:]
-    hh["members"] = _rows(rep, f"SELECT {cols(PERSON_COLS)} FROM people WHERE household IN ({marks}) "
+    hh["members"] = rep.rows(f"SELECT {cols(PERSON_COLS)} FROM people WHERE household IN ({marks}) "
                                f"AND {LIVE} ORDER BY born", ids)
-    hh["requests"] = _rows(rep, "SELECT eid, need, urgency, status, team, reported_by, opened_at, "
+    hh["requests"] = rep.rows("SELECT eid, need, urgency, status, team, reported_by, opened_at, "
                                 f"closed_at FROM requests WHERE household IN ({marks}) AND created = 1 "
                                 "ORDER BY opened_at DESC", ids)
-    hh["handouts"] = _rows(rep, "SELECT eid, item, qty, \"on\", at, home, round, override FROM handouts "
+    hh["handouts"] = rep.rows("SELECT eid, item, qty, \"on\", at, home, round, override FROM handouts "
                                 f"WHERE household IN ({marks}) AND created = 1 ORDER BY \"on\" DESC", ids)
-    hh["evacuation"] = _rows(rep, "SELECT eid, offered_on, answer, reason, note FROM evac_offers "
+    hh["evacuation"] = rep.rows("SELECT eid, offered_on, answer, reason, note FROM evac_offers "
                                   f"WHERE household IN ({marks}) AND created = 1 ORDER BY offered_on DESC",
                              ids)
-    hh["referrals"] = _rows(rep, "SELECT eid, kind, \"to\", status, outcome, opened_on, closed_on "
+    hh["referrals"] = rep.rows("SELECT eid, kind, \"to\", status, outcome, opened_on, closed_on "
                                  f"FROM referrals WHERE household IN ({marks}) AND created = 1 "
                                  "ORDER BY opened_on DESC", ids)
     return hh
@@ -178,7 +172,7 @@ def household(rep: Replica, code: str) -> dict[str, Any] | None:
 
 def person(rep: Replica, code: str) -> dict[str, Any] | None:
     eid = normalise_code(code) or code
-    found = _rows(rep, f"SELECT {cols(PERSON_COLS)}, merged_into FROM people WHERE eid = ? AND created = 1",
+    found = rep.rows(f"SELECT {cols(PERSON_COLS)}, merged_into FROM people WHERE eid = ? AND created = 1",
                   (eid,))
     return found[0] if found else None
 
@@ -288,10 +282,10 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
     if looks_like_code(q):
         code = normalise_code(q)
         if code:
-            results += [{"kind": "household", **r} for r in _rows(
-                rep, f"SELECT eid, zone, address FROM households WHERE eid = ? AND {LIVE}", (code,))]
-            results += [{"kind": "person", **r} for r in _rows(
-                rep, f"SELECT eid, household, name, born FROM people WHERE eid = ? AND {LIVE}", (code,))]
+            results += [{"kind": "household", **r} for r in rep.rows(
+                f"SELECT eid, zone, address FROM households WHERE eid = ? AND {LIVE}", (code,))]
+            results += [{"kind": "person", **r} for r in rep.rows(
+                f"SELECT eid, household, name, born FROM people WHERE eid = ? AND {LIVE}", (code,))]
     parts = q.split()
     years = [int(p) for p in parts if _YEAR.match(p)]
     year = years[0] if years else None
@@ -327,22 +321,22 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
         shown = [p for _s, p in scored[:limit + len(seen)] if p[0] not in seen]
         results += [{"kind": "person", **dict(zip(_FOUND_COLS, p, strict=True))} for p in shown]
     elif year is not None:
-        results += [{"kind": "person", **r} for r in _rows(
-            rep, f"SELECT {cols(_FOUND_COLS)} FROM people WHERE born = ? AND {LIVE} "
-                 "ORDER BY name_key LIMIT ?", (year, limit))]
+        results += [{"kind": "person", **r} for r in rep.rows(
+            f"SELECT {cols(_FOUND_COLS)} FROM people WHERE born = ? AND {LIVE} ORDER BY name_key LIMIT ?",
+            (year, limit))]
     # Addresses are read by a scan of every household: only for what looks like an address
     # (a house number, not a birth year) or when nothing else was found, not to top up a
     # short list of names.
     numbered = any(ch.isdigit() for part in parts if not _YEAR.match(part) for ch in part)
     if len(results) < limit and (not results or numbered):
-        results += [{"kind": "household", **r} for r in _rows(
-            rep, f"SELECT eid, zone, address FROM households WHERE address LIKE ? AND {LIVE} LIMIT ?",
+        results += [{"kind": "household", **r} for r in rep.rows(
+            f"SELECT eid, zone, address FROM households WHERE address LIKE ? AND {LIVE} LIMIT ?",
             (f"%{q}%", limit - len(results)))]
     return results[:limit]
 
 
 def list_zones(rep: Replica) -> list[dict[str, Any]]:
-    return _rows(rep, "SELECT eid, name, name_en, bank, pcode, population_estimate FROM zones "
+    return rep.rows("SELECT eid, name, name_en, bank, pcode, population_estimate FROM zones "
                       "WHERE created = 1 ORDER BY eid")
 
 
@@ -351,5 +345,10 @@ def list_sites(rep: Replica, kind: str | None = None) -> list[dict[str, Any]]:
     if kind:
         where += " AND kind = ?"
         params.append(kind)
-    return _rows(rep, "SELECT eid, kind, name, name_en, zone, state, lat, lon, schedule FROM sites "
+    return rep.rows("SELECT eid, kind, name, name_en, zone, state, lat, lon, schedule FROM sites "
                       f"WHERE {where} ORDER BY kind, eid", params)
+
+
+def zone_shapes(rep: Replica) -> list[dict[str, Any]]:
+    """Every zone with its names and its geometry (GeoJSON text, or None), by id."""
+    return rep.rows("SELECT eid, name, name_en, geometry FROM zones WHERE created = 1 ORDER BY eid")

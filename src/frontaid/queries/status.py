@@ -49,16 +49,12 @@ def status(rep: Replica, now: datetime | None = None) -> dict[str, Any]:
 
 
 def replica_summary(rep: Replica) -> dict[str, Any]:
-    from frontaid.sync.scope import own_scope, restricted_hash
-
-    zones = own_scope(rep)
     return {
         "origin": rep.origin,
         "prefix": rep.prefix,
         "ops": rep.op_count(),
         "vector": rep.vector(),
         "state": rep.state_digest()[:16],
-        **({"zones": zones, "scoped_state": restricted_hash(rep)[:16]} if zones is not None else {}),
     }
 
 

@@ -19,18 +19,15 @@ from typing import Any
 
 from frontaid.collector import rare_collections
 from frontaid.errors import AlreadyInitialised, BadInput
-from frontaid.scenario import story
+from frontaid.scenario import story, war
 from frontaid.scenario.clock import SimClock
 from frontaid.scenario.history import DAYS, Sim
-from frontaid.store.projector import reindex_names
 from frontaid.store.replica import Replica
 
 TOWN = "Бахмут"
 TOWN_EN = "Bakhmut"
 PREFIX = "BXM"  # card codes BXM-001-x: fixed, so the same seed gives the same codes
 STORY_META = "demo_story"
-DEFERRED_INDEXES = ("ops_entity", "people_household", "households_zone", "ledger_stock", "ledger_day")
-
 __all__ = ["build_demo", "demo_story", "STORY_META", "TOWN"]
 
 
@@ -41,8 +38,9 @@ def build_demo(
     seed: int = 7,
     progress: Callable[[str, int, int], None] | None = None,
     today: date | None = None,
+    key: bytes | None = None,
 ) -> Replica:
-    """Create the demo town in a new replica at `path` and return it open.
+    """Create the demo town in a new replica at `path` and return it open (encrypted with `key` if given).
 
     `households` registered households (about a quarter of the town's estimated
     people at the default 2,500); `today` is the last day of the six weeks.
@@ -64,23 +62,11 @@ def build_demo(
     for leftover in (building, *(building.with_name(building.name + x) for x in ("-wal", "-shm"))):
         leftover.unlink(missing_ok=True)
     rep = Replica.create(building, TOWN, "uk", device_name="hub", epoch=epoch, prefix=PREFIX,
-                         wall=clock.now_ms)
-    rep.conn.execute("PRAGMA journal_mode = OFF")
-    rep.conn.execute("PRAGMA synchronous = OFF")
-    rep.index_names = False  # the search index is built once, sorted, at the end
-    # Indexes nothing reads while one device builds the town alone are made once, sorted,
-    # at the end instead of row by row: the log's by record (the projector skips conflict
-    # checks while the log has a single origin), people by household, households by zone,
-    # the ledger's by stock and by day (the simulation keeps its own stock counts).
-    deferred = [sql for name, sql in rep.conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
-        if name in DEFERRED_INDEXES]
-    for name in DEFERRED_INDEXES:
-        rep.conn.execute(f'DROP INDEX "{name}"')
+                         wall=clock.now_ms, key=key)
     # The build allocates millions of short-lived objects while holding a large, stable
     # graph (every household, every scheduled event): see `rare_collections`.
     try:
-        with rare_collections():
+        with rep.bulk_load(), rare_collections():
             sim = Sim(rep, random.Random(seed), clock, today, households, progress)
             if progress:
                 progress("map", 0, 1)
@@ -88,28 +74,21 @@ def build_demo(
             if progress:
                 progress("map", 1, 1)
             story.schedule(sim)
-            sim.schedule_war()
+            war.schedule(sim)
             sim.schedule_registrations(households - story.HOUSEHOLDS)
             sim.run()
-            rep.index_names = True
-            with rep.transaction():
-                for sql in deferred:
-                    rep.conn.execute(sql)
-                reindex_names(rep.conn)
-                rep.set_meta(STORY_META, json.dumps(sim.story, ensure_ascii=False, sort_keys=True))
+            rep.set_meta(STORY_META, json.dumps(sim.story, ensure_ascii=False, sort_keys=True))
     except BaseException:
         rep.close()
         building.unlink(missing_ok=True)
         raise
-    rep.conn.execute("PRAGMA journal_mode = WAL")
-    rep.conn.execute("PRAGMA synchronous = FULL")
     rep.close()
     with open(building, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(building, path)
     # From here on the replica lives in real time; the hybrid clock keeps every later
     # stamp above the simulated ones even if "today" ran ahead of the wall clock.
-    rep = Replica.open(path)
+    rep = Replica.open(path, key=key)
     rep.story = sim.story  # type: ignore[attr-defined]
     return rep
 

@@ -8,6 +8,7 @@ like the six weeks it describes. Every write goes through `frontaid.actions`.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import random
@@ -19,7 +20,6 @@ from typing import Any
 from frontaid.actions import (
     distribution,
     evacuation,
-    incidents,
     referrals,
     registry,
     requests,
@@ -284,7 +284,7 @@ class Sim:
         return code, pcodes
 
     def schedule_registrations(self, n: int) -> None:
-        weights = [
+        weights: list[float] = [
             0 if not self.is_open(d) else (4 if d < 7 else 2 if d < 21 else 1) for d in range(DAYS + 1)
         ]
         weights[DAYS] = 0.3 if self.is_open(DAYS) else 0
@@ -294,7 +294,7 @@ class Sim:
         )
         for day, zone in zip(days, zones, strict=True):
             top = TODAY_CLOSE if day == DAYS else OPEN[1]
-            self.at(day, self.rng.randint(OPEN[0], top), lambda d=day, z=zone: self._register_random(d, z))
+            self.at(day, self.rng.randint(OPEN[0], top), functools.partial(self._register_random, day, zone))
 
     def _register_random(self, day: int, zone: str) -> None:
         rng = self.rng
@@ -355,7 +355,7 @@ class Sim:
             if self.rng.random() < odds:
                 day = self.rng.choice(days)
                 top = TODAY_CLOSE if day == DAYS else OPEN[1]
-                self.at(day, self.rng.randint(OPEN[0], top), lambda h=home: self._visit(h))
+                self.at(day, self.rng.randint(OPEN[0], top), functools.partial(self._visit, home))
 
     def _visit(self, home: Home) -> None:
         """A household at the food point: the kit if due, often water and a hygiene kit, rarely the rest."""
@@ -382,7 +382,7 @@ class Sim:
                 continue
             day = self.rng.choice(days)
             self.at(
-                day, self.rng.randint(9 * 60, 14 * 60), lambda h=home, t=team, f=first: self._deliver(h, t, f)
+                day, self.rng.randint(9 * 60, 14 * 60), functools.partial(self._deliver, home, team, first)
             )
             first = False
 
@@ -498,9 +498,9 @@ class Sim:
         if rng.random() < 0.72:
             close = day + rng.randint(0, 6)
             team = TEAM_OF_BANK[geography.ZONE_BY_SLUG[home.zone].bank]
-            self.at(close, rng.randint(12 * 60, 17 * 60), lambda: self._close_request(code, team))
+            self.at(close, rng.randint(12 * 60, 17 * 60), lambda: self.close_request(code, team))
 
-    def _close_request(self, code: str, team: str) -> None:
+    def close_request(self, code: str, team: str) -> None:
         requests.assign(self.rep, HUB, code, team)
         requests.done(self.rep, team, code, at=self.now())
 
@@ -550,85 +550,3 @@ class Sim:
                     on=self.iso(self.day),
                 ),
             )
-
-    # -- the war -----------------------------------------------------------------------------
-
-    def schedule_war(self) -> None:
-        """Incidents every day, growing in the last weeks, most on the east bank; convoys twice a week."""
-        rng = self.rng
-        for day in range(DAYS + 1):
-            lam = math.sqrt(self.scale) * (2.0 + 7.0 * (day / DAYS) ** 2)
-            for _ in range(weights.poisson(rng, lam)):
-                hour = rng.choices(range(24), weights=weights.FIRE_HOURS)[0]
-                self.at(day, hour * 60 + rng.randint(0, 59), self._incident)
-            if day % 7 in (0, 3):
-                self.at(day, 6 * 60 + 30, lambda d=day: self.convoy(d))
-        # The crossings go one by one.
-        self.at(9, 4 * 60 + 40, lambda: self._hit_crossing("bridge-central", "damaged", "mortar"))
-        self.at(16, 15 * 60 + 10, lambda: self._hit_crossing("bridge-central", "destroyed", "rocket"))
-        self.at(23, 5 * 60 + 5, lambda: self._hit_crossing("bridge-north", "damaged", "shelling"))
-
-    def _hit_crossing(self, site: str, state: str, kind: str) -> None:
-        s = geography.SITE_BY_SLUG[site]
-        incidents.report_incident(
-            self.rep,
-            HUB,
-            kind=kind,
-            zone=s.zone,
-            at=self.now(),
-            site=site,
-            lat=s.lat,
-            lon=s.lon,
-            note=f"{s.name}: {'зруйновано' if state == 'destroyed' else 'пошкоджено'}",
-        )
-        registry.set_site_state(self.rep, HUB, site, state)
-
-    def _incident(self) -> None:
-        rng, rep = self.rng, self.rep
-        zone = str(people.pick(rng, weights.INCIDENT_ZONES))
-        kind = str(people.pick(rng, weights.INCIDENT_KINDS))
-        lat, lon = geography.ZONE_BY_SLUG[zone].random_point(rng)
-        killed = rng.choice((1, 1, 1, 2)) if rng.random() < 0.07 else 0
-        wounded = rng.randint(1, 3) if rng.random() < 0.28 else 0
-        incidents.report_incident(
-            rep, HUB, kind=kind, zone=zone, at=self.now(), killed=killed, wounded=wounded, lat=lat, lon=lon
-        )
-        for _ in range(killed):
-            self._death(zone, lat, lon)
-
-    def _death(self, zone: str, lat: float, lon: float) -> None:
-        """A registered person is among the killed: the death, and where the body lies."""
-        rng, rep, day = self.rng, self.rep, self.day
-        homes = [h for h in self.by_zone[zone][-400:] if not h.gone]
-        if not homes:
-            return
-        home = rng.choice(homes)
-        pid = home.members.pop(rng.randrange(len(home.members)))
-        x = rng.random()
-        burial = "burial-cemetery" if x < 0.5 else f"могила у дворі, {home.address}" if x < 0.8 else None
-        registry.person_died(
-            rep, HUB, pid, on=self.iso(day), place=home.address, burial_place=burial, cause="обстріл"
-        )
-        if not home.members:
-            home.gone = True
-            registry.set_household(rep, HUB, home.code, "status", "closed")
-        if burial is None:
-            code = requests.open_request(
-                rep,
-                HUB,
-                need="body-recovery",
-                urgency="high",
-                zone=zone,
-                lat=lat,
-                lon=lon,
-                reported_by="сусіди",
-                at=self.now(),
-                note=f"Тіло під завалами, {home.address}",
-            )
-            if rng.random() < 0.5:
-                self.at(
-                    day + rng.randint(1, 5),
-                    rng.randint(9 * 60, 13 * 60),
-                    lambda: self._close_request(code, "medics"),
-                )
-

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, TypeVar
 
 from frontaid.scenario.geography import ZONE_BY_SLUG
 
@@ -253,7 +253,10 @@ class Household:
     note: str | None = None
 
 
-def pick(rng: random.Random, weighted: tuple[tuple[object, int], ...]) -> object:
+T = TypeVar("T")
+
+
+def pick(rng: random.Random, weighted: tuple[tuple[T, int], ...]) -> T:
     total = sum(w for _, w in weighted)
     x = rng.random() * total
     for value, w in weighted:
@@ -351,12 +354,12 @@ def household(rng: random.Random, zone: str, year: int) -> Household:
     alone = len(members) == 1
     for p in members:
         _vulnerabilities(rng, p, year, alone)
-    shelter = str(pick(rng, SHELTER_WEIGHTS[zone]))  # type: ignore[arg-type]
-    utilities = list(pick(rng, UTILITY_WEIGHTS[bank]))  # type: ignore[arg-type, call-overload]
+    shelter = str(pick(rng, SHELTER_WEIGHTS[zone]))
+    utilities = list(pick(rng, UTILITY_WEIGHTS[bank]))
     lat, lon = ZONE_BY_SLUG[zone].random_point(rng)
     hh = Household(zone, address(rng, zone, shelter), shelter, utilities, lat, lon, members)
     animal_odds = 0.35 if shelter == "house" or zone == "outskirts-west" else 0.12
     if rng.random() < animal_odds:
-        hh.animal_kinds = str(pick(rng, ANIMALS))  # type: ignore[arg-type]
+        hh.animal_kinds = str(pick(rng, ANIMALS))
         hh.animals = hh.animal_kinds.count(",") + 1 + (rng.random() < 0.3) * rng.randint(1, 6)
     return hh

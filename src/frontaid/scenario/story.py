@@ -2,7 +2,7 @@
 
 Each function schedules one situation on the simulation's calendar (day 0 is six
 weeks ago, `DAYS` is today) and notes the codes of its records in `sim.story`, so
-tests and the tour can find them. The report is `seed/bakhmut-report.txt`; its
+tests and the tour can find them. The report is docs/field-report.md; its
 machine translation calls Anna "Give it" and Ihor "Skin" (Finnish anna, iho).
 Everyone's name is invented.
 """

@@ -18,16 +18,13 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from frontaid.domain.entities import ENTITIES, Entity
-from frontaid.match.names import name_keys
+from frontaid.domain.name_keys import name_keys
 from frontaid.oplog.op import Op, pack, unpack
 from frontaid.store import schema
-from frontaid.store.projector import _DERIVERS, KEYED, ZERO, Projector, Stamp, _dumps, _encode_value
-
-if TYPE_CHECKING:
-    from frontaid.store.replica import Replica
+from frontaid.store.fold import DERIVERS, KEYED, ZERO, Stamp, dumps, encode_value
 
 _OP_SQL = "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops"
 # Per entity, the names of its scalar, set and count fields (read for every create).
@@ -204,7 +201,7 @@ class MemoryFold:
         json_at = [(6 + i, k) for i, k in enumerate(scalars) if entity.by_name[k].kind == "json"]
         sets = entity.set_fields
         counts = entity.count_fields
-        derived = [(c, _DERIVERS[src], src) for c, src in entity.derived]
+        derived = [(c, DERIVERS[src], src) for c, src in entity.derived]
         cols = ["eid", "created", "c_hlc", "c_origin", "merged_into", "_v", *scalars, *sets, *counts,
                 *(c for c, _, _ in derived)]
         out = []
@@ -217,12 +214,12 @@ class MemoryFold:
                 # Only fields stamped otherwise than by the create are spelled out in `_v`.
                 spelled = {k: list(s) for k, s in row.stamps.items() if s != c or get(k) is None}
                 if spelled:
-                    v = _dumps(spelled)
+                    v = dumps(spelled)
             rec: list[Any] = [eid, row.created, c[0], c[1], get("merged_into"), v, *map(get, scalars)]
             if extra:
                 for i, k in json_at:
                     if rec[i] is not None:
-                        rec[i] = _encode_value(entity, k, rec[i])
+                        rec[i] = encode_value(entity, k, rec[i])
                 for k in sets:
                     rec.append(set_values.get((name, eid, k)))
                 for _ in counts:
@@ -248,7 +245,7 @@ def _stored_retracts(conn: sqlite3.Connection) -> list[tuple[str, str]]:
         "SELECT origin, seq, data FROM ops WHERE verb = 'retract'")]
 
 
-def _write_projections(conn: sqlite3.Connection, fold: MemoryFold, retracts: list[tuple[str, str]]) -> None:
+def write_projections(conn: sqlite3.Connection, fold: MemoryFold, retracts: list[tuple[str, str]]) -> None:
     """Replace the projection tables with what `fold` holds; indexes are built after the rows."""
     schema.drop_projections(conn)
     ddl = schema.projection_ddl()
@@ -269,10 +266,10 @@ def refold_all(conn: sqlite3.Connection) -> None:
     retracts = _stored_retracts(conn)
     fold = MemoryFold({t for t, _ in retracts})
     fold.ops(_stored_ops(conn, " WHERE verb != 'retract'"))
-    _write_projections(conn, fold, retracts)
+    write_projections(conn, fold, retracts)
 
 
-def _new_ones(conn: sqlite3.Connection, ops: Sequence[Op]) -> list[int]:
+def new_ones(conn: sqlite3.Connection, ops: Sequence[Op]) -> list[int]:
     """Indexes of the ops the log does not hold yet (each (origin, seq) once)."""
     origins = [op.origin for op in ops]
     seqs = [op.seq for op in ops]
@@ -297,62 +294,36 @@ def _new_ones(conn: sqlite3.Connection, ops: Sequence[Op]) -> list[int]:
     return out
 
 
-def ingest_bulk(rep: Replica, ops: Sequence[Op], hashes: Sequence[bytes],
-                blobs: Sequence[tuple[bytes, bytes | None]] | None = None) -> int:
-    """`ingest` for a batch large against what the replica holds: one executemany into the
-    log, then every projection refolded in memory (same result, many times faster).
+def fold_with_log(conn: sqlite3.Connection,
+                  new_ops: Sequence[Op]) -> tuple[MemoryFold, list[tuple[str, str]]]:
+    """The fold of what the log holds (read before the new ops go in), then of `new_ops`; with
+    every retraction (voided op, by whom) for `write_projections`."""
+    retracts = _stored_retracts(conn)
+    retracts += [(op.data["op"], f"{op.origin}:{op.seq}") for op in new_ops if op.verb == "retract"]
+    fold = MemoryFold({t for t, _ in retracts})
+    fold.ops(_stored_ops(conn, " WHERE verb != 'retract'"))
+    fold.ops(new_ops)
+    return fold, retracts
 
-    The new ops are folded from memory and the log's older ops read once; `blobs`, when
-    given, are each op's (data, seen) as the canonical bytes its hash covers (sync's
-    `Run.blobs`), stored as they are instead of packed again.
-    """
-    with rep.transaction() as conn:
-        fresh = _new_ones(conn, ops)
-        if not fresh:
-            return 0
-        everything = len(fresh) == len(ops)
-        new_ops = ops if everything else [ops[i] for i in fresh]
-        new_hashes = hashes if everything else [hashes[i] for i in fresh]
-        if blobs is None:
-            new_blobs: Sequence[tuple[bytes, bytes | None]] = [
-                (pack(op.data), None if op.seen is None else pack(op.seen)) for op in new_ops]
-        else:
-            new_blobs = blobs if everything else [blobs[i] for i in fresh]
 
-        # The fold: what the log held (read before the new ops go in), then the new ops.
-        retracts = _stored_retracts(conn)
-        retracts += [(op.data["op"], f"{op.origin}:{op.seq}") for op in new_ops if op.verb == "retract"]
-        fold = MemoryFold({t for t, _ in retracts})
-        fold.ops(_stored_ops(conn, " WHERE verb != 'retract'"))
-        fold.ops(new_ops)
-
-        reindex = len(new_ops) >= _REINDEX_MIN and len(new_ops) > rep.op_count()
-        indexes = [sql for (sql,) in conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ops' AND sql IS NOT NULL")]
-        if reindex:
-            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
-                                        "AND tbl_name = 'ops' AND sql IS NOT NULL").fetchall():
-                conn.execute(f'DROP INDEX "{name}"')
-        conn.executemany("INSERT INTO ops VALUES (?,?,?,?,?,?,?,?,?,?)", (
-            (op.origin, op.seq, op.hlc, op.actor, op.entity, op.eid, op.verb, b[0], b[1], h)
-            for op, b, h in zip(new_ops, new_blobs, new_hashes, strict=True)))
-        if reindex:
-            for sql in indexes:
-                conn.execute(sql)
-
-        digest = int(rep._state["digest"], 16)
-        for h in new_hashes:
-            digest ^= int.from_bytes(h, "big")
-        rep._state["digest"] = f"{digest:064x}"
-        for origin in {op.origin for op in new_ops}:
-            rep._advance_top(origin)
-        if not rep.clock.observe(max(op.hlc for op in new_ops)):
-            # The latest stamp is too far ahead: take the latest one that is not.
-            for hlc in sorted({op.hlc for op in new_ops}, reverse=True):
-                if rep.clock.observe(hlc):
-                    break
-        _write_projections(conn, fold, retracts)
-        rep._projector = Projector(conn)
-        conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                         [("digest", rep._state["digest"]), ("clock", rep.clock.last)])
-    return len(new_ops)
+def insert_log(conn: sqlite3.Connection, ops: Sequence[Op], hashes: Sequence[bytes],
+               blobs: Sequence[tuple[bytes, bytes | None]] | None, held: int) -> None:
+    """One executemany of new ops into a log holding `held` ops; `blobs`, when given, are each
+    op's (data, seen) as the canonical bytes its hash covers, stored as they are. A batch large
+    against the log drops the log's secondary indexes and builds them again after (sorting once
+    beats a million random index inserts)."""
+    if blobs is None:
+        blobs = [(pack(op.data), None if op.seen is None else pack(op.seen)) for op in ops]
+    reindex = len(ops) >= _REINDEX_MIN and len(ops) > held
+    indexes = [sql for (sql,) in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ops' AND sql IS NOT NULL")]
+    if reindex:
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                    "AND tbl_name = 'ops' AND sql IS NOT NULL").fetchall():
+            conn.execute(f'DROP INDEX "{name}"')
+    conn.executemany("INSERT INTO ops VALUES (?,?,?,?,?,?,?,?,?,?)", (
+        (op.origin, op.seq, op.hlc, op.actor, op.entity, op.eid, op.verb, b[0], b[1], h)
+        for op, b, h in zip(ops, blobs, hashes, strict=True)))
+    if reindex:
+        for sql in indexes:
+            conn.execute(sql)

@@ -22,16 +22,10 @@ import sqlite3
 from typing import Any
 
 from frontaid.domain.entities import ENTITIES, Entity
-from frontaid.domain.names import fold
-from frontaid.match.names import name_keys
+from frontaid.domain.name_keys import name_keys
 from frontaid.oplog.op import Op, op_id, parse_op_id, unpack
+from frontaid.store.fold import DERIVERS, KEYED, ZERO, Stamp, dumps, encode_value
 
-Stamp = tuple[int, str]
-ZERO: Stamp = (0, "")
-
-_DERIVERS = {"name": fold}
-# Entities whose field feeds the `name_keys` search index.
-KEYED: dict[str, str] = {"person": "name"}
 _INSERT_KEYS = "INSERT OR IGNORE INTO name_keys VALUES (?,?)"
 _DELETE_KEYS = "DELETE FROM name_keys WHERE key = ? AND eid = ?"
 
@@ -48,20 +42,6 @@ def reindex_names(conn: sqlite3.Connection) -> None:
         rows = conn.execute(f'SELECT eid, "{field}" FROM "{table}" WHERE "{field}" IS NOT NULL').fetchall()
         conn.executemany(_INSERT_KEYS, sorted(
             (k, eid) for eid, name in rows if isinstance(name, str) for k in name_keys(name)))
-
-
-# One encoder for every `_v`: json.dumps with options builds a new one per call.
-_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
-
-
-def _dumps(value: dict[str, Any]) -> str:
-    return _ENCODE(value)
-
-
-def _encode_value(entity: Entity, field: str, value: Any) -> Any:
-    if value is not None and entity.by_name[field].kind == "json":
-        return _dumps(value) if isinstance(value, dict) else json.dumps(value, ensure_ascii=False)
-    return value
 
 
 @functools.lru_cache(maxsize=1024)
@@ -172,12 +152,12 @@ class Projector:
         for k, v in data.items():
             if v is not None and k in json_of:
                 cols.append(k)
-                values.append(_encode_value(entity, k, v) if json_of[k] else v)
+                values.append(encode_value(entity, k, v) if json_of[k] else v)
         for col, src in entity.derived:
             v = data.get(src)
             if v is not None and src in json_of:
                 cols.append(col)
-                values.append(_DERIVERS[src](v))
+                values.append(DERIVERS[src](v))
         sets = [name for name in entity.set_fields if data.get(name)]
         # A new row's set holds exactly the create's elements: write it with the row
         # rather than reading the elements back (when they are plain strings).
@@ -242,15 +222,15 @@ class Projector:
         row = self.conn.execute(
             f'SELECT created, c_hlc, c_origin, _v, "{field}" FROM "{table}" WHERE eid = ?', (eid,)
         ).fetchone()
-        stored = _encode_value(entity, field, value) if field in entity.by_name else value
-        derived = [(c, _DERIVERS[s](value) if value is not None else None)
+        stored = encode_value(entity, field, value) if field in entity.by_name else value
+        derived = [(c, DERIVERS[s](value) if value is not None else None)
                    for c, s in entity.derived if s == field]
         extra = "".join(f', "{c}" = ?' for c, _ in derived)
         if row is None:
             cols = "".join(f', "{c}"' for c, _ in derived)
             self.conn.execute(
                 f'INSERT INTO "{table}" (eid, _v, "{field}"{cols}) VALUES (?,?,?{",?" * len(derived)})',
-                [eid, _dumps({field: list(stamp)}), stored, *(v for _, v in derived)],
+                [eid, dumps({field: list(stamp)}), stored, *(v for _, v in derived)],
             )
             if KEYED.get(entity.name) == field:
                 self._index_name(eid, None, value)
@@ -263,7 +243,7 @@ class Projector:
         stamps[field] = list(stamp)
         self.conn.execute(
             f'UPDATE "{table}" SET "{field}" = ?, _v = ?{extra} WHERE eid = ?',
-            [stored, _dumps(stamps), *(v for _, v in derived), eid],
+            [stored, dumps(stamps), *(v for _, v in derived), eid],
         )
 
     def _detect_conflict(self, entity: Entity, op: Op) -> None:

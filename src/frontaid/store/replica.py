@@ -7,11 +7,10 @@ nothing is acknowledged before it is on disk.
 
 from __future__ import annotations
 
-import hashlib
-import json
+import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,14 +20,22 @@ import msgpack
 from nacl.signing import SigningKey
 
 from frontaid.domain.codes import make_code, new_prefix
-from frontaid.domain.entities import ENTITIES
 from frontaid.errors import AlreadyInitialised, NoReplica, SchemaTooNew
 from frontaid.oplog.chain import new_signing_key, sign_head
 from frontaid.oplog.hlc import Clock, wall_ms
 from frontaid.oplog.op import GENESIS, Op, chain_hash, encode_parts, pack
-from frontaid.store import schema
+from frontaid.store import bulkfold, database, schema
 from frontaid.store.bulkfold import refold_all
-from frontaid.store.projector import Projector, row_to_op
+
+# effective_row is re-exported for the restricted state hash of a scoped device (sync/scope.py).
+from frontaid.store.fold import effective_row as effective_row
+from frontaid.store.fold import projection_hash
+from frontaid.store.projector import Projector, reindex_names, row_to_op
+
+# Indexes nothing reads while one device fills a replica alone (`Replica.bulk_load`): the log's by
+# record (the projector skips conflict checks while the log has a single origin), people by
+# household, households by zone, the ledger's by stock and by day.
+BULK_DEFERRED = ("ops_entity", "people_household", "households_zone", "ledger_stock", "ledger_day")
 
 
 @dataclass(frozen=True)
@@ -98,15 +105,17 @@ class Replica:
     # -- opening -----------------------------------------------------------------------
 
     @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
+    def _connect(path: Path, key: bytes | None = None) -> sqlite3.Connection:
+        # Opened through store/database.py, the one place that opens a database (encrypted with
+        # `key`, or the key this process remembers for the path, or plain).
         # The projector's inserts vary by which fields a record has: with the queries they
         # are a few hundred distinct statements, more than sqlite3's default cache of 128,
         # and a statement prepared again costs more than the insert (the demo build: -7%).
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30,
-                               cached_statements=1024)
+        conn = database.connect(path, key, isolation_level=None, check_same_thread=False, timeout=30,
+                                cached_statements=1024)
         try:
             conn.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.DatabaseError:
+        except database.DatabaseError:
             conn.close()
             raise
         conn.execute("PRAGMA synchronous = FULL")
@@ -129,29 +138,32 @@ class Replica:
         epoch: date | None = None,
         prefix: str | None = None,
         wall: Callable[[], int] = wall_ms,
+        key: bytes | None = None,
     ) -> Replica:
-        """Make a new replica (and a new deployment) at `path`."""
-        key = new_signing_key()
+        """Make a new replica (and a new deployment) at `path` (encrypted with the data `key` if given)."""
+        signing = new_signing_key()
         origin = os.urandom(8).hex()
         pre = prefix or new_prefix()
         return cls._create(
-            path, wall=wall, signing_key=bytes(key), origin=origin, prefix=pre,
+            path, wall=wall, signing_key=bytes(signing), origin=origin, prefix=pre,
             deployment_key=os.urandom(32), town=town, lang=lang, epoch=epoch or date.today(),
-            device={"name": device_name, "public": bytes(key.verify_key).hex(), "prefix": pre,
-                    "role": "hub"},
+            device={"name": device_name, "public": bytes(signing.verify_key).hex(), "prefix": pre,
+                    "role": "hub"}, key=key,
         )
 
     @classmethod
     def _create(
         cls, path: str | os.PathLike[str], *, wall: Callable[[], int], signing_key: bytes, origin: str,
         prefix: str, deployment_key: bytes, town: str, lang: str, epoch: date,
-        device: dict[str, Any], extra: dict[str, Any] | None = None,
+        device: dict[str, Any], extra: dict[str, Any] | None = None, key: bytes | None = None,
     ) -> Replica:
         """Make a replica with a given identity; its first op registers its device."""
         p = Path(path)
         if p.exists() and p.stat().st_size > 0:
             raise AlreadyInitialised(path=str(p))
-        conn = cls._connect(p)
+        conn = cls._connect(p, key)
+        if key is not None:
+            database.remember(p, key)
         cls._migrate(conn)
         settings = {
             "origin": origin, "prefix": prefix, "signing_key": signing_key.hex(),
@@ -167,14 +179,18 @@ class Replica:
         return replica
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], wall: Callable[[], int] = wall_ms) -> Replica:
-        """Open an existing replica, running migrations and refolding stale projections."""
+    def open(cls, path: str | os.PathLike[str], wall: Callable[[], int] = wall_ms,
+             key: bytes | None = None) -> Replica:
+        """Open an existing replica, running migrations and refolding stale projections.
+
+        An encrypted one needs its data `key` (or one remembered for the path by database.remember).
+        """
         p = Path(path)
         if not p.exists() or p.stat().st_size == 0:
             raise NoReplica(path=str(p))
         try:
-            conn = cls._connect(p)
-        except sqlite3.DatabaseError as exc:
+            conn = cls._connect(p, key)
+        except database.DatabaseError as exc:
             raise NoReplica(path=str(p)) from exc
         try:
             # Touch nothing in a file that is not ours: look before migrating.
@@ -185,9 +201,11 @@ class Replica:
                     "SELECT value FROM meta WHERE key = 'origin'").fetchone() is None:
                 raise NoReplica(path=str(p))
             cls._migrate(conn)
-        except (sqlite3.DatabaseError, NoReplica) as exc:
+        except (database.DatabaseError, NoReplica) as exc:
             conn.close()
             raise NoReplica(path=str(p)) from exc
+        if key is not None:
+            database.remember(p, key)
         return cls(p, conn, wall)
 
     @staticmethod
@@ -208,6 +226,8 @@ class Replica:
             conn.execute("BEGIN IMMEDIATE")
             refold_all(conn)
             conn.execute("COMMIT")
+        for ddl in schema.LOCAL_TABLES.values():
+            conn.execute(ddl)
 
     def close(self) -> None:
         self.conn.close()
@@ -226,6 +246,38 @@ class Replica:
 
     def set_meta(self, key: str, value: Any) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """A read's rows as dicts by column name: the one way queries read projections."""
+        cur = self.conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    @contextlib.contextmanager
+    def bulk_load(self) -> Iterator[Replica]:
+        """One device filling a new replica alone (the demo town): no rollback journal, no
+        fsync, and the indexes nothing reads meanwhile (`BULK_DEFERRED`, the search index)
+        built once, sorted, at the end; then a normal durable WAL replica again.
+
+        A load that fails leaves the file half written: the caller deletes it and starts
+        again (no ROLLBACK is needed, since a refused action writes nothing).
+        """
+        self.conn.execute("PRAGMA journal_mode = OFF")
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.index_names = False
+        deferred = [sql for name, sql in self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+            if name in BULK_DEFERRED]
+        for name in BULK_DEFERRED:
+            self.conn.execute(f'DROP INDEX "{name}"')
+        yield self
+        self.index_names = True
+        with self.transaction():
+            for sql in deferred:
+                self.conn.execute(sql)
+            reindex_names(self.conn)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
 
     @property
     def signing_key(self) -> SigningKey:
@@ -394,11 +446,41 @@ class Replica:
                                       [("digest", self._state["digest"]), ("clock", self.clock.last)])
         return new
 
-    def ingest_bulk(self, ops: Sequence[Op], hashes: Sequence[bytes]) -> int:
-        """`ingest` for a batch large against what the replica holds (see bulkfold.ingest_bulk)."""
-        from frontaid.store.bulkfold import ingest_bulk
+    def ingest_bulk(self, ops: Sequence[Op], hashes: Sequence[bytes],
+                    blobs: Sequence[tuple[bytes, bytes | None]] | None = None) -> int:
+        """`ingest` for a batch large against what the replica holds: one executemany into the
+        log, then every projection refolded in memory (bulkfold.py; same result, many times faster).
 
-        return ingest_bulk(self, ops, hashes)
+        The new ops are folded from memory and the log's older ops read once; `blobs`, when
+        given, are each op's (data, seen) as the canonical bytes its hash covers (sync's
+        `Run.blobs`), stored as they are instead of packed again.
+        """
+        with self.transaction() as conn:
+            fresh = bulkfold.new_ones(conn, ops)
+            if not fresh:
+                return 0
+            everything = len(fresh) == len(ops)
+            new_ops = ops if everything else [ops[i] for i in fresh]
+            new_hashes = hashes if everything else [hashes[i] for i in fresh]
+            new_blobs = blobs if blobs is None or everything else [blobs[i] for i in fresh]
+            fold, retracts = bulkfold.fold_with_log(conn, new_ops)
+            bulkfold.insert_log(conn, new_ops, new_hashes, new_blobs, held=self.op_count())
+            digest = int(self._state["digest"], 16)
+            for h in new_hashes:
+                digest ^= int.from_bytes(h, "big")
+            self._state["digest"] = f"{digest:064x}"
+            for origin in {op.origin for op in new_ops}:
+                self._advance_top(origin)
+            if not self.clock.observe(max(op.hlc for op in new_ops)):
+                # The latest stamp is too far ahead: take the latest one that is not.
+                for hlc in sorted({op.hlc for op in new_ops}, reverse=True):
+                    if self.clock.observe(hlc):
+                        break
+            bulkfold.write_projections(conn, fold, retracts)
+            self._projector = Projector(conn)
+            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                             [("digest", self._state["digest"]), ("clock", self.clock.last)])
+        return len(new_ops)
 
     def _advance_top(self, origin: str) -> None:
         """Move an origin's contiguous top past every op now held without a gap."""
@@ -482,44 +564,3 @@ class Replica:
 
     def projection_hash(self) -> str:
         return projection_hash(self.conn)
-
-
-def _effective_row(entity_fields: list[str], lww: frozenset[str], row: tuple[Any, ...]) -> list[Any]:
-    """A row as its meaning: values plus the stamp each last-writer-wins field holds, however stored.
-
-    Set, count and derived columns carry no stamp: their value comes from elems, the
-    ledger or another column.
-    """
-    eid, created, c_hlc, c_origin, v_json, merged_into, *values = row
-    stamps = json.loads(v_json)
-    eff: dict[str, Any] = {}
-    for name, value in zip(["merged_into", *entity_fields], [merged_into, *values], strict=True):
-        if name not in lww:
-            continue
-        if name in stamps:
-            eff[name] = stamps[name]
-        elif created and value is not None:
-            eff[name] = [c_hlc, c_origin]
-    return [eid, created, merged_into, *values, sorted(eff.items())]
-
-
-def projection_hash(conn: sqlite3.Connection) -> str:
-    """A hash over every projection table, by meaning: equal iff the folds agree."""
-    h = hashlib.blake2b(digest_size=16)
-    for entity in ENTITIES.values():
-        fields = [f.name for f in entity.fields] + [c for c, _ in entity.derived]
-        lww = frozenset(["merged_into"] + [f.name for f in entity.fields if f.kind not in ("set", "count")])
-        cols = ", ".join(f'"{c}"' for c in fields)
-        h.update(entity.table.encode())
-        for row in conn.execute(
-            f'SELECT eid, created, c_hlc, c_origin, _v, merged_into, {cols} '
-            f'FROM "{entity.table}" ORDER BY eid'
-        ):
-            h.update(pack(_effective_row(fields, lww, row)))
-    for table in sorted(schema.AUX_TABLES):
-        h.update(table.encode())
-        ncols = len(conn.execute(f"PRAGMA table_info({table})").fetchall())
-        order = ", ".join(str(i + 1) for i in range(ncols))
-        for row in conn.execute(f"SELECT * FROM {table} ORDER BY {order}"):
-            h.update(pack(list(row)))
-    return h.hexdigest()

@@ -14,7 +14,7 @@ from typing import Final
 
 from frontaid.domain.entities import ENTITIES, Entity
 
-# Bump when the fold itself changes meaning (name keys included: match.names), so
+# Bump when the fold itself changes meaning (name keys included: domain.name_keys), so
 # existing replicas refold on open.
 PROJECTOR_VERSION: Final = 2
 
@@ -103,10 +103,18 @@ AUX_TABLES: Final[dict[str, str]] = {
         entity TEXT NOT NULL, eid TEXT NOT NULL, field TEXT NOT NULL, op_a TEXT NOT NULL, op_b TEXT NOT NULL,
         PRIMARY KEY (op_a, op_b)) WITHOUT ROWID""",
     "retracted": """CREATE TABLE retracted (op TEXT PRIMARY KEY, by TEXT NOT NULL) WITHOUT ROWID""",
-    # The search keys of every person's current name (match.names.name_keys): a few
+    # The search keys of every person's current name (domain.name_keys.name_keys): a few
     # rows a person, so search finds Ігор, Игорь, Ihor and Igor by one B-tree range.
     "name_keys": """CREATE TABLE name_keys (key TEXT NOT NULL, eid TEXT NOT NULL,
         PRIMARY KEY (key, eid)) WITHOUT ROWID""",
+}
+# Local derived data: recomputable, never synced, outside the state hash and kept through a refold.
+# Created on open (`IF NOT EXISTS`): an older replica gains them without a migration.
+LOCAL_TABLES: Final[dict[str, str]] = {
+    # The duplicates review queue (`frontaid dedup run` fills it; queries/dedup.py reads it).
+    "dedup_queue": """CREATE TABLE IF NOT EXISTS dedup_queue (
+        a TEXT NOT NULL, b TEXT NOT NULL, score REAL NOT NULL, band TEXT NOT NULL,
+        fields TEXT NOT NULL, found_at TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID""",
 }
 AUX_INDEXES: Final[tuple[str, ...]] = (
     "CREATE INDEX ledger_stock ON ledger (entity, eid)",

@@ -20,10 +20,10 @@ from frontaid.errors import IntegrityError
 from frontaid.oplog.chain import verify_head
 from frontaid.oplog.hlc import physical
 from frontaid.oplog.op import GENESIS, Op
-from frontaid.store.bulkfold import ingest_bulk
 from frontaid.store.replica import Change, Replica
 from frontaid.sync.batch import Batch, Run, decode_batch, deployment_name
-from frontaid.sync.devices import check_proof, fingerprint
+from frontaid.sync.devices import check_proof
+from frontaid.sync.keys import fingerprint
 
 HOLD_MS = 72 * 3600 * 1000
 # A batch this large, and at least BULK_RATIO times what the replica holds, is written
@@ -120,8 +120,8 @@ def _apply(rep: Replica, payload: Any, now_ms: int | None) -> Report:
             devices = trusted(rep)
         if bulk is not None:
             ops = [op for run_ops, _, _ in bulk for op in run_ops]
-            report.applied += ingest_bulk(rep, ops, [h for _, hs, _ in bulk for h in hs],
-                                          [b for _, _, bs in bulk for b in bs])
+            report.applied += rep.ingest_bulk(ops, [h for _, hs, _ in bulk for h in hs],
+                                              [b for _, _, bs in bulk for b in bs])
             for origin in {op.origin for op in ops}:
                 _release_held(rep, origin, report)
         _release_stale(rep, report, now)

@@ -117,8 +117,6 @@ def make_batch(rep: Replica, peer_vector: dict[str, int], limit: int = DEFAULT_L
             entries.append([hlc - last_hlc, actor, entity, eid, verb, data, seen])
             last_hlc = hlc
         if prev_row is None and start:
-            from frontaid.sync.scope import acked_prev  # a scoped device dropped that op
-
             prev_row = (acked_prev(rep, start) or GENESIS,)
         runs.append([origin, start + 1, prev_row[0] if prev_row else GENESIS, entries])
         h, sig = rep.conn.execute(
@@ -183,3 +181,14 @@ def decode_batch(payload: Any) -> Batch:
     except (KeyError, TypeError, ValueError) as exc:
         raise _bad() from exc
     return batch
+
+
+def acked_prev(rep: Replica, seq: int) -> bytes | None:
+    """The hash of our own op `seq` if it was dropped after the hub acknowledged it.
+
+    A push starts at the hub's top of our chain, which is at least the last acknowledged
+    seq, so that one hash is all a scoped device must keep of what it dropped.
+    """
+    raw = str(rep.meta("scope_acked") or "")
+    at, _, h = raw.partition(":")
+    return bytes.fromhex(h) if raw and int(at) == seq else None

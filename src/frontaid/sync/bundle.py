@@ -3,6 +3,12 @@
 Writing is atomic (a temporary file, fsync, rename), so a stick pulled out mid-write
 never holds half a bundle under the real name. Importing is one transaction and
 idempotent: the same bundle twice, or an old one replayed, changes nothing.
+
+Importing is bounded: a file past `MAX_BUNDLE` is refused by its size before a byte
+is read (a 1 GB file that begins with the magic costs nothing), one that does not
+begin with the magic after 8 bytes, and the rest inflates to at most
+`envelope.MAX_PLAIN`. A bundle of the wrong shape, even sealed with our key, is an
+IntegrityError (exit 2, one line) and changes nothing.
 """
 
 from __future__ import annotations
@@ -12,13 +18,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from frontaid.errors import BadInput, IntegrityError
+from frontaid.errors import BadInput, IntegrityError, TooLarge
 from frontaid.store.replica import Replica
-from frontaid.sync import keys
+from frontaid.sync import envelope, keys
 from frontaid.sync.apply import Report, apply_payload
 from frontaid.sync.batch import make_batch
 
+# Errors a payload of the wrong shape raises deep in decoding; turned into one IntegrityError.
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError, RecursionError)
 NO_LIMIT = 1 << 62
+# The whole 100k-household town (810k ops) exports to well under this; a bigger one is
+# split with --since-vector. Opening holds the file and its plaintext at once.
+MAX_BUNDLE = 512 * 1024 * 1024
 
 
 def deployment_key(rep: Replica) -> bytes:
@@ -93,24 +104,37 @@ def export_bundle(rep: Replica, path: Path, since: dict[str, int] | None = None,
     return {"ops": n, "bytes": len(blob), "bytes_per_op": round(len(blob) / n, 1) if n else None}
 
 
-def import_bundle(rep: Replica, path: Path) -> Report:
+def read_bundle(path: Path, cap: int = MAX_BUNDLE) -> bytes:
+    """The bytes of a bundle file, refused by size (TooLarge) or magic before the rest is read."""
     try:
-        blob = path.read_bytes()
-    except OSError:
+        with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size > cap:
+                raise TooLarge(mb=cap // (1024 * 1024))
+            if fh.read(len(envelope.MAGIC)) not in (envelope.MAGIC, envelope.LEGACY):
+                raise IntegrityError("not a frontaid bundle")
+            fh.seek(0)
+            blob = fh.read(cap + 1)
+    except (OSError, ValueError):
         raise BadInput("Cannot read '{value}'.", value=str(path)) from None
-    payload = keys.open_(rep, blob)
+    if len(blob) > cap:  # grew while we looked
+        raise TooLarge(mb=cap // (1024 * 1024))
+    return blob
+
+
+def import_bundle(rep: Replica, path: Path) -> Report:
     from frontaid.sync import scope
 
-    if scope.own_scope(rep) is not None or scope.is_feed(payload):
-        report = scope.apply_feed(rep, payload)
-    else:
-        report = apply_payload(rep, payload)
-        sender = str(payload.get("from"))
-        if "scope" in payload and scope.device_scope(rep, sender) is not None:
-            scope.remember_tell(rep, sender, payload["scope"])
-    if isinstance(payload, dict) and isinstance(payload.get("vector"), dict):
-        try:
+    payload = keys.open_(rep, read_bundle(path))
+    try:
+        if scope.own_scope(rep) is not None or scope.is_feed(payload):
+            report = scope.apply_feed(rep, payload)
+        else:
+            report = apply_payload(rep, payload)
+            sender = str(payload.get("from"))
+            if "scope" in payload and scope.device_scope(rep, sender) is not None:
+                scope.remember_tell(rep, sender, payload["scope"])
+        if isinstance(payload, dict) and isinstance(payload.get("vector"), dict):
             remember_peer(rep, str(payload["from"]), payload["vector"])
-        except (ValueError, TypeError):
-            raise IntegrityError("the contents cannot be read") from None
+    except MALFORMED:
+        raise IntegrityError("the contents cannot be read") from None
     return report

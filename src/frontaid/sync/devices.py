@@ -29,14 +29,11 @@ from frontaid.oplog.hlc import wall_ms
 from frontaid.oplog.op import pack
 from frontaid.store.replica import Change, Replica
 from frontaid.sync.batch import deployment_name
+from frontaid.sync.keys import fingerprint, rotate
 
 CODE_VERSION = 1
 ROLES = ("hub", "field", "desk")
 ENROLMENT_DAYS = 14
-
-
-def fingerprint(public_hex: str) -> bytes:
-    return hashlib.blake2b(bytes.fromhex(public_hex), digest_size=8).digest()
 
 
 def proof_message(origin: str, public_hex: str) -> bytes:
@@ -129,10 +126,14 @@ def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date
     else:
         own = rep.conn.execute("SELECT public FROM devices WHERE eid = ?", (rep.origin,)).fetchone()[0]
         anchor, anchor_fp = rep.origin, fingerprint(own)
+    # The hub's HTTPS certificate authority, made now if the hub has none yet, so the new
+    # device can pin it (sync/tls.py): its SHA-256, the code's last field.
+    from frontaid.sync.tls import ca_fingerprint
+
     return encode_code([
         CODE_VERSION, bytes.fromhex(str(rep.meta("deployment_key"))), bytes(one_time),
         anchor, anchor_fp, rep.town, rep.epoch.isoformat(), str(rep.meta("lang")),
-        prefix, role, name, zones or None, deployment_name(rep),
+        prefix, role, name, bytes.fromhex(ca_fingerprint(rep)), zones or None, deployment_name(rep),
     ])
 
 
@@ -148,6 +149,7 @@ class JoinCode:
     prefix: str
     role: str
     name: str
+    hub_ca: bytes = b""  # SHA-256 of the hub's CA certificate; empty in codes made before it
     zones: list[str] | None = None
     deployment_id: str | None = None
 
@@ -157,14 +159,15 @@ def parse_code(code: str) -> JoinCode:
     try:
         return JoinCode(bytes(f[1]), bytes(f[2]), str(f[3]), bytes(f[4]), str(f[5]),
                         date.fromisoformat(f[6]), str(f[7]), str(f[8]), str(f[9]), str(f[10]),
-                        [str(z) for z in f[11]] if len(f) > 11 and f[11] else None,
-                        str(f[12]) if len(f) > 12 else None)
+                        bytes(f[11]) if len(f) > 11 else b"",
+                        [str(z) for z in f[12]] if len(f) > 12 and f[12] else None,
+                        str(f[13]) if len(f) > 13 else None)
     except (IndexError, ValueError, TypeError):
         raise BadInput("That enrolment code is not valid: check it was copied whole.") from None
 
 
-def join(path: str | os.PathLike[str], code: str) -> Replica:
-    """On the new device: a replica of the deployment the code belongs to."""
+def join(path: str | os.PathLike[str], code: str, data_key: bytes | None = None) -> Replica:
+    """On the new device: a replica of the deployment the code belongs to (encrypted with `data_key`)."""
     jc = parse_code(code)
     one_time = SigningKey(jc.enrollment_seed)
     key = SigningKey.generate()
@@ -177,8 +180,10 @@ def join(path: str | os.PathLike[str], code: str) -> Replica:
         device={"name": jc.name, "public": public, "prefix": jc.prefix, "role": jc.role,
                 "enrollment": bytes(one_time.verify_key).hex(), "proof": proof},
         extra={"anchor_origin": jc.hub_origin, "anchor_fingerprint": jc.hub_fingerprint.hex(),
+               **({"hub_ca_fingerprint": jc.hub_ca.hex()} if len(jc.hub_ca) == 32 else {}),
                **({"scope": json.dumps(sorted(jc.zones))} if jc.zones else {}),
                **({"deployment_id": jc.deployment_id} if jc.deployment_id else {})},
+        key=data_key,
     )
 
 
@@ -197,8 +202,6 @@ def revoke(rep: Replica, actor: str, name: str) -> int:
         rep.record([Change("device", row[0], "set", {"f": "revoked_after", "v": top})], actor)
         if not rep.meta("anchor_origin"):
             # The root hub: a new deployment key, which the revoked device never gets.
-            from frontaid.sync.keys import rotate
-
             rotate(rep)
     return int(top)
 

@@ -5,6 +5,15 @@ and every request is signed by the device's own key over
 (method, path, time, hash of body), so a stranger on the hub's Wi-Fi gets 401 and
 a revoked device 403. A device not yet known to the hub may only push: its
 first batch carries its enrolment proof, which apply checks.
+
+What a stranger can make the hub spend is bounded, in this order: the headers are
+checked before a byte of the body is read (origin, time, signature format, the
+device known and not revoked; 401/403 at once otherwise); a declared length past
+the cap is refused (413) unread; the body is then read in pieces and refused the
+moment it passes the cap: `MAX_BODY` for an enrolled device, `MAX_BODY_NEW` for a
+device introducing itself; only then the signature over the body is checked, the
+envelope opened (inflating at most `MAX_PLAIN`) and the payload applied. Any
+payload that is not the shape of a batch is a 422 with one line, never a 500.
 """
 
 from __future__ import annotations
@@ -20,19 +29,30 @@ from fastapi import APIRouter, Request, Response
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
-from frontaid.errors import FrontaidError, HubUnreachable, IntegrityError, Revoked, SyncRefused, Unauthorised
+from frontaid.errors import (
+    FrontaidError,
+    HubUnreachable,
+    IntegrityError,
+    Revoked,
+    SyncRefused,
+    TooLarge,
+    Unauthorised,
+)
 from frontaid.i18n import current_language
 from frontaid.oplog.op import pack, unpack
 from frontaid.store.replica import Replica
 from frontaid.sync import keys
 from frontaid.sync.apply import apply_payload, trusted
 from frontaid.sync.batch import make_batch
-from frontaid.sync.bundle import remember_peer
+from frontaid.sync.bundle import MALFORMED, remember_peer
 from frontaid.sync.scope import apply_feed, device_scope, make_feed, own_scope, remember_tell, tell
 
 PREFIX = "/sync/v1"
 MAX_SKEW_MS = 7 * 24 * 3600 * 1000  # field laptops drift; a replayed request is harmless anyway
-MAX_BODY = 256 * 1024 * 1024
+MAX_BODY = 64 * 1024 * 1024      # a push of 5,000 ops is about 1 MB
+MAX_BODY_NEW = 2 * 1024 * 1024   # a device's first push, before the hub knows it (FIRST_PUSH ops)
+MAX_PLAIN = 64 * 1024 * 1024     # a request body inflated (a push of 5,000 ops: ~3 MB)
+FIRST_PUSH = 200
 # The most ops one pull may return (a server-side cap).
 MAX_PULL = 1_000_000
 # What a device far behind asks for per pull. Each pull is one transaction, so a cut
@@ -70,20 +90,29 @@ def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
         return Response(content=pack({"error": exc.text(lang)}), status_code=exc.http_status,
                         media_type="application/msgpack")
 
-    def authenticate(rep: Replica, request: Request, body: bytes, allow_unknown: bool) -> str:
+    def admit(rep: Replica, request: Request, allow_unknown: bool) -> tuple[str, int, bytes, int]:
+        """Check the headers, before any of the body is read: (origin, time, signature, body cap)."""
         origin = request.headers.get("x-frontaid-origin", "")
         try:
             ms = int(request.headers.get("x-frontaid-time", ""))
             sig = bytes.fromhex(request.headers.get("x-frontaid-signature", ""))
         except ValueError:
             raise Unauthorised() from None
-        if abs(ms - int(time.time() * 1000)) > MAX_SKEW_MS:
+        if len(sig) != 64 or not 0 < len(origin) <= 64 or abs(ms - int(time.time() * 1000)) > MAX_SKEW_MS:
             raise Unauthorised()
         device = trusted(rep).get(origin)
         if device is None:
             if allow_unknown:
-                return origin
+                return origin, ms, sig, MAX_BODY_NEW
             raise Unauthorised()
+        if device.revoked_after is not None:
+            raise Revoked()
+        return origin, ms, sig, MAX_BODY
+
+    def verify(rep: Replica, request: Request, origin: str, ms: int, sig: bytes, body: bytes) -> None:
+        device = trusted(rep).get(origin)
+        if device is None:
+            return  # a device introducing itself: apply checks its enrolment proof
         try:
             VerifyKey(bytes.fromhex(device.public)).verify(
                 request_message(request.method, request.url.path, ms, body), sig)
@@ -91,20 +120,46 @@ def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
             raise Unauthorised() from None
         if device.revoked_after is not None:
             raise Revoked()
-        return origin
+
+    async def read_body(request: Request, cap: int) -> bytes:
+        """The body, read piece by piece and refused (TooLarge) the moment it passes `cap`."""
+        try:
+            declared = int(request.headers.get("content-length", "0"))
+        except ValueError:
+            declared = 0
+        if declared > cap:
+            raise TooLarge(mb=max(1, cap // (1024 * 1024)))
+        parts: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > cap:
+                raise TooLarge(mb=max(1, cap // (1024 * 1024)))
+            parts.append(chunk)
+        return b"".join(parts)
 
     async def handle(request: Request, allow_unknown: bool,
                      work: Callable[[Replica, str, Any], Any]) -> Response:
         lang = "uk" if request.headers.get("accept-language", "uk").startswith("uk") else "en"
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return _error(IntegrityError("the request is too large"), lang)
+        try:
+            with lock:
+                origin, ms, sig, cap = admit(replica(), request, allow_unknown)
+            body = await read_body(request, cap)
+        except FrontaidError as exc:
+            # Refused unread: the server closes the connection rather than drain the rest.
+            response = _error(exc, lang)
+            response.headers["Connection"] = "close"
+            return response
         with lock:
             rep = replica()
             try:
-                origin = authenticate(rep, request, body, allow_unknown)
-                payload = keys.open_(rep, body, grace=False)
-                answer = work(rep, origin, payload)
+                verify(rep, request, origin, ms, sig, body)
+                payload = keys.open_(rep, body, grace=False, max_plain=MAX_PLAIN)
+                del body
+                try:
+                    answer = work(rep, origin, payload)
+                except MALFORMED:
+                    raise IntegrityError("the contents cannot be read") from None
             except FrontaidError as exc:
                 return _error(exc, lang)
             return Response(content=keys.seal(rep, answer, level=3), media_type=CT)
@@ -118,9 +173,11 @@ def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
     @router.post("/pull")
     async def pull(request: Request) -> Response:
         def work(rep: Replica, origin: str, payload: Any) -> Any:
+            if not isinstance(payload, dict) or not isinstance(payload.get("vector", {}), dict):
+                raise IntegrityError("the contents cannot be read")
             if device_scope(rep, origin) is not None:
                 # A scoped device gets its feed, whatever it asked for (sync/scope.py).
-                return make_feed(rep, origin, payload.get("scope") if isinstance(payload, dict) else None)
+                return make_feed(rep, origin, payload.get("scope"))
             theirs = {str(k): int(v) for k, v in dict(payload.get("vector", {})).items()}
             remember_peer(rep, origin, theirs)
             return make_batch(rep, theirs, limit=max(1, min(int(payload.get("limit", 5000)), MAX_PULL)))
@@ -135,7 +192,8 @@ def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
             device = trusted(rep).get(origin)
             if device is None:
                 raise Unauthorised()
-            remember_peer(rep, origin, dict(payload.get("vector", {})))
+            if isinstance(payload.get("vector"), dict):
+                remember_peer(rep, origin, payload["vector"])
             if "scope" in payload and device_scope(rep, origin) is not None:
                 remember_tell(rep, origin, payload["scope"])
             return report.as_dict()
@@ -156,7 +214,12 @@ class SyncClient:
         self.rep = rep
         self.url = url.rstrip("/")
         self.limit = limit
-        self.http = httpx.Client(timeout=timeout, transport=transport)
+        verify: Any = True
+        if self.url.startswith("https://"):
+            from frontaid.sync.tls import pinned_context
+
+            verify = pinned_context(rep, self.url, timeout=timeout)
+        self.http = httpx.Client(timeout=timeout, transport=transport, verify=verify)
 
     def close(self) -> None:
         self.http.close()
@@ -169,6 +232,10 @@ class SyncClient:
             headers["Accept-Language"] = current_language()
             resp = self.http.post(self.url + path, content=body, headers=headers)
         except httpx.HTTPError as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+                from frontaid.sync.tls import not_pinned
+
+                raise not_pinned() from None
             raise HubUnreachable(url=self.url) from exc
         if resp.status_code != 200:
             try:
@@ -192,7 +259,8 @@ class SyncClient:
             self.pull_feed(totals)
             return totals
         if self.rep.origin not in theirs:
-            self._push(theirs, totals, progress)  # first contact: introduce ourselves
+            # first contact: introduce ourselves, in a batch small enough for a stranger's cap
+            self._push(theirs, totals, progress, first=FIRST_PUSH)
             theirs = self.vector()
         while True:
             payload = self._post("pull", {"vector": self.rep.vector(), "limit": self._pull_limit(theirs)})
@@ -229,9 +297,11 @@ class SyncClient:
         return CATCH_UP
 
     def _push(self, theirs: dict[str, int], totals: dict[str, Any],
-              progress: Callable[[str, int, int], None] | None) -> None:
+              progress: Callable[[str, int, int], None] | None, first: int | None = None) -> None:
+        limit = first or self.limit
         while True:
-            payload = make_batch(self.rep, theirs, limit=self.limit)
+            payload = make_batch(self.rep, theirs, limit=limit)
+            limit = self.limit
             if not payload["runs"]:
                 return
             if own_scope(self.rep) is not None:

@@ -14,11 +14,12 @@ The retired key is kept. Bundles sealed with it are accepted for `GRACE_MS` afte
 the rotation from devices that are not revoked (a stick written before the news
 arrived), then refused. HTTP requests are signed by the device's own key, so the
 hub answers a non-revoked device that still seals with a retired key at any time,
-and its answer carries the new key. docs/sync.md, section 13.
+and its answer carries the new key. docs/sync.md, section 14.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -35,12 +36,16 @@ from frontaid.oplog.op import pack
 from frontaid.store.replica import Replica
 from frontaid.sync import envelope
 from frontaid.sync.batch import deployment_id, deployment_name
-from frontaid.sync.devices import fingerprint
 
 # Bundles sealed with a retired key are accepted this long after the rotation: as long
 # as an enrolment code lives, so a stick written the day before is still good.
 GRACE_MS = 14 * 24 * 3600 * 1000
-__all__ = ["GRACE_MS", "current", "deployment_name", "header", "open_", "rotate", "seal"]
+__all__ = ["GRACE_MS", "current", "deployment_name", "fingerprint", "header", "open_", "rotate", "seal"]
+
+
+def fingerprint(public_hex: str) -> bytes:
+    """BLAKE2b-64 of a device's public key: what an enrolment code pins (docs/sync.md, section 3)."""
+    return hashlib.blake2b(bytes.fromhex(public_hex), digest_size=8).digest()
 
 
 def current(rep: Replica) -> bytes:
@@ -130,7 +135,8 @@ def _adopt(rep: Replica, kid: bytes, head: bytes) -> bytes | None:
     return key
 
 
-def open_(rep: Replica, blob: bytes, *, grace: bool = True, now_ms: int | None = None) -> Any:
+def open_(rep: Replica, blob: bytes, *, grace: bool = True, now_ms: int | None = None,
+          max_plain: int = envelope.MAX_PLAIN) -> Any:
     """Open an envelope with whichever of this replica's keys sealed it.
 
     A key wrapped for us in its header is taken up first. A retired key is accepted
@@ -143,18 +149,18 @@ def open_(rep: Replica, blob: bytes, *, grace: bool = True, now_ms: int | None =
         if kid is None and rep.meta("retired_keys"):
             pass  # a version 1 envelope: try the keys in turn below
         else:
-            return envelope.open_(blob, key)
+            return envelope.open_(blob, key, max_plain)
     if kid is not None and head:
         new = _adopt(rep, kid, head)
         if new is not None:
-            return envelope.open_(blob, new)
+            return envelope.open_(blob, new, max_plain)
     now = now_ms if now_ms is not None else int(time.time() * 1000)
     for old in _retired(rep):
         k = bytes.fromhex(old["key"])
         if kid is not None and envelope.key_id(k) != kid:
             continue
         try:
-            payload = envelope.open_(blob, k)
+            payload = envelope.open_(blob, k, max_plain)
         except IntegrityError:
             if kid is None:
                 continue
@@ -169,5 +175,5 @@ def open_(rep: Replica, blob: bytes, *, grace: bool = True, now_ms: int | None =
             raise IntegrityError("it was sealed with a retired key by a revoked device")
         return payload
     if kid is None:
-        return envelope.open_(blob, key)  # the plain refusal
+        return envelope.open_(blob, key, max_plain)  # the plain refusal
     raise IntegrityError("the file is damaged or was sealed with another deployment's key")

@@ -13,7 +13,7 @@ the last feed it applied, and that feed's number); the hub answers with the reco
 new to the device whole, the rest beyond the cursor, and the list of records that
 stay. The device drops every record not on that list (after the hub has its own
 changes to it), so a household moved out of the zones leaves the device at its
-next sync. docs/sync.md, section 12, is the protocol.
+next sync. docs/sync.md, section 13, is the protocol.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from nacl.signing import VerifyKey
 from frontaid.domain.entities import ENTITIES
 from frontaid.errors import IntegrityError
 from frontaid.oplog.op import Op, chain_hash, encode_parts, pack, unpack
-from frontaid.store.replica import Replica, _effective_row
+from frontaid.store.replica import Replica, effective_row
 from frontaid.sync.apply import Report
 from frontaid.sync.batch import deployment_name
-from frontaid.sync.devices import fingerprint
+from frontaid.sync.keys import fingerprint
 
 FEED_VERSION = 1
 # Shared by every team: the town's map, sites, teams, stock, evacuation runs, and who
@@ -136,13 +136,14 @@ def tell(rep: Replica) -> dict[str, Any]:
 def remember_tell(rep: Replica, origin: str, told: Any) -> None:
     """Keep what a scoped device said it holds, for `sync export --for` it (a newer word wins)."""
     try:
+        feed = int(told["feed"])
         clean = {"cursor": {str(k): int(v) for k, v in dict(told["cursor"]).items()},
-                 "feed": int(told["feed"]), "holds": sorted([str(e), str(i)] for e, i in told["holds"])}
+                 "feed": feed, "holds": sorted([str(e), str(i)] for e, i in told["holds"])}
     except (KeyError, TypeError, ValueError):
         raise IntegrityError("the contents cannot be read") from None
     with rep.transaction():
         old = json.loads(rep.meta(f"scope-told:{origin}") or '{"feed": -1}')
-        if clean["feed"] >= int(old["feed"]):
+        if feed >= int(old["feed"]):
             rep.set_meta(f"scope-told:{origin}", json.dumps(clean, sort_keys=True))
 
 
@@ -319,17 +320,6 @@ def purge(rep: Replica, records: Iterable[Key], acked: int) -> int:
     return removed
 
 
-def acked_prev(rep: Replica, seq: int) -> bytes | None:
-    """The hash of our own op `seq` if it was dropped after the hub acknowledged it.
-
-    A push starts at the hub's top of our chain, which is at least the last acknowledged
-    seq, so that one hash is all a scoped device must keep of what it dropped.
-    """
-    raw = str(rep.meta("scope_acked") or "")
-    at, _, h = raw.partition(":")
-    return bytes.fromhex(h) if raw and int(at) == seq else None
-
-
 # -- the restricted state ------------------------------------------------------------------
 
 
@@ -363,5 +353,11 @@ def restricted_hash(rep: Replica, zones: Iterable[str] | None = None) -> str:
         for row in c.execute(f'SELECT eid, created, c_hlc, c_origin, _v, merged_into, {cols} '
                              f'FROM "{entity.table}" ORDER BY eid'):
             if entity.name in REFERENCE or (entity.name, row[0]) in keep:
-                h.update(pack(_effective_row(fields, lww, row)))
+                h.update(pack(effective_row(fields, lww, row)))
     return h.hexdigest()
+
+
+def scope_summary(rep: Replica) -> dict[str, Any]:
+    """For `frontaid status` on a scoped device: its zones and the state of what it holds ({} if unscoped)."""
+    zones = own_scope(rep)
+    return {} if zones is None else {"zones": zones, "scoped_state": restricted_hash(rep)[:16]}

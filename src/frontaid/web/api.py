@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from frontaid.actions import distribution
 from frontaid.web import desk
-from frontaid.web.auth import SESSION_COOKIE, language, need, need_post, session, users_of
+from frontaid.web.auth import SESSION_COOKIE, client_address, language, need, need_post, session, users_of
 from frontaid.web.users import SESSION_MAX, Session
 
 router = APIRouter(prefix="/api", tags=["desk"])
@@ -42,7 +42,7 @@ def set_session_cookie(response: Response, token: str, secure: bool) -> None:
 
 @router.post("/login", summary="Log in; sets the session cookie, returns the CSRF token")
 def login(body: Login, request: Request) -> JSONResponse:
-    token, sess = users_of(request).login(body.name, body.password)
+    token, sess = users_of(request).login(body.name, body.password, client_address(request))
     response = JSONResponse({"name": sess.name, "role": sess.role, "csrf": sess.csrf})
     set_session_cookie(response, token, request.url.scheme == "https")
     return response

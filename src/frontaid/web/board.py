@@ -6,6 +6,7 @@ here, which call the same actions and queries as the CLI.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,7 +28,8 @@ from frontaid.web.users import Session
 
 STATES = tuple(vocab.REQUEST_STATES)
 # Button → (target state, action). Assigning has its own form (a team).
-MOVES = {"start": ("in-progress", requests.start), "done": ("done", requests.done),
+MOVES: dict[str, tuple[str, Callable[..., None]]] = {
+    "start": ("in-progress", requests.start), "done": ("done", requests.done),
          "cancel": ("cancelled", requests.cancel), "reopen": ("open", requests.reopen)}
 
 router = APIRouter()

@@ -24,8 +24,8 @@ from frontaid.actions import validate as check
 from frontaid.domain import vocab
 from frontaid.i18n import gettext
 from frontaid.queries import aid, registry
-from frontaid.queries.registry import _rows
-from frontaid.scenario.geography import CENTRE
+from frontaid.queries import plan as planq
+from frontaid.queries.registry import zone_shapes
 from frontaid.store.replica import Replica
 from frontaid.web import auth, desk
 from frontaid.web.auth import language, sees_names
@@ -50,6 +50,9 @@ DANGER: tuple[tuple[str, str, str, int], ...] = (
     ("high", "#d7301f", N_("very dangerous"), 40),
 )
 CROSSING_COLOURS = {"open": "#1a9641", "damaged": "#f08a00", "destroyed": "#7f0000"}
+# Streets by the danger model (plan/danger.py) at the map's hour: (lowest danger, colour). The
+# router prices the same numbers, so a red street here is one the day's routes go around.
+STREET_DANGER: tuple[tuple[float, str], ...] = ((0.3, "#f59b42"), (1.0, "#d7301f"), (3.0, "#67000d"))
 
 router = APIRouter()
 
@@ -74,6 +77,17 @@ def _centroid(geometry: dict[str, Any] | None) -> tuple[float, float] | None:
         return None
     pts = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
     return (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
+
+
+def map_centre(zones: list[dict[str, Any]]) -> tuple[float, float]:
+    """(lat, lon) where the map opens: the middle of the box around every zone's outline
+    ((0, 0) before any zone has one)."""
+    points = [p for z in zones if z["geometry"] and z["geometry"].get("type") == "Polygon"
+              for p in z["geometry"]["coordinates"][0]]
+    if not points:
+        return (0.0, 0.0)
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    return ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
 
 
 def _point(lon: float | None, lat: float | None,
@@ -105,7 +119,7 @@ def zones(rep: Replica, lang: str, now: datetime) -> list[dict[str, Any]]:
     harm = aid.harm_by_zone(rep, 24 * WINDOW_DAYS, now)
     open_by_zone = aid.open_requests_by_zone(rep)
     out = []
-    for z in _rows(rep, "SELECT eid, name, name_en, geometry FROM zones WHERE created = 1 ORDER BY eid"):
+    for z in zone_shapes(rep):
         h = harm.get(z["eid"], {"incidents": 0, "killed": 0, "wounded": 0})
         level, colour = danger(h)
         geometry = json.loads(z["geometry"]) if z["geometry"] else None
@@ -148,6 +162,7 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
         features.append(_feature(_point(s["lon"], s["lat"], centre.get(s["zone"])), layer="site",
                                  eid=s["eid"], title=_title(s, lang), kind=s["kind"], state=state,
                                  zone=s["zone"], colour=colour, popup=popup))
+    features += danger_features(rep, now, lang)
     for i in aid.list_incidents(rep, since=now - timedelta(days=WINDOW_DAYS), limit=2000):
         if i["at"] and i["at"] > now.strftime("%Y-%m-%dT%H:%M"):
             continue
@@ -178,6 +193,22 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
     return _collection(features, now)
 
 
+def danger_features(rep: Replica, now: datetime, lang: str) -> list[dict[str, Any]]:
+    """Streets the danger model finds dangerous at `now`'s hour, one line each (the map's danger layer)."""
+    out = []
+    when = now.replace(tzinfo=None)
+    for seg in planq.danger_segments(rep, when, STREET_DANGER[0][0]):
+        colour = STREET_DANGER[0][1]
+        for lowest, fill in STREET_DANGER:
+            if seg["danger"] >= lowest:
+                colour = fill
+        out.append(_feature({"type": "LineString", "coordinates": seg["coordinates"]}, layer="danger",
+                            eid=f'street-{seg["edge"]}', danger=seg["danger"], colour=colour,
+                            popup=[gettext("Dangerous street at {time}", lang).format(
+                                time=when.strftime("%H:%M")), f'{seg["danger"]:.1f}']))
+    return out
+
+
 def _collection(features: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features,
             "meta": {"until": now.strftime("%Y-%m-%dT%H:%M"), "window_days": WINDOW_DAYS,
@@ -190,14 +221,16 @@ def map_page(request: Request, until: str = "", sess: Session = Depends(auth.nee
     now = until_moment(until)
     with desk.replica(request) as rep:
         zone_rows = zones(rep, lang, now)
-    layers = {"zone": N_("Zones"), "site": N_("Sites"), "incident": N_("Incidents (7 days)"),
+    layers = {"zone": N_("Zones"), "danger": N_("Dangerous streets at this hour"), "site": N_("Sites"),
+              "incident": N_("Incidents (7 days)"),
               "request": N_("Open requests"), "body": N_("Bodies awaiting recovery"),
               "death": N_("Death, no burial recorded")}
     if not sees_names(sess.role):
-        layers = {k: v for k, v in layers.items() if k in ("zone", "site", "incident")}
+        layers = {k: v for k, v in layers.items() if k in ("zone", "danger", "site", "incident")}
     labels = {k: gettext(v, lang) for k, v in layers.items()}
     src = "/api/map.geojson" + (f"?until={now.strftime('%Y-%m-%dT%H:%M')}" if until else "")
-    return render(request, "map.html", sess, zones=zone_rows, labels=labels, src=src, centre=list(CENTRE),
+    return render(request, "map.html", sess, zones=zone_rows, labels=labels, src=src,
+                  centre=list(map_centre(zone_rows)),
                   legend=[(colour, gettext(text, lang)) for _n, colour, text, _low in DANGER],
                   crossing=[(colour, gettext(vocab.CROSSING_STATES[state], lang))
                             for state, colour in CROSSING_COLOURS.items()],

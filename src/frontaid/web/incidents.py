@@ -50,8 +50,8 @@ def site_choices(rep: Replica, lang: str) -> list[dict[str, Any]]:
 def report(rep: Replica, actor: str, f: dict[str, Any]) -> str:
     return incidents.report_incident(
         rep, actor, kind=f.get("kind") or "", zone=f.get("zone") or "", at=f.get("at") or None,
-        killed=f.get("killed") if f.get("killed") not in (None, "") else 0,
-        wounded=f.get("wounded") if f.get("wounded") not in (None, "") else 0,
+        killed=f["killed"] if f.get("killed") not in (None, "") else 0,
+        wounded=f["wounded"] if f.get("wounded") not in (None, "") else 0,
         site=f.get("site") or None,
         lat=None if f.get("lat") in (None, "") else check.coordinate(f["lat"], "latitude"),
         lon=None if f.get("lon") in (None, "") else check.coordinate(f["lon"], "longitude"),

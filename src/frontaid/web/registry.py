@@ -19,9 +19,8 @@ from pydantic import BaseModel, Field
 from frontaid.actions import registry as actions
 from frontaid.actions.validate import WHAT
 from frontaid.domain import vocab
-from frontaid.errors import BadInput, FrontaidError, NotFound, UnknownChoice
+from frontaid.errors import BadInput, FrontaidError, NotFound, PossibleDuplicate, UnknownChoice
 from frontaid.i18n import gettext
-from frontaid.match.dedup import possible_duplicates
 from frontaid.queries import log
 from frontaid.queries import registry as queries
 from frontaid.store.replica import Replica
@@ -184,51 +183,21 @@ def create_household(rep: Replica, actor: str, form: Any) -> str:
         displaced=_flag(form.get("displaced")), note=_text(form, "note") or None)
 
 
-def _same(old: Any, new: Any) -> bool:
-    return str(old if old is not None else "") == str(new if new is not None else "")
+def _given_of(form: Any, texts: tuple[str, ...], lists: tuple[str, ...],
+              flags: tuple[str, ...]) -> dict[str, Any]:
+    """The fields a form (or an API body as form values) gives, as the edit actions take them:
+    text as typed, the lists and flags only when sent (a form's `<name>_sent` marks an empty one)."""
+    given: dict[str, Any] = {k: _text(form, k) for k in texts if k in form}
+    given.update({k: _list(form, k) for k in lists if k in form or form.get(f"{k}_sent")})
+    given.update({k: _flag(form.get(k)) for k in flags if k in form or form.get(f"{k}_sent")})
+    return given
 
 
 def edit_household(rep: Replica, actor: str, code: str, form: Any) -> list[str]:
     """Change the fields the form gives that differ from the record, all or none; returns them."""
-    changed: list[str] = []
-    with rep.transaction():
-        hh = queries.household(rep, code)
-        if hh is None or hh["merged_into"]:
-            raise NotFound(what="household", code=code)
-        eid = hh["eid"]
-        if "zone" in form and _text(form, "zone") and _text(form, "zone") != hh["zone"]:
-            actions.move_household(rep, actor, eid, zone=_text(form, "zone"))
-            changed.append("zone")
-        if "address" in form and not _text(form, "address"):
-            raise BadInput("{what} is required.", what="address")
-        for name in ("address", "shelter", "size", "animals", "animal_kinds", "status", "note"):
-            if name not in form:
-                continue
-            value = _text(form, name)
-            if name in ("shelter", "size", "status", "animals") and not value:
-                continue  # a choice or number left blank: keep what is recorded
-            if not _same(hh[name], value or None):
-                actions.set_household(rep, actor, eid, name, value)
-                changed.append(name)
-        if "utilities" in form or form.get("utilities_sent"):
-            new = sorted(_list(form, "utilities"))
-            if new != sorted(filter(None, (hh["utilities"] or "").split(","))):
-                actions.set_household(rep, actor, eid, "utilities", new)
-                changed.append("utilities")
-        displaced = _flag(form.get("displaced"))
-        if ("displaced" in form or form.get("displaced_sent")) and bool(hh["displaced"]) != displaced:
-            actions.set_household(rep, actor, eid, "displaced", "1" if displaced else "0")
-            changed.append("displaced")
-    return changed
-
-
-def duplicates(rep: Replica, code: str, form: Any) -> list[dict[str, Any]]:
-    """People already registered who may be the one in the form (the desk confirms before adding)."""
-    born_text, sex = _text(form, "born"), _text(form, "sex")
-    born = int(born_text) if born_text.isdigit() and 1900 <= int(born_text) <= date.today().year else None
-    found = possible_duplicates(rep, _text(form, "name"), born, household=code,
-                                sex=sex if sex in vocab.SEXES else None)
-    return [{k: c.get(k) for k in ("eid", "name", "born", "household", "score")} for c in found]
+    return actions.edit_household(rep, actor, code, _given_of(
+        form, ("zone", "address", "shelter", "size", "animals", "animal_kinds", "status", "note"),
+        ("utilities",), ("displaced",)))
 
 
 def add_person(rep: Replica, actor: str, code: str, form: Any,
@@ -236,39 +205,20 @@ def add_person(rep: Replica, actor: str, code: str, form: Any,
     """Register the person of the form: (their code, []); or (None, the people they may already be)
     when some are found and the user has not confirmed."""
     born: Any = _text(form, "born") or None
-    with rep.transaction():  # the check and the write see the same registry
-        found = [] if confirmed else duplicates(rep, code, form)
-        if found:
-            return None, found
+    try:
         pid = actions.add_person(rep, actor, household=code, name=_text(form, "name"), born=born,
                                  sex=_text(form, "sex") or None, note=_text(form, "note") or None,
-                                 vulnerabilities=_list(form, "vulnerabilities"))
+                                 vulnerabilities=_list(form, "vulnerabilities"), confirmed=confirmed)
+    except PossibleDuplicate as err:
+        return None, [{k: c.get(k) for k in ("eid", "name", "born", "household", "score")}
+                      for c in err.candidates]
     return pid, []
 
 
 def edit_person(rep: Replica, actor: str, pid: str, form: Any) -> list[str]:
     """Change the person's fields the form gives that differ, all or none; returns them."""
-    changed: list[str] = []
-    with rep.transaction():
-        p = person_of(rep, pid)
-        if p["merged_into"]:
-            raise NotFound(what="person", code=pid)
-        eid = p["eid"]
-        for name in ("name", "born", "sex", "status", "note"):
-            if name not in form:
-                continue
-            value = _text(form, name)
-            if name in ("born", "sex", "status") and not value:
-                continue
-            if not _same(p[name], value or None):
-                actions.set_person(rep, actor, eid, name, value)
-                changed.append(name)
-        if "vulnerabilities" in form or form.get("vulnerabilities_sent"):
-            new = sorted(_list(form, "vulnerabilities"))
-            if new != sorted(filter(None, (p["vulnerabilities"] or "").split(","))):
-                actions.set_person(rep, actor, eid, "vulnerabilities", new)
-                changed.append("vulnerabilities")
-    return changed
+    return actions.edit_person(rep, actor, pid, _given_of(
+        form, ("name", "born", "sex", "status", "note"), ("vulnerabilities",), ()))
 
 
 def record_death(rep: Replica, actor: str, pid: str, form: Any) -> None:

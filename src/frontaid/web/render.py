@@ -31,6 +31,6 @@ def render(request: Request, template: str, sess: Session | None, status_code: i
         _=_, lang=lang, languages=LANGUAGES, user=sess, csrf_field=CSRF_FIELD, csrf_header=CSRF_HEADER,
         path=request.url.path, vocab=vocab,
         can=lambda permission: can(sess, permission),
-        label=lambda slug: gettext(vocab.ITEMS.get(slug, slug), lang),
+        label=lambda slug: gettext(vocab.ITEMS.get(slug) or str(slug), lang),
         **context)
     return HTMLResponse(html, status_code=status_code)

@@ -80,7 +80,7 @@ class ReplicaPool:
     def borrow(self) -> Iterator[Replica]:
         """One replica for the length of the `with` block (waits if all `size` are lent)."""
         try:
-            rep = self._idle.get_nowait()
+            rep: _PooledReplica | None = self._idle.get_nowait()
         except queue.Empty:
             with self._guard:
                 fresh = len(self._lent) < self.size
@@ -89,6 +89,7 @@ class ReplicaPool:
                     self._lent.append(rep)
             if rep is None:
                 rep = self._idle.get()
+        assert rep is not None
         try:
             yield rep
         finally:
