@@ -179,6 +179,8 @@ ENTITIES: Final[dict[str, Entity]] = {
         ),
         # A one-time enrolment a hub made: the device that shows a signature by `key`
         # first may join under this name and role.
-        _e("enrollment", "enrollments", F("name"), F("role"), F("key"), F("prefix"), F("expires")),
+        # `zones`: a scoped field device's zones (sync/scope.py); none for a device that holds everything.
+        _e("enrollment", "enrollments", F("name"), F("role"), F("key"), F("prefix"), F("expires"),
+           F("zones", "set")),
     )
 }

@@ -45,6 +45,11 @@ def deployment_id(key: bytes) -> str:
     return hashlib.blake2b(key, digest_size=8, person=b"frontaid-deploy").hexdigest()
 
 
+def deployment_name(rep: Replica) -> str:
+    """The deployment's public id: that of its first key, kept when the key rotates (sync/keys.py)."""
+    return str(rep.meta("deployment_id") or deployment_id(bytes.fromhex(str(rep.meta("deployment_key")))))
+
+
 @dataclass
 class Run:
     origin: str
@@ -112,13 +117,15 @@ def make_batch(rep: Replica, peer_vector: dict[str, int], limit: int = DEFAULT_L
                 "WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq", (origin, start, end)):
             entries.append([hlc - last_hlc, actor, entity, eid, verb, data, seen])
             last_hlc = hlc
+        if prev_row is None and start:
+            prev_row = (acked_prev(rep, start) or GENESIS,)
         runs.append([origin, start + 1, prev_row[0] if prev_row else GENESIS, entries])
         h, sig = rep.conn.execute(
             "SELECT hash, sig FROM head_marks WHERE origin = ? AND seq = ?", (origin, end)).fetchone()
         heads.append([origin, end, h, sig])
         budget -= end - start
     return {
-        "v": VERSION, "deployment": deployment_id(bytes.fromhex(str(rep.meta("deployment_key")))),
+        "v": VERSION, "deployment": deployment_name(rep),
         "from": rep.origin, "vector": rep.vector(), "runs": runs, "heads": heads, "more": more,
     }
 
@@ -180,3 +187,14 @@ def decode_batch(payload: Any) -> Batch:
     except (KeyError, TypeError, ValueError) as exc:
         raise _bad() from exc
     return batch
+
+
+def acked_prev(rep: Replica, seq: int) -> bytes | None:
+    """The hash of our own op `seq` if it was dropped after the hub acknowledged it.
+
+    A push starts at the hub's top of our chain, which is at least the last acknowledged
+    seq, so that one hash is all a scoped device must keep of what it dropped.
+    """
+    raw = str(rep.meta("scope_acked") or "")
+    at, _, h = raw.partition(":")
+    return bytes.fromhex(h) if raw and int(at) == seq else None
