@@ -40,7 +40,7 @@ def audit(
         c.print(table(_("Reads of sensitive fields"), [
             _("When"), _("Who"), _("Device"), _("Records"), _("What was read"), _("Where")], [
             (r["when"], r["user"], r["device"], ", ".join(r["records"]),
-             ", ".join(_(CLASSES.get(k, k)) for k in r["classes"]), r["via"]) for r in rows],
+             ", ".join(_(CLASSES.get(k, k)) for k in r["classes"]), _where(str(r["via"]))) for r in rows],
             empty=_("No reads of sensitive fields recorded.")))
     emit(st, rows, human)
 
@@ -68,7 +68,8 @@ def purge(
         raise BadInput("Say which people to purge: --left-before DATE, --died-before DATE, or both.")
     for day in (left, died):
         if day is not None and day > date.today():
-            raise BadInput("The date {value} is in the future; a purge reaches back only.", value=day.isoformat())
+            raise BadInput("The date {value} is in the future; a purge reaches back only.",
+                           value=day.isoformat())
     rep = st.replica()
     found = purging.purge(rep, st.actor, left, died) if yes else purging.plan(rep, left, died)
     hh, people = len(found.households), len(found.people)
@@ -84,3 +85,10 @@ def purge(
                     "to purge.").format(what=what)
     emit(st, {"purged": yes and bool(found.records), "households": hh, "people": people,
               "records": len(found.records)}, lambda c: c.print(message))
+
+
+def _where(via: str) -> str:
+    """"cli household show" → "command line: household show"; "web /households/X" → "web: /households/X"."""
+    kind, _sep, rest = via.partition(" ")
+    words = {"cli": _("command line"), "web": _("web")}
+    return f"{words[kind]}: {rest}" if kind in words else via

@@ -10,7 +10,6 @@ from rich.console import Console, Group
 from frontaid.actions import registry as reg
 from frontaid.cli.context import (
     N_,
-    screened,
     app,
     code_of,
     done,
@@ -19,6 +18,7 @@ from frontaid.cli.context import (
     group,
     label,
     labels,
+    screened,
     state,
     table,
 )

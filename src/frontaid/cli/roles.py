@@ -107,7 +107,8 @@ def command_of(root: Any, args: Sequence[str]) -> str:
         else:
             words.append(a)
             group = getattr(root, "commands", {}).get(words[0])
-            if len(words) == 2 or not getattr(group, "commands", None) or a not in getattr(root, "commands", {}):
+            known = getattr(root, "commands", {})
+            if len(words) == 2 or not getattr(group, "commands", None) or a not in known:
                 break
             root = group
     return " ".join(words)

@@ -127,5 +127,5 @@ def keep_hidden(role: str, current: dict[str, Any], given: dict[str, Any]) -> di
     return out
 
 
-__all__ = ["keep_hidden", "CLASSES", "HEALTH_VULNERABILITIES", "HIDDEN", "KEY_CLASS", "READERS", "ROLES", "Screened",
-           "may_read", "screen"]
+__all__ = ["keep_hidden", "CLASSES", "HEALTH_VULNERABILITIES", "HIDDEN", "KEY_CLASS", "READERS", "ROLES",
+           "Screened", "may_read", "screen"]

@@ -96,7 +96,8 @@ def fold_purge(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
 
 
 def is_purged(conn: sqlite3.Connection, entity: str, eid: str) -> bool:
-    return conn.execute("SELECT 1 FROM purged WHERE entity = ? AND eid = ?", (entity, eid)).fetchone() is not None
+    row = conn.execute("SELECT 1 FROM purged WHERE entity = ? AND eid = ?", (entity, eid)).fetchone()
+    return row is not None
 
 
 def any_purged(conn: sqlite3.Connection) -> bool:

@@ -40,6 +40,7 @@ from frontaid.web import (
     wipe,
 )
 from frontaid.web import plan as day_plan
+from frontaid.web.audit import audit_reads
 from frontaid.web.auth import (
     CSRF_FIELD,
     LANG_COOKIE,
@@ -50,7 +51,6 @@ from frontaid.web.auth import (
     set_pseudonym_key,
     users_of,
 )
-from frontaid.web.audit import audit_reads
 from frontaid.web.render import HERE, render
 from frontaid.web.replicas import ReplicaPool
 from frontaid.web.users import Session, Users, users_path

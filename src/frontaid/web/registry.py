@@ -197,9 +197,10 @@ def _given_of(form: Any, texts: tuple[str, ...], lists: tuple[str, ...],
 def edit_household(rep: Replica, actor: str, code: str, form: Any, role: str = "coordinator") -> list[str]:
     """Change the fields the form gives that differ from the record, all or none; returns them
     (a field the role cannot read is left as it is: its form showed "hidden")."""
-    given = _given_of(form, ("zone", "address", "shelter", "size", "animals", "animal_kinds", "status", "note"),
-                      ("utilities",), ("displaced",))
-    return actions.edit_household(rep, actor, code, keep_hidden(role, queries.household(rep, code) or {}, given))
+    given = _given_of(form, ("zone", "address", "shelter", "size", "animals", "animal_kinds", "status",
+                             "note"), ("utilities",), ("displaced",))
+    shown = keep_hidden(role, queries.household(rep, code) or {}, given)
+    return actions.edit_household(rep, actor, code, shown)
 
 
 def add_person(rep: Replica, actor: str, code: str, form: Any,

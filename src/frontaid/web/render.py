@@ -11,8 +11,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from frontaid.domain import vocab
 from frontaid.i18n import LANGUAGES, gettext
-from frontaid.web.auth import CSRF_FIELD, CSRF_HEADER, can, language
 from frontaid.web.audit import screen_page
+from frontaid.web.auth import CSRF_FIELD, CSRF_HEADER, can, language
 from frontaid.web.users import Session
 
 HERE = Path(__file__).parent
