@@ -73,7 +73,8 @@ def test_a_coordinator_reads_the_note_and_the_read_is_audited(town: tuple[Path, 
 def test_the_analyst_gets_no_record_at_all(town: tuple[Path, str]) -> None:
     db, code = town
     res = run(db, "household", "show", code, role="analyst")
-    assert res.returncode == 2 and NOTE not in res.stdout + res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert res.returncode == 2 and NOTE not in res.stdout + res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
 
 
 def test_an_unknown_role_is_refused_in_one_line(town: tuple[Path, str]) -> None:
