@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Page, Route, expect, sync_playwright
-
 from tests.web.test_browser import ARGS, CHROMIUM, PASSWORD, _free_port, _frontaid
 
 FRONTAID = Path(sys.executable).parent / "frontaid"
