@@ -33,8 +33,8 @@ def desk(town: Any) -> Iterator[tuple[Page, str, Any]]:
     _frontaid("--db", db, "user", "add", "olha", "--role", "desk", "--password-stdin", stdin=PASSWORD + "\n")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([str(FRONTAID), "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [str(FRONTAID), "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
             try:
