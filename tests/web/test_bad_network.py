@@ -122,3 +122,28 @@ def test_a_session_ended_mid_work_leads_to_login_and_back_to_the_desk(desk: tupl
     page.click("button[type=submit]")
     expect(page.locator("#q")).to_be_visible()
     assert page.url.split("?")[0].endswith("/desk")
+
+
+def test_an_exact_code_opens_the_household_with_the_hand_out_in_view(desk: tuple[Page, str, Any]) -> None:
+    page, _db, town = desk
+    page.goto(page.url.split("?")[0])  # a fresh desk, nothing open
+    page.fill("#q", "")
+    page.locator("#q").press_sequentially(town.anna.lower().replace("-", " "), delay=20)  # as typed, no dashes
+    button = page.locator("#household button[data-item=food-kit]")
+    expect(button).to_be_visible()
+    expect(page.locator("#results li")).to_have_count(0)  # the card, not a list to tap through
+    box = button.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 740, box  # no scrolling to hand out
+
+
+def test_a_wrong_check_digit_says_so_and_offers_the_code_meant(desk: tuple[Page, str, Any]) -> None:
+    page, _db, town = desk
+    code = town.anna
+    wrong = code[:-1] + str((int(code[-1]) + 1) % 10)
+    page.fill("#q", wrong)
+    alert = page.locator("#results [role=alert]")
+    expect(alert).to_contain_text("контрольна")
+    link = alert.locator("a", has_text=code)
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.locator("#household button[data-item=food-kit]")).to_be_visible()
