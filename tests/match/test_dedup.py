@@ -153,3 +153,11 @@ def test_namesakes_in_one_household_never_link(years: tuple[str, str]) -> None:
     x = Record("a", "Мельник Олександр Петрович", years[0], "m", "вул. Миру, 22", "east", "H1")
     y = Record("b", "Мельник Олександр Петрович", years[1], "m", "вул. Миру, 22", "east", "H1")
     assert band(compare(x, y)[0]) != "link"
+
+
+def test_a_year_apart_in_two_households_never_links() -> None:
+    # "Мельник Олександр 1949" and "Мельник Олександр 1950", each in a household of their own.
+    x = Record("a", "Мельник Олександр", "1949", "m", "вул. Миру, 22", "east", "H1")
+    y = Record("b", "Мельник Олександр", "1950", "m", "вул. Садова, 3", "east", "H2")
+    assert band(compare(x, y)[0]) != "link"
+    assert band(compare(x, y, [x, y])[0]) != "link"
