@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from frontaid.domain import vocab
 from frontaid.i18n import LANGUAGES, gettext
+from frontaid.web.audit import screen_page
 from frontaid.web.auth import CSRF_FIELD, CSRF_HEADER, can, language
 from frontaid.web.users import Session
 
@@ -22,6 +23,7 @@ env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select
 def render(request: Request, template: str, sess: Session | None, status_code: int = 200,
            **context: Any) -> HTMLResponse:
     lang = language(request)
+    context = screen_page(request, sess, context)
 
     def _(msgid: str, **params: Any) -> str:
         text = gettext(msgid, lang)
