@@ -54,11 +54,16 @@ class FrontaidGroup(TyperGroup):
              complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
              **extra: Any) -> Any:
         set_language(language_from_env())
+        argv = json_first(list(args) if args is not None else sys.argv[1:])
+        self.argv = argv  # read by the root callback
+        global _JSON_ERRORS
+        _JSON_ERRORS = "--json" in argv[:1]
+        args = argv
         try:
             rv = super().main(args, prog_name or "frontaid", complete_var, standalone_mode=False,
                               windows_expand_args=windows_expand_args, **extra)
         except FrontaidError as err:
-            fail(error_text(err, current_language()), err.exit_code)  # the tree's code (errors.py)
+            fail(error_text(err, current_language()), err.exit_code, kind=type(err).__name__)
         except clickexc.NoArgsIsHelpError as err:
             typer.echo(err.ctx.get_help() if err.ctx else "")
             rv = 0
@@ -66,7 +71,7 @@ class FrontaidGroup(TyperGroup):
             where = err.ctx.command_path if err.ctx else "frontaid"
             msg = " ".join(err.format_message().split())
             see = _("see")
-            fail(f"{where}: {msg} ({see} {where} --help)", 2)
+            fail(f"{where}: {msg} ({see} {where} --help)", 2, kind="UsageError")
         except clickexc.ClickException as err:
             fail(" ".join(err.format_message().split()), err.exit_code)
         except typer.Abort:
@@ -83,7 +88,25 @@ class FrontaidGroup(TyperGroup):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-def fail(line: str, code: int) -> None:
+# Set when the command line holds --json: failures are then printed as JSON too.
+_JSON_ERRORS = False
+
+
+def json_first(argv: list[str]) -> list[str]:
+    """`frontaid status --json` as `frontaid --json status`: --json is accepted after the command
+    too (as gh and kubectl users type it), except after `--`, where it is an argument."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    if "--json" not in argv[:end]:
+        return argv
+    rest = [a for a in argv[:end] if a != "--json"] + argv[end:]
+    return ["--json", *rest]
+
+
+def fail(line: str, code: int, kind: str = "Error") -> None:
+    """One line on stderr and the exit code; with --json, that line is a JSON document:
+    {"error": {"kind": "UnknownChoice", "message": "...", "exit": 2}}."""
+    if _JSON_ERRORS:
+        line = json.dumps({"error": {"kind": kind, "message": line, "exit": code}}, ensure_ascii=False)
     typer.echo(line, err=True)
     sys.exit(code)
 
@@ -111,6 +134,10 @@ class State:
     json: bool
     lang: str
     actor: str
+    # The command as typed ("household show") and the role asked with --role (cli/roles.py).
+    command: str = ""
+    role_asked: str | None = None
+    role: str = "coordinator"
     _rep: Replica | None = field(default=None, repr=False)
 
     def replica(self) -> Replica:
@@ -124,7 +151,23 @@ class State:
             except database.ANY_DATABASE_ERROR:
                 raise NoReplica(path=str(self.db)) from None
             get_current_context().call_on_close(self._rep.close)
+            from frontaid.actions.exports import device_role
+            from frontaid.cli.roles import allow, seat
+
+            self.role = seat(device_role(self._rep), self.role_asked)
+            allow(self.command, self.role)
         return self._rep
+
+
+def screened(st: State, rep: Replica, value: Any) -> Any:
+    """`value` as this command's role may see it (hidden fields say so), the read recorded in the
+    audit trail when it shows sensitive fields (domain/sensitive.py, actions/audit.py)."""
+    from frontaid.actions.audit import record_screened
+    from frontaid.domain.sensitive import HIDDEN, screen
+
+    shown = screen(st.role, value, _(HIDDEN))
+    record_screened(rep, st.actor, shown, f"cli {st.command}")
+    return shown.value
 
 
 def default_actor() -> str:
