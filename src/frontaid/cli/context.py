@@ -54,11 +54,13 @@ class FrontaidGroup(TyperGroup):
              complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
              **extra: Any) -> Any:
         set_language(language_from_env())
+        args = json_first(list(sys.argv[1:] if args is None else args))
+        _errors_as_json[0] = "--json" in args[:args.index("--") if "--" in args else len(args)]
         try:
             rv = super().main(args, prog_name or "frontaid", complete_var, standalone_mode=False,
                               windows_expand_args=windows_expand_args, **extra)
         except FrontaidError as err:
-            fail(error_text(err, current_language()), err.exit_code)  # the tree's code (errors.py)
+            fail(error_text(err, current_language()), err.exit_code, type(err).__name__)  # errors.py
         except clickexc.NoArgsIsHelpError as err:
             typer.echo(err.ctx.get_help() if err.ctx else "")
             rv = 0
@@ -66,7 +68,7 @@ class FrontaidGroup(TyperGroup):
             where = err.ctx.command_path if err.ctx else "frontaid"
             msg = " ".join(err.format_message().split())
             see = _("see")
-            fail(f"{where}: {msg} ({see} {where} --help)", 2)
+            fail(f"{where}: {msg} ({see} {where} --help)", 2, "UsageError")
         except clickexc.ClickException as err:
             fail(" ".join(err.format_message().split()), err.exit_code)
         except typer.Abort:
@@ -83,7 +85,30 @@ class FrontaidGroup(TyperGroup):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-def fail(line: str, code: int) -> None:
+# Whether this run was given --json: then a failure is printed as JSON too.
+_errors_as_json = [False]
+
+
+def json_first(args: list[str]) -> list[str]:
+    """`frontaid status --json` means `frontaid --json status`: --json is moved before the command.
+
+    Only the tokens before a `--` count (after it, `--json` is an argument's value).
+    """
+    end = args.index("--") if "--" in args else len(args)
+    if "--json" not in args[1:end]:
+        return args
+    return ["--json", *(a for a in args[:end] if a != "--json"), *args[end:]]
+
+
+def fail(line: str, code: int, kind: str = "Error") -> None:
+    """Print one failure on stderr and exit with `code`.
+
+    With --json the line is a JSON document, `{"error": {"code": kind, "message": line,
+    "exit": code}}`, still on stderr (stdout stays empty, so a pipe into a JSON reader
+    sees no half document); `kind` is the error's class in errors.py.
+    """
+    if _errors_as_json[0]:
+        line = json.dumps({"error": {"code": kind, "message": line, "exit": code}}, ensure_ascii=False)
     typer.echo(line, err=True)
     sys.exit(code)
 
