@@ -14,7 +14,8 @@ from frontaid.i18n import ngettext, uk_plural_index
 SRC = Path(frontaid.__file__).parent
 ROOT = SRC.parent.parent
 CATALOGS = sorted((SRC / "locale" / "uk" / "LC_MESSAGES").glob("*.po"))
-TEMPLATES = sorted([*(SRC / "web" / "templates").rglob("*.html"), *(SRC / "reports" / "templates").rglob("*.html")])
+TEMPLATES = sorted([*(SRC / "web" / "templates").rglob("*.html"),
+                    *(SRC / "reports" / "templates").rglob("*.html")])
 
 # Placeholders that always hold a bare count.
 NUMBER = r"(?:\{(?:n|count|minutes|total)(?::[^}]*)?\}|%d)"
@@ -81,7 +82,8 @@ def test_the_glossary_lists_the_words_we_avoid() -> None:
 
 
 def test_no_avoided_word_in_ukrainian_strings_or_templates() -> None:
-    stems = {w: re.compile(r"(?<![а-яіїєґ])" + re.escape(_stem(w.lower())), re.IGNORECASE) for w in _avoided_words()}
+    stems = {w: re.compile(r"(?<![а-яіїєґ])" + re.escape(_stem(w.lower())), re.IGNORECASE)
+             for w in _avoided_words()}
     found = []
     for name, m in _entries():
         strings = m.string if isinstance(m.string, tuple | list) else (m.string,)  # type: ignore[attr-defined]
