@@ -57,6 +57,10 @@ def test_the_plural_forms_follow_ukrainian_rules() -> None:
     assert ngettext("{n} day", "{n} days", 21, "uk").format(n=21) == "21 день"
     assert ngettext("{n} day", "{n} days", 3, "uk").format(n=3) == "3 дні"
     assert ngettext("{n} day", "{n} days", 11, "uk").format(n=11) == "11 днів"
+    harm = [ngettext(f"{{n}} {w}", f"{{n}} {w}", n, "uk").format(n=n)
+            for w, n in (("killed", 3), ("wounded", 11))]
+    assert harm == ["3 загиблі", "11 поранених"]  # not "3 загинули · 11 поранені"
+    assert ngettext("{n} wounded", "{n} wounded", 21, "en").format(n=21) == "21 wounded"
 
 
 def _avoided_words() -> list[str]:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from frontaid.domain import vocab
-from frontaid.i18n import LANGUAGES, gettext
+from frontaid.i18n import LANGUAGES, gettext, ngettext
 from frontaid.web.auth import CSRF_FIELD, CSRF_HEADER, can, language
 from frontaid.web.users import Session
 
@@ -27,8 +27,12 @@ def render(request: Request, template: str, sess: Session | None, status_code: i
         text = gettext(msgid, lang)
         return text.format(**params) if params else text
 
+    def _n(singular: str, plural: str, n: int, **params: Any) -> str:
+        """A sentence with a count, in the form the count needs (1 загиблий, 3 загиблі, 5 загиблих)."""
+        return ngettext(singular, plural, n, lang).format(n=n, **params)
+
     html = env.get_template(template).render(
-        _=_, lang=lang, languages=LANGUAGES, user=sess, csrf_field=CSRF_FIELD, csrf_header=CSRF_HEADER,
+        _=_, _n=_n, lang=lang, languages=LANGUAGES, user=sess, csrf_field=CSRF_FIELD, csrf_header=CSRF_HEADER,
         path=request.url.path, vocab=vocab,
         can=lambda permission: can(sess, permission),
         label=lambda slug: gettext(vocab.ITEMS.get(slug) or str(slug), lang),
