@@ -9,7 +9,7 @@ from typing import Any
 
 from frontaid.domain.codes import is_canonical, looks_like_code, normalise_code
 from frontaid.domain.entities import ENTITIES
-from frontaid.errors import BadCode, BadDate, BadInput, NotFound, UnknownChoice
+from frontaid.errors import BadCode, BadDate, BadInput, Choices, NotFound, UnknownChoice
 from frontaid.store.replica import Replica
 
 WHAT = {
@@ -21,10 +21,37 @@ WHAT = {
 
 
 def choice(value: str | None, vocab: Mapping[str, str], what: str) -> str:
-    v = (value or "").strip().lower()
-    if v not in vocab:
-        raise UnknownChoice(value=value or "", what=what, choices=", ".join(vocab))
-    return v
+    """The slug of the word typed: the slug itself, its English or Ukrainian label, or another
+    word people use for it (Ukrainian or Russian, `vocab.OTHER_WORDS`), in any case."""
+    v = " ".join((value or "").split()).lower().replace("’", "'")
+    if v in vocab:
+        return v
+    slug = accepted_words(vocab).get(v)
+    if slug is None:
+        raise UnknownChoice(value=value or "", what=what, choices=Choices(vocab))
+    return slug
+
+
+def accepted_words(vocab: Mapping[str, str]) -> dict[str, str]:
+    """Every word accepted for one vocabulary → its slug (slugs and labels first)."""
+    key = id(vocab)
+    if key not in _ACCEPTED:
+        from frontaid.domain import vocab as vocabularies
+        from frontaid.i18n import gettext
+
+        name = next((n for n, v in vars(vocabularies).items() if v is vocab), "")
+        words: dict[str, str] = {}
+        for slug, label in vocab.items():
+            for word in (slug, label, gettext(label, "uk")):
+                words.setdefault(word.lower(), slug)
+        for slug, others in vocabularies.OTHER_WORDS.get(name, {}).items():
+            for word in others:
+                words.setdefault(word.lower(), slug)
+        _ACCEPTED[key] = words
+    return _ACCEPTED[key]
+
+
+_ACCEPTED: dict[int, dict[str, str]] = {}
 
 
 def choices(values: Iterable[str], vocab: Mapping[str, str], what: str) -> list[str]:
