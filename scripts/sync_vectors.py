@@ -11,6 +11,7 @@ out of docs/sync.md and recomputes every value from the document's inputs.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -31,7 +32,8 @@ from frontaid.queries.flags import list_flags
 from frontaid.store.replica import Replica
 from frontaid.sync import envelope
 from frontaid.sync.batch import VERSION, deployment_id
-from frontaid.sync.devices import CODE_VERSION, encode_code, fingerprint, proof_message
+from frontaid.sync.devices import CODE_VERSION, encode_code, proof_message
+from frontaid.sync.keys import fingerprint
 
 SEED = bytes(range(32))                       # the hub's Ed25519 signing seed
 DEPLOYMENT_KEY = bytes(range(32, 64))
@@ -122,11 +124,16 @@ def batch(chain: list[Op]) -> dict[str, Any]:
             "more": False}
 
 
+HEAD_LEN = 8 + 8 + 4  # magic, key id, header length (the header is empty here)
+
+
 def sealed(payload: dict[str, Any]) -> tuple[bytes, bytes, bytes]:
     """(msgpack of the payload, its zstd frame, the envelope) with the fixed nonce."""
     raw = msgpack.packb(payload, use_bin_type=True)
     frame = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(raw)
-    blob = envelope.MAGIC + bytes(SecretBox(DEPLOYMENT_KEY).encrypt(frame, NONCE))
+    head = envelope.MAGIC + envelope.key_id(DEPLOYMENT_KEY) + (0).to_bytes(4, "big")  # no key wraps
+    inner = hashlib.blake2b(head, digest_size=32).digest() + frame
+    blob = head + bytes(SecretBox(DEPLOYMENT_KEY).encrypt(inner, NONCE))
     assert envelope.open_(blob, DEPLOYMENT_KEY) == msgpack.unpackb(raw, raw=False, strict_map_key=False)
     return raw, frame, blob
 
@@ -178,13 +185,15 @@ def render() -> str:
     ]))
 
     raw, frame, blob = sealed(batch(chain))
-    box = blob[len(envelope.MAGIC):]
+    box = blob[HEAD_LEN:]
     parts.append(block([
+        ("bundle.keyid", envelope.key_id(DEPLOYMENT_KEY).hex()),
         ("bundle.nonce", NONCE.hex()),
         ("bundle.payload", raw.hex()),
         ("bundle.zstd", frame.hex()),
         ("bundle.file", blob.hex()),
-        ("bundle.lengths", json.dumps({"magic": len(envelope.MAGIC), "nonce": 24, "mac": 16,
+        ("bundle.lengths", json.dumps({"magic": len(envelope.MAGIC), "keyid": 8, "header_length": 4,
+                                       "header": 0, "nonce": 24, "mac": 16, "hash": 32,
                                        "ciphertext": len(box) - 40, "file": len(blob)})),
     ]))
 

@@ -7,6 +7,7 @@ values, never a person's name or a place where someone shelters.
     FrontaidError                    exit 2 · HTTP 400
     ├── BadInput                     a value the user typed is wrong
     │   ├── UnknownChoice            not one of the allowed words
+    │   ├── NoneYet                  a zone or site named before any exists: the command that adds one
     │   ├── BadCode                  a card code with a wrong check character
     │   ├── BadDate                  not a date or a time
     │   ├── PastCurfew               a plan's day running into the curfew
@@ -44,10 +45,9 @@ values, never a person's name or a place where someone shelters.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from frontaid.i18n import Label, current_language, gettext
+from frontaid.i18n import Label, gettext
 
 
 class FrontaidError(Exception):
@@ -65,27 +65,9 @@ class FrontaidError(Exception):
     def text(self, lang: str | None = None) -> str:
         """The message in `lang` (default: the current language)."""
         # `what` always names a field or a kind of record: a label, translated with the message.
-        params = {k: v.text(lang) if isinstance(v, Choices)
-                  else gettext(v, lang) if isinstance(v, Label) or (k == "what" and isinstance(v, str)) else v
+        params = {k: gettext(v, lang) if isinstance(v, Label) or (k == "what" and isinstance(v, str)) else v
                   for k, v in self.params.items()}
         return gettext(self.template, lang).format(**params)
-
-
-class Choices(str):
-    """The words a vocabulary accepts, listed in the message's language: the English slugs, or
-    the Ukrainian labels with the slug beside them (`підвал (basement)`)."""
-
-    vocab: dict[str, str]
-
-    def __new__(cls, vocab: Mapping[str, str]) -> Choices:
-        self = super().__new__(cls, ", ".join(vocab))
-        self.vocab = dict(vocab)
-        return self
-
-    def text(self, lang: str | None = None) -> str:
-        if (lang or current_language()) == "en":
-            return str(self)
-        return ", ".join(f"{gettext(label, lang)} ({slug})" for slug, label in self.vocab.items())
 
 
 class BadInput(FrontaidError):
@@ -94,6 +76,10 @@ class BadInput(FrontaidError):
 
 class UnknownChoice(BadInput):
     msgid = "'{value}' is not a valid {what}. Use one of: {choices}."
+
+
+class NoneYet(BadInput):
+    msgid = "{none} Add one first: {command}"
 
 
 class BadCode(BadInput):

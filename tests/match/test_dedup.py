@@ -145,3 +145,19 @@ def test_a_bigger_town_asks_for_more_evidence() -> None:
     assert scale_odds(0) == scale_odds(5_000) == scale_odds(100_000) == 0.0
     assert scale_odds(400_000) == pytest.approx(2.0)
     assert scale_odds(1_600_000) > scale_odds(400_000)
+
+
+@pytest.mark.parametrize("years", [("1949", "1950"), ("1949", "1975"), ("1979", "1997")])
+def test_namesakes_in_one_household_never_link(years: tuple[str, str]) -> None:
+    # Father and son, one name, one household, one address: a person decides, never the rule.
+    x = Record("a", "Мельник Олександр Петрович", years[0], "m", "вул. Миру, 22", "east", "H1")
+    y = Record("b", "Мельник Олександр Петрович", years[1], "m", "вул. Миру, 22", "east", "H1")
+    assert band(compare(x, y)[0]) != "link"
+
+
+def test_a_year_apart_in_two_households_never_links() -> None:
+    # "Мельник Олександр 1949" and "Мельник Олександр 1950", each in a household of their own.
+    x = Record("a", "Мельник Олександр", "1949", "m", "вул. Миру, 22", "east", "H1")
+    y = Record("b", "Мельник Олександр", "1950", "m", "вул. Садова, 3", "east", "H2")
+    assert band(compare(x, y)[0]) != "link"
+    assert band(compare(x, y, [x, y])[0]) != "link"

@@ -57,12 +57,17 @@ def test_enrol_join_list_revoke_with_the_cli(hub_db: Path, tmp_path: Path, sk: A
     sk.assert_cli_refused(sk.cli(hub_db, "device", "revoke", "team-east", check=False))  # already
     sk.assert_cli_refused(sk.cli(hub_db, "device", "revoke", "no-such", check=False))
 
-    # The revocation reaches the device with the next bundle; its later changes are refused.
-    bundle_over(sk, hub_db, dev, tmp_path, "to-dev2")
-    assert {r["name"]: r for r in sk.cli_json(dev, "device", "list")}["team-east"]["revoked_after"] == 2
+    # The revocation rotated the deployment key: the revoked device opens nothing the hub
+    # makes from now on, and the hub refuses what it seals with the key it still has.
+    out = tmp_path / "to-dev2.fab"
+    sk.cli(hub_db, "sync", "export", "--all", "-o", str(out))
+    line = sk.assert_cli_refused(sk.cli(dev, "sync", "import", str(out), check=False))
+    assert "another deployment's key" in line
     sk.cli(dev, "household", "add", "--zone", "east", "--address", "After revocation")
-    report = bundle_over(sk, dev, hub_db, tmp_path, "to-hub3")
-    assert report["applied"] == 0 and report["refused"] == ["1 ops from revoked device team-east"]
+    out = tmp_path / "to-hub3.fab"
+    sk.cli(dev, "sync", "export", "--all", "-o", str(out))
+    line = sk.assert_cli_refused(sk.cli(hub_db, "sync", "import", str(out), check=False))
+    assert "revoked device" in line
 
 
 def test_only_the_hub_enrols_and_revokes(hub_db: Path, tmp_path: Path, sk: Any) -> None:

@@ -7,6 +7,7 @@ process answers everything.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import time
@@ -110,7 +111,8 @@ def sealed_raw(dev: Path, plain_chunks: Iterator[bytes]) -> bytes:
         key = deployment_key(rep)
     comp = zstandard.ZstdCompressor(level=1).compressobj()
     packed = b"".join(comp.compress(c) for c in plain_chunks) + comp.flush()
-    return envelope.MAGIC + bytes(SecretBox(key).encrypt(packed))
+    head = envelope.MAGIC + envelope.key_id(key) + bytes(4)  # version 2, no key wraps
+    return head + bytes(SecretBox(key).encrypt(hashlib.blake2b(head, digest_size=32).digest() + packed))
 
 
 def test_a_zstd_bomb_from_a_signed_device_is_refused_in_bounded_memory(hub: dict[str, Any]) -> None:

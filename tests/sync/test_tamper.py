@@ -236,12 +236,20 @@ def test_ops_of_a_revoked_device_after_revocation_are_refused(deployment: Any, s
     registry.add_household(dev, "tester", zone="east", address="Before 1")
     deployment.ship(dev, hub)
     kept = dev.vector()[dev.origin]
+    dev_key = deployment_key(dev)
     assert revoke(hub, "tester", "lost-laptop") == kept
     registry.add_household(dev, "tester", zone="east", address="After 1")  # captured, still writing
     registry.add_household(dev, "tester", zone="east", address="After 2")
     path = deployment.export(dev, hub.vector())
     before = sk.snap(hub)
-    report = import_bundle(hub, path)
+    # Sealed with the key the revocation retired, by the revoked device: refused whole.
+    res = sk.cli(hub.path, "sync", "import", str(path), check=False)
+    assert "revoked device" in sk.assert_cli_refused(res)
+    assert sk.snap(hub) == before
+    # The same ops carried by a device that has the new key: each refused, the rest applies.
+    relayed = deployment.bundle_path()
+    relayed.write_bytes(envelope.seal(envelope.open_(path.read_bytes(), dev_key), deployment_key(hub)))
+    report = import_bundle(hub, relayed)
     assert report.applied == 0
     assert report.refused == ["2 ops from revoked device lost-laptop"]
     after = sk.snap(hub)
@@ -250,12 +258,12 @@ def test_ops_of_a_revoked_device_after_revocation_are_refused(deployment: Any, s
     addresses = {a for (a,) in hub.conn.execute("SELECT address FROM households")}
     assert "Before 1" in addresses and not {"After 1", "After 2"} & addresses
     # The CLI reports the refusal in the person's words.
-    res = sk.cli(hub.path, "sync", "import", str(path))
+    res = sk.cli(hub.path, "sync", "import", str(relayed))
     assert "Refused: 2 ops from revoked device lost-laptop" in res.stdout
     assert sk.snap(hub).digest == before.digest
     # The revocation travels: another device refuses them too, once it has the hub's ops.
     other = deployment.join("team-2")
-    report = import_bundle(other, deployment.export(dev, other.vector()))
+    report = import_bundle(other, relayed)
     assert report.refused and other.vector()[dev.origin] == kept
 
 

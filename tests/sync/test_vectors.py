@@ -9,6 +9,7 @@ field, a constant retuned) fails here until docs/sync.md is regenerated with
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib
 import json
 import re
@@ -29,7 +30,8 @@ from frontaid.queries.flags import list_flags
 from frontaid.store.replica import Replica
 from frontaid.sync import bundle, envelope
 from frontaid.sync.batch import decode_batch, deployment_id
-from frontaid.sync.devices import check_proof, encode_code, fingerprint, join, parse_code, proof_message
+from frontaid.sync.devices import check_proof, encode_code, join, parse_code, proof_message
+from frontaid.sync.keys import fingerprint
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "sync.md"
 TEXT = DOC.read_text(encoding="utf-8")
@@ -111,13 +113,19 @@ def test_the_signed_head_and_the_state_digest() -> None:
 def test_the_bundle_layout() -> None:
     blob, key, nonce = b("bundle.file"), b("deployment.key"), b("bundle.nonce")
     lengths = json.loads(V["bundle.lengths"])
-    assert blob[:lengths["magic"]] == envelope.MAGIC
-    assert blob[8:8 + lengths["nonce"]] == nonce
-    assert len(blob) == lengths["file"] == 8 + 24 + 16 + lengths["ciphertext"]
+    assert blob[:lengths["magic"]] == envelope.MAGIC == b"FRNTAID2"
+    key_id = hashlib.blake2b(key, digest_size=8, person=b"frontaid-keyid").digest()
+    assert blob[8:16] == b("bundle.keyid") == key_id
+    assert int.from_bytes(blob[16:20], "big") == lengths["header"] == 0
+    head = blob[:20]
+    assert blob[20:20 + lengths["nonce"]] == nonce
     frame = b("bundle.zstd")
-    assert lengths["ciphertext"] == len(frame)
-    # secretbox(key, nonce) of the zstd frame is exactly the rest of the file.
-    assert bytes(SecretBox(key).encrypt(frame, nonce)) == blob[8:]
+    # The box holds the hash of the clear part, then the frame.
+    assert lengths["ciphertext"] == 32 + len(frame)
+    assert len(blob) == lengths["file"] == 20 + 24 + 16 + lengths["ciphertext"]
+    # secretbox(key, nonce) of BLAKE2b-256(clear part) | zstd frame is exactly the rest of the file.
+    inner = hashlib.blake2b(head, digest_size=32).digest() + frame
+    assert bytes(SecretBox(key).encrypt(inner, nonce)) == blob[20:]
     assert zstandard.ZstdDecompressor().decompress(frame) == b("bundle.payload")
     payload = envelope.open_(blob, key)
     assert payload == msgpack.unpackb(b("bundle.payload"), raw=False, strict_map_key=False)

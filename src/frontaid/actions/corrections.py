@@ -18,7 +18,7 @@ def retract(rep: Replica, actor: str, target: str, reason: str | None = None) ->
         "SELECT entity, eid, verb FROM ops WHERE origin = ? AND seq = ?", (origin, seq)).fetchone()
     if row is None:
         raise NotFound(what="op", code=target)
-    if row[2] in ("retract", "resolve") or row[0] == "device":
+    if row[2] in ("retract", "resolve") or row[0] in ("device", "purge"):
         raise Refused("That op cannot be retracted.")
     if rep.conn.execute("SELECT 1 FROM retracted WHERE op = ?", (target,)).fetchone():
         raise Retracted()

@@ -7,9 +7,11 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from frontaid.domain import vocab as vocab_mod
 from frontaid.domain.codes import is_canonical, looks_like_code, normalise_code
 from frontaid.domain.entities import ENTITIES
-from frontaid.errors import BadCode, BadDate, BadInput, Choices, NotFound, UnknownChoice
+from frontaid.errors import BadCode, BadDate, BadInput, NoneYet, NotFound, UnknownChoice
+from frontaid.i18n import Label, current_language, gettext
 from frontaid.store.replica import Replica
 
 WHAT = {
@@ -20,38 +22,38 @@ WHAT = {
 }
 
 
+def _fold_word(text: str) -> str:
+    return " ".join(text.strip().lower().replace("ё", "е").replace("'", "’").replace("ʼ", "’").split())
+
+
+_WORDS: dict[int, dict[str, str]] = {}
+
+
+def _words(vocab: Mapping[str, str]) -> dict[str, str]:
+    """Every word accepted for a slug of `vocab`: the slug, its English label, the label's
+    Ukrainian, and the Ukrainian and Russian words of vocab.ALSO."""
+    table = _WORDS.get(id(vocab))
+    if table is None:
+        also = next((words for name, words in vocab_mod.ALSO.items()
+                     if getattr(vocab_mod, name, None) is vocab), {})
+        table = {}
+        for slug, label in vocab.items():
+            for word in (slug, label, gettext(label, "uk"), *also.get(slug, ())):
+                table.setdefault(_fold_word(word), slug)
+        _WORDS[id(vocab)] = table
+    return table
+
+
 def choice(value: str | None, vocab: Mapping[str, str], what: str) -> str:
-    """The slug of the word typed: the slug itself, its English or Ukrainian label, or another
-    word people use for it (Ukrainian or Russian, `vocab.OTHER_WORDS`), in any case."""
-    v = " ".join((value or "").split()).lower().replace("’", "'")
+    """The slug for what was typed: the slug itself or a word for it in Ukrainian, Russian or English."""
+    v = (value or "").strip().lower()
     if v in vocab:
         return v
-    slug = accepted_words(vocab).get(v)
+    slug = _words(vocab).get(_fold_word(v))
     if slug is None:
-        raise UnknownChoice(value=value or "", what=what, choices=Choices(vocab))
+        shown = [gettext(label) for label in vocab.values()] if current_language() == "uk" else list(vocab)
+        raise UnknownChoice(value=value or "", what=what, choices=", ".join(shown))
     return slug
-
-
-def accepted_words(vocab: Mapping[str, str]) -> dict[str, str]:
-    """Every word accepted for one vocabulary → its slug (slugs and labels first)."""
-    key = id(vocab)
-    if key not in _ACCEPTED:
-        from frontaid.domain import vocab as vocabularies
-        from frontaid.i18n import gettext
-
-        name = next((n for n, v in vars(vocabularies).items() if v is vocab), "")
-        words: dict[str, str] = {}
-        for slug, label in vocab.items():
-            for word in (slug, label, gettext(label, "uk")):
-                words.setdefault(word.lower(), slug)
-        for slug, others in vocabularies.OTHER_WORDS.get(name, {}).items():
-            for word in others:
-                words.setdefault(word.lower(), slug)
-        _ACCEPTED[key] = words
-    return _ACCEPTED[key]
-
-
-_ACCEPTED: dict[int, dict[str, str]] = {}
 
 
 def choices(values: Iterable[str], vocab: Mapping[str, str], what: str) -> list[str]:
@@ -181,7 +183,10 @@ def zone(rep: Replica, ref: str) -> str:
     row = _named(rep, "zones", ref)
     if row is None:
         known = [z for (z,) in rep.conn.execute("SELECT eid FROM zones WHERE created = 1 ORDER BY eid")]
-        raise UnknownChoice(value=ref, what="zone", choices=", ".join(known) or "-")
+        if not known:
+            raise NoneYet(none=Label("No zones have been added yet."),
+                          command='frontaid zone add east --name "Схід" --name-en East')
+        raise UnknownChoice(value=ref, what="zone", choices=", ".join(known))
     return str(row[0])
 
 
@@ -192,5 +197,10 @@ def site(rep: Replica, ref: str, kinds: Iterable[str] | None = None) -> str:
     if row is None or (allowed and row[1] not in allowed):
         rows = rep.conn.execute("SELECT eid, kind FROM sites WHERE created = 1 ORDER BY eid")
         known = [s for s, kind in rows if not allowed or kind in allowed]
-        raise UnknownChoice(value=ref, what="site", choices=", ".join(known) or "-")
+        if not known:
+            kind = sorted(allowed)[0] if allowed else "food-point"
+            raise NoneYet(none=Label("No sites have been added yet."),
+                          command=f'frontaid site add school-5 --kind {kind} --name "Школа №5" '
+                                  '--name-en "School 5" --zone east')
+        raise UnknownChoice(value=ref, what="site", choices=", ".join(known))
     return str(row[0])

@@ -6,11 +6,13 @@ in errors.py gives (see `context.FrontaidGroup`); nothing is recorded unless the
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
 
 from frontaid.cli.context import State, app, check_lang, default_actor
+from frontaid.cli.roles import allow, check_role, command_of
 from frontaid.i18n import set_language
 
 
@@ -25,6 +27,10 @@ def root(
     actor: str = typer.Option(None, "--actor", envvar="FRONTAID_ACTOR",
                               help="Who is recorded on each change [default: your user name].",
                               show_default=False),
+    role: str = typer.Option(None, "--role", envvar="FRONTAID_ROLE",
+                             help="Run as this role: coordinator, desk, field or analyst "
+                                  "[default: the device's role; a field or desk device may only "
+                                  "lower it to analyst].", show_default=False),
 ) -> None:
     """Humanitarian operations for a town on the front line, offline-first.
 
@@ -36,7 +42,12 @@ def root(
     """
     chosen = check_lang(lang)
     set_language(chosen)
-    ctx.obj = State(db=db, json=json_out, lang=chosen, actor=(actor or "").strip() or default_actor())
+    asked = check_role(role)
+    command = command_of(ctx.command, getattr(ctx.command, "argv", sys.argv[1:]))
+    if asked is not None:
+        allow(command, asked)  # refused before anything is opened or asked
+    ctx.obj = State(db=db, json=json_out, lang=chosen, actor=(actor or "").strip() or default_actor(),
+                    command=command, role_asked=asked, role=asked or "coordinator")
 
 
 # Each module adds its commands to `app` when imported; the order here is the order in --help.
@@ -50,6 +61,7 @@ from frontaid.cli import plan as _plan  # noqa: E402, F401
 from frontaid.cli import reports as _reports  # noqa: E402, F401
 from frontaid.cli import formats as _formats  # noqa: E402, F401
 from frontaid.cli import protect as _protect  # noqa: E402, F401
+from frontaid.cli import privacy as _privacy  # noqa: E402, F401
 
 
 def main() -> None:

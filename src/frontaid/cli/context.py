@@ -54,13 +54,16 @@ class FrontaidGroup(TyperGroup):
              complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
              **extra: Any) -> Any:
         set_language(language_from_env())
-        args = json_first(list(sys.argv[1:] if args is None else args))
-        _errors_as_json[0] = "--json" in args[:args.index("--") if "--" in args else len(args)]
+        argv = json_first(list(args) if args is not None else sys.argv[1:])
+        self.argv = argv  # read by the root callback
+        global _JSON_ERRORS
+        _JSON_ERRORS = "--json" in argv[:1]
+        args = argv
         try:
             rv = super().main(args, prog_name or "frontaid", complete_var, standalone_mode=False,
                               windows_expand_args=windows_expand_args, **extra)
         except FrontaidError as err:
-            fail(error_text(err, current_language()), err.exit_code, type(err).__name__)  # errors.py
+            fail(error_text(err, current_language()), err.exit_code, kind=type(err).__name__)
         except clickexc.NoArgsIsHelpError as err:
             typer.echo(err.ctx.get_help() if err.ctx else "")
             rv = 0
@@ -68,7 +71,7 @@ class FrontaidGroup(TyperGroup):
             where = err.ctx.command_path if err.ctx else "frontaid"
             msg = " ".join(err.format_message().split())
             see = _("see")
-            fail(f"{where}: {msg} ({see} {where} --help)", 2, "UsageError")
+            fail(f"{where}: {msg} ({see} {where} --help)", 2, kind="UsageError")
         except clickexc.ClickException as err:
             fail(" ".join(err.format_message().split()), err.exit_code)
         except typer.Abort:
@@ -85,30 +88,25 @@ class FrontaidGroup(TyperGroup):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-# Whether this run was given --json: then a failure is printed as JSON too.
-_errors_as_json = [False]
+# Set when the command line holds --json: failures are then printed as JSON too.
+_JSON_ERRORS = False
 
 
-def json_first(args: list[str]) -> list[str]:
-    """`frontaid status --json` means `frontaid --json status`: --json is moved before the command.
-
-    Only the tokens before a `--` count (after it, `--json` is an argument's value).
-    """
-    end = args.index("--") if "--" in args else len(args)
-    if "--json" not in args[1:end]:
-        return args
-    return ["--json", *(a for a in args[:end] if a != "--json"), *args[end:]]
+def json_first(argv: list[str]) -> list[str]:
+    """`frontaid status --json` as `frontaid --json status`: --json is accepted after the command
+    too (as gh and kubectl users type it), except after `--`, where it is an argument."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    if "--json" not in argv[:end]:
+        return argv
+    rest = [a for a in argv[:end] if a != "--json"] + argv[end:]
+    return ["--json", *rest]
 
 
 def fail(line: str, code: int, kind: str = "Error") -> None:
-    """Print one failure on stderr and exit with `code`.
-
-    With --json the line is a JSON document, `{"error": {"code": kind, "message": line,
-    "exit": code}}`, still on stderr (stdout stays empty, so a pipe into a JSON reader
-    sees no half document); `kind` is the error's class in errors.py.
-    """
-    if _errors_as_json[0]:
-        line = json.dumps({"error": {"code": kind, "message": line, "exit": code}}, ensure_ascii=False)
+    """One line on stderr and the exit code; with --json, that line is a JSON document:
+    {"error": {"kind": "UnknownChoice", "message": "...", "exit": 2}}."""
+    if _JSON_ERRORS:
+        line = json.dumps({"error": {"kind": kind, "message": line, "exit": code}}, ensure_ascii=False)
     typer.echo(line, err=True)
     sys.exit(code)
 
@@ -136,6 +134,10 @@ class State:
     json: bool
     lang: str
     actor: str
+    # The command as typed ("household show") and the role asked with --role (cli/roles.py).
+    command: str = ""
+    role_asked: str | None = None
+    role: str = "coordinator"
     _rep: Replica | None = field(default=None, repr=False)
 
     def replica(self) -> Replica:
@@ -149,7 +151,23 @@ class State:
             except database.ANY_DATABASE_ERROR:
                 raise NoReplica(path=str(self.db)) from None
             get_current_context().call_on_close(self._rep.close)
+            from frontaid.actions.exports import device_role
+            from frontaid.cli.roles import allow, seat
+
+            self.role = seat(device_role(self._rep), self.role_asked)
+            allow(self.command, self.role)
         return self._rep
+
+
+def screened(st: State, rep: Replica, value: Any) -> Any:
+    """`value` as this command's role may see it (hidden fields say so), the read recorded in the
+    audit trail when it shows sensitive fields (domain/sensitive.py, actions/audit.py)."""
+    from frontaid.actions.audit import record_screened
+    from frontaid.domain.sensitive import HIDDEN, screen
+
+    shown = screen(st.role, value, _(HIDDEN))
+    record_screened(rep, st.actor, shown, f"cli {st.command}")
+    return shown.value
 
 
 def default_actor() -> str:

@@ -18,6 +18,7 @@ from frontaid.cli.context import (
     group,
     label,
     labels,
+    screened,
     state,
     table,
 )
@@ -259,6 +260,7 @@ def household_show(ctx: typer.Context, code: str = typer.Argument(..., help="The
     hh = household_of(rep, code)
     hh["history"] = [{k: v for k, v in e.items() if k != "data"}
                      for e in logq.entries(rep, entity="household", eid=hh["eid"], limit=30)]
+    hh = screened(st, rep, hh)
     emit(st, hh, lambda c: _print_household(c, hh))
 
 
@@ -425,7 +427,8 @@ def person_show(ctx: typer.Context,
     Example: frontaid person show KMT-043-1
     """
     st = state(ctx)
-    p = _person(st.replica(), pid)
+    rep = st.replica()
+    p = screened(st, rep, _person(rep, pid))
     emit(st, p, lambda c: c.print(fields_panel(_("Person {code}").format(code=p["eid"]), [
         (_("Name"), p["name"]), (_("Household"), p["household"]), (_("Born"), p["born"]),
         (_("Sex"), label(vocab.SEXES, p["sex"])),
@@ -502,7 +505,8 @@ def deaths(ctx: typer.Context) -> None:
     Example: frontaid deaths
     """
     st = state(ctx)
-    rows = opsq.list_deaths(st.replica())
+    rep = st.replica()
+    rows = screened(st, rep, opsq.list_deaths(rep))
     emit(st, rows, lambda c: c.print(table(_("Deaths"), [
         _("Code"), _("Name"), _("Household"), _("Died on"), _("Place of death"), _("Cause"),
         _("Burial place")], [

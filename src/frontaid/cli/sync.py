@@ -204,7 +204,9 @@ def sync_export(
         raise BadInput("Say what to export: --for DEVICE, --since-vector FILE or --all.")
     since = (peer_vector(rep, for_peer) if for_peer else
              read_vector_file(since_vector) if since_vector else {})
-    stats = export_bundle(rep, out, since)
+    target = rep.conn.execute("SELECT eid FROM devices WHERE (name = ? OR eid = ?) AND created = 1",
+                              (for_peer, for_peer)).fetchone() if for_peer else None
+    stats = export_bundle(rep, out, since, for_origin=target[0] if target else None)
     done(st, _("Wrote {ops} changes to {path} ({size} bytes).").format(
         ops=stats["ops"], path=out, size=stats["bytes"]), {"path": str(out), **stats})
 
@@ -252,6 +254,9 @@ def device_enroll(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="A name for the new device, e.g. team-east."),
     role: str = typer.Option("field", "--role", help="field, desk or hub."),
+    zones: str = typer.Option(None, "--zones",
+                              help="Zone slugs, comma-separated: the device will hold only the "
+                                   "households of these zones (for devices at risk of capture)."),
     qr: bool = typer.Option(True, "--qr/--no-qr", help="Also show the code as a QR code."),
 ) -> None:
     """On the hub: a one-time code that lets a new device join this deployment.
@@ -259,12 +264,13 @@ def device_enroll(
     The code carries the deployment key: show it only to the person setting up the device.
 
     \b
-    Example: frontaid device enroll team-east --role field
+    Example: frontaid device enroll team-east --zones east-north,east-south
     """
     from frontaid.sync.devices import enroll
 
     st = state(ctx)
-    code = enroll(st.replica(), st.actor, name.strip(), role.strip().lower())
+    code = enroll(st.replica(), st.actor, name.strip(), role.strip().lower(),
+                  zones=zones.split(",") if zones is not None else None)
 
     def human(c: Console) -> None:
         c.print(_("On the new device run:"))

@@ -20,6 +20,7 @@ from frontaid.i18n import gettext as _
 from frontaid.queries import log as logq
 from frontaid.queries import status as statusq
 from frontaid.store.replica import Replica
+from frontaid.sync.scope import scope_summary
 
 
 @app.command()
@@ -30,7 +31,9 @@ def status(ctx: typer.Context) -> None:
     Example: frontaid status
     """
     st = state(ctx)
-    data = statusq.status(st.replica())
+    rep = st.replica()
+    data = statusq.status(rep)
+    data["replica"].update(scope_summary(rep))
     emit(st, data, lambda c: print_status(c, data))
 
 
@@ -53,7 +56,9 @@ def print_status(c: Console, s: dict[str, Any]) -> None:
     replica = fields_panel(_("This replica"), [
         (_("Origin"), rep["origin"]), (_("Code prefix"), rep["prefix"]), (_("Ops"), rep["ops"]),
         (_("Version vector"), ", ".join(f"{o[:8]}:{n}" for o, n in sorted(rep["vector"].items()))),
-        (_("State digest"), rep["state"])])
+        (_("State digest"), rep["state"]),
+        *([(_("Zones held"), ", ".join(rep["zones"])), (_("State of the zones held"), rep["scoped_state"])]
+          if "zones" in rep else [])])
     c.print(Panel(Group(
         Columns([people, replica]),
         Columns([needs, stock]),

@@ -98,3 +98,21 @@ def looks_like_code(text: str) -> bool:
     """True when `text` has the shape of a code (three prefix letters then digits)."""
     raw = "".join(ch for ch in text.translate(_CYRILLIC).upper() if ch.isalnum())
     return len(raw) >= 5 and all(c in PREFIX_LETTERS for c in raw[:3]) and raw[3:].isdigit()
+
+
+def near_codes(text: str) -> list[str]:
+    """The valid codes one typed digit away from `text`, a code-shaped text whose check fails:
+    the check digit itself, or one digit of the number, mistyped or misread. [] if it is valid
+    or not code-shaped. Damm's check makes every single-digit slip land here."""
+    if not looks_like_code(text) or normalise_code(text) is not None:
+        return []
+    raw = "".join(ch for ch in text.translate(_CYRILLIC).upper() if ch.isalnum())
+    prefix, digits = raw[:3], raw[3:]
+    found: set[str] = set()
+    for i in range(len(digits)):
+        for d in "0123456789":
+            if d != digits[i]:
+                code = normalise_code(prefix + digits[:i] + d + digits[i + 1:])
+                if code is not None:
+                    found.add(code)
+    return sorted(found)

@@ -154,6 +154,15 @@ ENTITIES: Final[dict[str, Entity]] = {
         # An export that carried personal names (`frontaid export --with-names`): who asked is the
         # op's actor, so the log says who took names out of the system, when and in what form.
         _e("export", "exports", F("format"), F("rows", "int"), F("names", "int")),
+        # A person read sensitive fields (domain/sensitive.py): who is the op's actor, when its
+        # clock; which records (codes), which classes, through what (`web /registry/...`, `cli
+        # household show`). Never the values read.
+        # A purge of people's personal data (store/purge.py): the records it names, the rule and
+        # its date, and how many households and people it reached (the counts stay).
+        _e("purge", "purges", F("records", "json"), F("rule"), F("before"), F("households", "int"),
+           F("people", "int")),
+        _e("audit", "audit_reads", F("records", "json"), F("classes", "json"), F("via"),
+           indexes=(("via",),)),
         # Flags a person must decide. Observed ones (a clock far ahead, a gap applied
         # late) are created by the replica that saw them; derived ones (a double
         # hand-out, stock below zero) get a row here only when someone resolves them.
@@ -170,6 +179,8 @@ ENTITIES: Final[dict[str, Entity]] = {
         ),
         # A one-time enrolment a hub made: the device that shows a signature by `key`
         # first may join under this name and role.
-        _e("enrollment", "enrollments", F("name"), F("role"), F("key"), F("prefix"), F("expires")),
+        # `zones`: a scoped field device's zones (sync/scope.py); none for a device that holds everything.
+        _e("enrollment", "enrollments", F("name"), F("role"), F("key"), F("prefix"), F("expires"),
+           F("zones", "set")),
     )
 }

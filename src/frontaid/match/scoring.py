@@ -20,6 +20,7 @@ from frontaid.match.records import (
     _MAX_WORDS,
     _TF_PRIOR,
     _TF_PSEUDO,
+    LINK,
     REVIEW,
     Record,
     _features,
@@ -347,10 +348,23 @@ def _shown(x: _Rec, y: _Rec, levels: Levels) -> dict[str, str]:
     return fields
 
 
+def _capped(score: float, levels: Levels, x: _Rec, y: _Rec) -> float:
+    """Pairs the rule never links, however the weights add up; at most a person decides, in review.
+
+    Namesakes in one household (father and son, mother and daughter: both birth years known and
+    not the same) are different people. Birth years a year apart (or with swapped digits), written
+    as years only, in two different households, are namesakes as often as they are one person."""
+    home_namesakes = levels[6] == "agree" and levels[1] in ("close", "near", "far")
+    year_apart = levels[6] == "disagree" and levels[1] == "close" and not (x.date and y.date)
+    if home_namesakes or year_apart:
+        return min(score, math.nextafter(LINK, -math.inf))
+    return score
+
+
 def _score(x: _Rec, y: _Rec, tf: dict[str, float],
            model: Model | None = None) -> tuple[float, dict[str, str]]:
     levels, log_u = _levels(x, y, tf)
-    score = (model or _DEFAULT).weight(levels, log_u)
+    score = _capped((model or _DEFAULT).weight(levels, log_u), levels, x, y)
     return score, _shown(x, y, levels)
 
 
@@ -388,7 +402,7 @@ def _score_slice(bounds: tuple[int, int]) -> list[tuple[int, float, Levels]]:
         i, j = divmod(code, n)
         hit = model.quick(recs[i], recs[j], tf, names_seen, REVIEW + shift)
         if hit is not None:
-            out.append((code, hit[0] - shift, hit[1]))
+            out.append((code, _capped(hit[0] - shift, hit[1], recs[i], recs[j]), hit[1]))
     return out
 
 

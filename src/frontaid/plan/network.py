@@ -18,12 +18,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 # Who may use a crossing in each state: vehicle class -> the states it may cross.
 PASSABLE: dict[str, frozenset[str]] = {
@@ -147,6 +148,9 @@ class Network:
 
     def graph(self, weights: NDArray[np.float64], vehicle: str) -> csr_matrix:
         """A symmetric sparse graph of the edges this class may use, weighted by `weights`."""
+        # scipy loads only when a plan is made, so every other command starts faster.
+        from scipy.sparse import csr_matrix
+
         ok = self.allowed(vehicle)
         a, b, w = self.a[ok], self.b[ok], weights[ok]
         n = len(self.ids)
@@ -167,6 +171,8 @@ class Network:
         self, sources: Sequence[int], weights: NDArray[np.float64], vehicle: str
     ) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
         """(cost, predecessor) from each source to every junction; unreachable = inf."""
+        from scipy.sparse.csgraph import dijkstra
+
         g = self.graph(weights, vehicle)
         # The matrix holds both directions already: directed search on it is the same and twice as fast.
         dist, pred = dijkstra(g, directed=True, indices=list(sources), return_predecessors=True)

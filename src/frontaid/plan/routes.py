@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from frontaid.plan.danger import METRES_PER_DANGER, DangerField
 from frontaid.plan.network import Network, walk
@@ -293,6 +292,9 @@ def _solve_once(
     solution_limit: int,
     time_limit_s: int,
 ) -> dict[int, list[int]]:
+    # OR-Tools loads only when a day is planned, not with every command.
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
     n = len(offered) + 1
     manager = pywrapcp.RoutingIndexManager(n, len(teams), 0)
     routing = pywrapcp.RoutingModel(manager)

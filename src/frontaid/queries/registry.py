@@ -329,10 +329,36 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
     # short list of names.
     numbered = any(ch.isdigit() for part in parts if not _YEAR.match(part) for ch in part)
     if len(results) < limit and (not results or numbered):
-        results += [{"kind": "household", **r} for r in rep.rows(
-            f"SELECT eid, zone, address FROM households WHERE address LIKE ? AND {LIVE} LIMIT ?",
-            (f"%{q}%", limit - len(results)))]
+        seen = {r["eid"] for r in results}
+        results += [{"kind": "household", **r} for r in _by_address(rep, q, limit - len(results))
+                    if r["eid"] not in seen]
     return results[:limit]
+
+
+_ADDRESS_WORD = re.compile(r"[^\W\d_]+|\d+[^\W\d_]?", re.UNICODE)
+
+
+def _by_address(rep: Replica, q: str, limit: int) -> list[dict[str, Any]]:
+    """Households whose address holds every word and number typed, in any order and case:
+    "Свободи 6" finds "вул. Свободи, 6" (and not "Свободи, 16"); "6а" is a number with its letter."""
+    tokens = [t.casefold() for t in _ADDRESS_WORD.findall(q)]
+    words = [t for t in tokens if not t[0].isdigit() and t not in ("вул", "ул", "st", "пр", "пров")]
+    numbers = [t for t in tokens if t[0].isdigit()]
+    if not words and not numbers:
+        return []
+    # SQLite's LIKE folds only ASCII case: ask for the longest word as typed, capitalised and lower.
+    key = max(words, key=len) if words else numbers[0]
+    forms = {key, key.capitalize(), key.upper()}
+    where = " OR ".join("address LIKE ?" for _ in forms)
+    out = []
+    for r in rep.rows(f"SELECT eid, zone, address FROM households WHERE ({where}) AND {LIVE}",
+                      tuple(f"%{f}%" for f in forms)):
+        have = [t.casefold() for t in _ADDRESS_WORD.findall(r["address"] or "")]
+        if all(any(h.startswith(w) for h in have) for w in words) and all(n in have for n in numbers):
+            out.append(r)
+            if len(out) >= limit:
+                break
+    return out
 
 
 def list_zones(rep: Replica) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from typing import Any
 from frontaid.domain.entities import ENTITIES, Entity
 from frontaid.domain.name_keys import name_keys
 from frontaid.oplog.op import Op, pack, unpack
-from frontaid.store import schema
+from frontaid.store import purge, schema
 from frontaid.store.fold import DERIVERS, KEYED, ZERO, Stamp, dumps, encode_value
 
 _OP_SQL = "SELECT origin, seq, hlc, actor, entity, eid, verb, data, seen FROM ops"
@@ -258,6 +258,7 @@ def write_projections(conn: sqlite3.Connection, fold: MemoryFold, retracts: list
     fold.write(conn)
     for stmt in indexes:
         conn.execute(stmt)
+    purge.settle(conn)
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('projections', ?)", (schema.projection_fingerprint(),))
 
 

@@ -37,7 +37,7 @@ def encode_value(entity: Entity, field: str, value: Any) -> Any:
     return value
 
 
-def _effective_row(entity_fields: list[str], lww: frozenset[str], row: tuple[Any, ...]) -> list[Any]:
+def effective_row(entity_fields: list[str], lww: frozenset[str], row: tuple[Any, ...]) -> list[Any]:
     """A row as its meaning: values plus the stamp each last-writer-wins field holds, however stored.
 
     Set, count and derived columns carry no stamp: their value comes from elems, the
@@ -68,7 +68,7 @@ def projection_hash(conn: sqlite3.Connection) -> str:
             f'SELECT eid, created, c_hlc, c_origin, _v, merged_into, {cols} '
             f'FROM "{entity.table}" ORDER BY eid'
         ):
-            h.update(pack(_effective_row(fields, lww, row)))
+            h.update(pack(effective_row(fields, lww, row)))
     for table in sorted(schema.AUX_TABLES):
         h.update(table.encode())
         ncols = len(conn.execute(f"PRAGMA table_info({table})").fetchall())

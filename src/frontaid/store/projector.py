@@ -24,6 +24,7 @@ from typing import Any
 from frontaid.domain.entities import ENTITIES, Entity
 from frontaid.domain.name_keys import name_keys
 from frontaid.oplog.op import Op, op_id, parse_op_id, unpack
+from frontaid.store import purge
 from frontaid.store.fold import DERIVERS, KEYED, ZERO, Stamp, dumps, encode_value
 
 _INSERT_KEYS = "INSERT OR IGNORE INTO name_keys VALUES (?,?)"
@@ -91,6 +92,8 @@ class Projector:
         # The origin known to be the only one in the log (no conflict is possible then:
         # conflicts are between authors); forgotten as soon as another origin's op is folded.
         self._lone: str | None = None
+        # Whether any record is purged: only then is each op's record looked up in `purged`.
+        self._purging = purge.any_purged(conn)
 
     # -- entry points -------------------------------------------------------------
 
@@ -114,6 +117,11 @@ class Projector:
         if op.id in self.retracted:
             return
         self._apply_effect(op)
+        if op.entity == "purge" and op.verb == "create":
+            purge.fold_purge(self.conn, op.data)
+            self._purging = True
+        elif self._purging and op.entity in purge.PERSONAL and purge.is_purged(self.conn, op.entity, op.eid):
+            purge.clear(self.conn, op.entity, op.eid)  # news of a purged record: cleared as it comes
 
     def _apply_effect(self, op: Op) -> None:
         entity = ENTITIES.get(op.entity)

@@ -26,6 +26,9 @@ from frontaid.oplog.hlc import Clock, wall_ms
 from frontaid.oplog.op import GENESIS, Op, chain_hash, encode_parts, pack
 from frontaid.store import bulkfold, database, schema
 from frontaid.store.bulkfold import refold_all
+
+# effective_row is re-exported for the restricted state hash of a scoped device (sync/scope.py).
+from frontaid.store.fold import effective_row as effective_row
 from frontaid.store.fold import projection_hash
 from frontaid.store.projector import Projector, reindex_names, row_to_op
 

@@ -105,6 +105,10 @@ AUX_TABLES: Final[dict[str, str]] = {
     "retracted": """CREATE TABLE retracted (op TEXT PRIMARY KEY, by TEXT NOT NULL) WITHOUT ROWID""",
     # The search keys of every person's current name (domain.name_keys.name_keys): a few
     # rows a person, so search finds Ігор, Игорь, Ihor and Igor by one B-tree range.
+    # The records a purge op named (store/purge.py): their personal fields stay cleared whatever
+    # arrives about them later.
+    "purged": """CREATE TABLE purged (entity TEXT NOT NULL, eid TEXT NOT NULL,
+        PRIMARY KEY (entity, eid)) WITHOUT ROWID""",
     "name_keys": """CREATE TABLE name_keys (key TEXT NOT NULL, eid TEXT NOT NULL,
         PRIMARY KEY (key, eid)) WITHOUT ROWID""",
 }

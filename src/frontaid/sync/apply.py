@@ -21,8 +21,9 @@ from frontaid.oplog.chain import verify_head
 from frontaid.oplog.hlc import physical
 from frontaid.oplog.op import GENESIS, Op
 from frontaid.store.replica import Change, Replica
-from frontaid.sync.batch import Batch, Run, decode_batch, deployment_id
-from frontaid.sync.devices import check_proof, fingerprint
+from frontaid.sync.batch import Batch, Run, decode_batch, deployment_name
+from frontaid.sync.devices import check_proof
+from frontaid.sync.keys import fingerprint
 
 HOLD_MS = 72 * 3600 * 1000
 # A batch this large, and at least BULK_RATIO times what the replica holds, is written
@@ -90,7 +91,7 @@ def _entries(payload: Any) -> int:
 
 def _apply(rep: Replica, payload: Any, now_ms: int | None) -> Report:
     batch = decode_batch(payload)
-    ours = deployment_id(bytes.fromhex(str(rep.meta("deployment_key"))))
+    ours = deployment_name(rep)
     if batch.deployment != ours:
         raise IntegrityError("it belongs to another deployment")
     now = now_ms if now_ms is not None else rep.clock.wall()

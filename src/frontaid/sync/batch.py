@@ -32,6 +32,7 @@ import msgpack
 
 from frontaid.errors import IntegrityError
 from frontaid.oplog.op import GENESIS, Op, chain_hash, encode_parts, pack, unpack
+from frontaid.store.purge import MARK, is_marked
 from frontaid.store.replica import Replica
 
 VERSION = 2
@@ -42,6 +43,11 @@ DEFAULT_LIMIT = 20_000
 def deployment_id(key: bytes) -> str:
     """A public name for the deployment: says which key a bundle needs, reveals nothing of it."""
     return hashlib.blake2b(key, digest_size=8, person=b"frontaid-deploy").hexdigest()
+
+
+def deployment_name(rep: Replica) -> str:
+    """The deployment's public id: that of its first key, kept when the key rotates (sync/keys.py)."""
+    return str(rep.meta("deployment_id") or deployment_id(bytes.fromhex(str(rep.meta("deployment_key")))))
 
 
 @dataclass
@@ -111,13 +117,15 @@ def make_batch(rep: Replica, peer_vector: dict[str, int], limit: int = DEFAULT_L
                 "WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq", (origin, start, end)):
             entries.append([hlc - last_hlc, actor, entity, eid, verb, data, seen])
             last_hlc = hlc
+        if prev_row is None and start:
+            prev_row = (acked_prev(rep, start) or GENESIS,)
         runs.append([origin, start + 1, prev_row[0] if prev_row else GENESIS, entries])
         h, sig = rep.conn.execute(
             "SELECT hash, sig FROM head_marks WHERE origin = ? AND seq = ?", (origin, end)).fetchone()
         heads.append([origin, end, h, sig])
         budget -= end - start
     return {
-        "v": VERSION, "deployment": deployment_id(bytes.fromhex(str(rep.meta("deployment_key")))),
+        "v": VERSION, "deployment": deployment_name(rep),
         "from": rep.origin, "vector": rep.vector(), "runs": runs, "heads": heads, "more": more,
     }
 
@@ -160,8 +168,13 @@ def decode_batch(payload: Any) -> Batch:
                     seen, seen_raw = seen_raw, pack(seen_raw)
                 if type(data) is not dict:
                     raise _bad()
-                h = chain_hash(encode_parts(packer, origin, seq, hlc, actor, entity, eid, verb,
-                                            data_raw, seen_raw, prev))
+                if is_marked(data):
+                    # Purged personal data (store/purge.py): the op's hash travels in its marker,
+                    # and the next op's `prev` and the signed head vouch for it.
+                    h = bytes(data[MARK])
+                else:
+                    h = chain_hash(encode_parts(packer, origin, seq, hlc, actor, entity, eid, verb,
+                                                data_raw, seen_raw, prev))
                 if seen is None:
                     seen_raw = None  # nil is stored as NULL
                 ops.append(Op(origin, seq, hlc, actor, entity, eid, verb, data, seen, prev))
@@ -174,3 +187,14 @@ def decode_batch(payload: Any) -> Batch:
     except (KeyError, TypeError, ValueError) as exc:
         raise _bad() from exc
     return batch
+
+
+def acked_prev(rep: Replica, seq: int) -> bytes | None:
+    """The hash of our own op `seq` if it was dropped after the hub acknowledged it.
+
+    A push starts at the hub's top of our chain, which is at least the last acknowledged
+    seq, so that one hash is all a scoped device must keep of what it dropped.
+    """
+    raw = str(rep.meta("scope_acked") or "")
+    at, _, h = raw.partition(":")
+    return bytes.fromhex(h) if raw and int(at) == seq else None

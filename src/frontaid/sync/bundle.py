@@ -20,7 +20,7 @@ from typing import Any
 
 from frontaid.errors import BadInput, IntegrityError, TooLarge
 from frontaid.store.replica import Replica
-from frontaid.sync import envelope
+from frontaid.sync import envelope, keys
 from frontaid.sync.apply import Report, apply_payload
 from frontaid.sync.batch import make_batch
 
@@ -81,10 +81,24 @@ def write_atomic(path: Path, blob: bytes) -> None:
         pass
 
 
-def export_bundle(rep: Replica, path: Path, since: dict[str, int] | None = None) -> dict[str, Any]:
-    """Write everything beyond `since` (everything when None) to a sealed bundle file."""
+def export_bundle(rep: Replica, path: Path, since: dict[str, int] | None = None,
+                  for_origin: str | None = None) -> dict[str, Any]:
+    """Write everything beyond `since` (everything when None) to a sealed bundle file.
+
+    For a scoped device (`for_origin`), its feed instead: only what its zones need.
+    """
+    from frontaid.sync import scope
+
+    if for_origin is not None and scope.device_scope(rep, for_origin) is not None:
+        payload = scope.make_feed(rep, for_origin)
+        n = len(payload["ops"])
+        blob = keys.seal(rep, payload, level=19)
+        write_atomic(path, blob)
+        return {"ops": n, "bytes": len(blob), "bytes_per_op": round(len(blob) / n, 1) if n else None}
     payload = make_batch(rep, since or {}, limit=NO_LIMIT)
-    blob = envelope.seal(payload, deployment_key(rep), level=19)
+    if scope.own_scope(rep) is not None:
+        payload["scope"] = scope.tell(rep)
+    blob = keys.seal(rep, payload, level=19)
     write_atomic(path, blob)
     n = sum(len(run[3]) for run in payload["runs"])
     return {"ops": n, "bytes": len(blob), "bytes_per_op": round(len(blob) / n, 1) if n else None}
@@ -96,7 +110,7 @@ def read_bundle(path: Path, cap: int = MAX_BUNDLE) -> bytes:
         with open(path, "rb") as fh:
             if os.fstat(fh.fileno()).st_size > cap:
                 raise TooLarge(mb=cap // (1024 * 1024))
-            if fh.read(len(envelope.MAGIC)) != envelope.MAGIC:
+            if fh.read(len(envelope.MAGIC)) not in (envelope.MAGIC, envelope.LEGACY):
                 raise IntegrityError("not a frontaid bundle")
             fh.seek(0)
             blob = fh.read(cap + 1)
@@ -108,9 +122,17 @@ def read_bundle(path: Path, cap: int = MAX_BUNDLE) -> bytes:
 
 
 def import_bundle(rep: Replica, path: Path) -> Report:
-    payload = envelope.open_(read_bundle(path), deployment_key(rep))
+    from frontaid.sync import scope
+
+    payload = keys.open_(rep, read_bundle(path))
     try:
-        report = apply_payload(rep, payload)
+        if scope.own_scope(rep) is not None or scope.is_feed(payload):
+            report = scope.apply_feed(rep, payload)
+        else:
+            report = apply_payload(rep, payload)
+            sender = str(payload.get("from"))
+            if "scope" in payload and scope.device_scope(rep, sender) is not None:
+                scope.remember_tell(rep, sender, payload["scope"])
         if isinstance(payload, dict) and isinstance(payload.get("vector"), dict):
             remember_peer(rep, str(payload["from"]), payload["vector"])
     except MALFORMED:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,14 +28,12 @@ from frontaid.errors import BadInput, NotFound, Refused
 from frontaid.oplog.hlc import wall_ms
 from frontaid.oplog.op import pack
 from frontaid.store.replica import Change, Replica
+from frontaid.sync.batch import deployment_name
+from frontaid.sync.keys import fingerprint, rotate
 
 CODE_VERSION = 1
 ROLES = ("hub", "field", "desk")
 ENROLMENT_DAYS = 14
-
-
-def fingerprint(public_hex: str) -> bytes:
-    return hashlib.blake2b(bytes.fromhex(public_hex), digest_size=8).digest()
 
 
 def proof_message(origin: str, public_hex: str) -> bytes:
@@ -88,13 +87,27 @@ def decode_code(code: str) -> list[Any]:
         raise BadInput("That enrolment code is not valid: check it was copied whole.") from None
 
 
-def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date | None = None) -> str:
-    """On the hub: a one-time code that lets a new device join as `name`."""
+def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date | None = None,
+           zones: list[str] | None = None) -> str:
+    """On the hub: a one-time code that lets a new device join as `name`.
+
+    `zones` (slugs) makes it a scoped field device: it will hold only the households
+    of those zones and what hangs off them (sync/scope.py).
+    """
     if _own_role(rep) != "hub":
         raise Refused("Only the hub can enrol devices.")
     if role not in ROLES:
         raise BadInput("'{value}' is not a valid {what}. Use one of: {choices}.",
                        value=role, what="role", choices=", ".join(ROLES))
+    if zones is not None:
+        zones = sorted({z.strip() for z in zones if z.strip()})
+        known = {z for (z,) in rep.conn.execute("SELECT eid FROM zones WHERE created = 1")}
+        unknown = [z for z in zones if z not in known]
+        if not zones or unknown:
+            raise BadInput("'{value}' is not a valid {what}. Use one of: {choices}.",
+                           value=",".join(unknown), what="zone", choices=", ".join(sorted(known)))
+        if role == "hub":
+            raise Refused("A hub holds everything: only field and desk devices take zones.")
     if rep.conn.execute("SELECT 1 FROM devices WHERE name = ? AND created = 1", (name,)).fetchone():
         raise Refused("A device named '{name}' is already enrolled.", name=name)
     one_time = SigningKey.generate()
@@ -103,7 +116,7 @@ def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date
     expires = ((today or date.today()) + timedelta(days=ENROLMENT_DAYS)).isoformat()
     rep.record([Change("enrollment", public, "create",
                        {"name": name, "role": role, "key": public, "prefix": prefix,
-                        "expires": expires})], actor)
+                        "expires": expires, **({"zones": zones} if zones else {})})], actor)
     # The code anchors the new device to the deployment's root hub (the one whose
     # registration no enrolment vouches for), whichever hub enrols it: every other
     # device, a second hub included, is vouched for by an enrolment in a trusted chain.
@@ -120,7 +133,7 @@ def enroll(rep: Replica, actor: str, name: str, role: str = "field", today: date
     return encode_code([
         CODE_VERSION, bytes.fromhex(str(rep.meta("deployment_key"))), bytes(one_time),
         anchor, anchor_fp, rep.town, rep.epoch.isoformat(), str(rep.meta("lang")),
-        prefix, role, name, bytes.fromhex(ca_fingerprint(rep)),
+        prefix, role, name, bytes.fromhex(ca_fingerprint(rep)), zones or None, deployment_name(rep),
     ])
 
 
@@ -137,6 +150,8 @@ class JoinCode:
     role: str
     name: str
     hub_ca: bytes = b""  # SHA-256 of the hub's CA certificate; empty in codes made before it
+    zones: list[str] | None = None
+    deployment_id: str | None = None
 
 
 def parse_code(code: str) -> JoinCode:
@@ -144,7 +159,9 @@ def parse_code(code: str) -> JoinCode:
     try:
         return JoinCode(bytes(f[1]), bytes(f[2]), str(f[3]), bytes(f[4]), str(f[5]),
                         date.fromisoformat(f[6]), str(f[7]), str(f[8]), str(f[9]), str(f[10]),
-                        bytes(f[11]) if len(f) > 11 else b"")
+                        bytes(f[11]) if len(f) > 11 else b"",
+                        [str(z) for z in f[12]] if len(f) > 12 and f[12] else None,
+                        str(f[13]) if len(f) > 13 else None)
     except (IndexError, ValueError, TypeError):
         raise BadInput("That enrolment code is not valid: check it was copied whole.") from None
 
@@ -163,7 +180,9 @@ def join(path: str | os.PathLike[str], code: str, data_key: bytes | None = None)
         device={"name": jc.name, "public": public, "prefix": jc.prefix, "role": jc.role,
                 "enrollment": bytes(one_time.verify_key).hex(), "proof": proof},
         extra={"anchor_origin": jc.hub_origin, "anchor_fingerprint": jc.hub_fingerprint.hex(),
-               **({"hub_ca_fingerprint": jc.hub_ca.hex()} if len(jc.hub_ca) == 32 else {})},
+               **({"hub_ca_fingerprint": jc.hub_ca.hex()} if len(jc.hub_ca) == 32 else {}),
+               **({"scope": json.dumps(sorted(jc.zones))} if jc.zones else {}),
+               **({"deployment_id": jc.deployment_id} if jc.deployment_id else {})},
         key=data_key,
     )
 
@@ -179,20 +198,27 @@ def revoke(rep: Replica, actor: str, name: str) -> int:
     if row[1] is not None:
         raise Refused("That device is already revoked.")
     top = rep.vector().get(row[0], 0)
-    rep.record([Change("device", row[0], "set", {"f": "revoked_after", "v": top})], actor)
+    with rep.transaction():
+        rep.record([Change("device", row[0], "set", {"f": "revoked_after", "v": top})], actor)
+        if not rep.meta("anchor_origin"):
+            # The root hub: a new deployment key, which the revoked device never gets.
+            rotate(rep)
     return int(top)
 
 
 def list_devices(rep: Replica) -> list[dict[str, Any]]:
     vector = rep.vector()
     out = []
-    for eid, name, role, prefix, revoked in rep.conn.execute(
-            "SELECT eid, name, role, prefix, revoked_after FROM devices WHERE created = 1 ORDER BY name"):
+    for eid, name, role, prefix, revoked, zones in rep.conn.execute(
+            "SELECT d.eid, d.name, d.role, d.prefix, d.revoked_after, e.zones FROM devices d "
+            "LEFT JOIN enrollments e ON e.eid = d.enrollment WHERE d.created = 1 ORDER BY d.name"):
         out.append({"origin": eid, "name": name, "role": role or "field", "prefix": prefix,
-                    "ops": vector.get(eid, 0), "revoked_after": revoked, "this": eid == rep.origin})
-    for key, name, role, expires in rep.conn.execute(
-            "SELECT e.eid, e.name, e.role, e.expires FROM enrollments e WHERE e.created = 1 AND NOT EXISTS "
-            "(SELECT 1 FROM devices d WHERE d.enrollment = e.eid)"):
+                    "ops": vector.get(eid, 0), "revoked_after": revoked, "this": eid == rep.origin,
+                    "zones": zones.split(",") if zones else None})
+    for key, name, role, expires, zones in rep.conn.execute(
+            "SELECT e.eid, e.name, e.role, e.expires, e.zones FROM enrollments e WHERE e.created = 1 "
+            "AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.enrollment = e.eid)"):
         out.append({"origin": None, "name": name, "role": role, "prefix": None, "ops": 0,
-                    "revoked_after": None, "this": False, "pending_until": expires, "enrollment": key})
+                    "revoked_after": None, "this": False, "pending_until": expires, "enrollment": key,
+                    "zones": zones.split(",") if zones else None})
     return out

@@ -41,10 +41,11 @@ from frontaid.errors import (
 from frontaid.i18n import current_language
 from frontaid.oplog.op import pack, unpack
 from frontaid.store.replica import Replica
-from frontaid.sync import envelope
+from frontaid.sync import keys
 from frontaid.sync.apply import apply_payload, trusted
 from frontaid.sync.batch import make_batch
-from frontaid.sync.bundle import MALFORMED, deployment_key, remember_peer
+from frontaid.sync.bundle import MALFORMED, remember_peer
+from frontaid.sync.scope import apply_feed, device_scope, make_feed, own_scope, remember_tell, tell
 
 PREFIX = "/sync/v1"
 MAX_SKEW_MS = 7 * 24 * 3600 * 1000  # field laptops drift; a replayed request is harmless anyway
@@ -153,7 +154,7 @@ def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
             rep = replica()
             try:
                 verify(rep, request, origin, ms, sig, body)
-                payload = envelope.open_(body, deployment_key(rep), max_plain=MAX_PLAIN)
+                payload = keys.open_(rep, body, grace=False, max_plain=MAX_PLAIN)
                 del body
                 try:
                     answer = work(rep, origin, payload)
@@ -161,7 +162,7 @@ def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
                     raise IntegrityError("the contents cannot be read") from None
             except FrontaidError as exc:
                 return _error(exc, lang)
-            return Response(content=envelope.seal(answer, deployment_key(rep), level=3), media_type=CT)
+            return Response(content=keys.seal(rep, answer, level=3), media_type=CT)
 
     @router.post("/vector")
     async def vector(request: Request) -> Response:
@@ -174,6 +175,9 @@ def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
         def work(rep: Replica, origin: str, payload: Any) -> Any:
             if not isinstance(payload, dict) or not isinstance(payload.get("vector", {}), dict):
                 raise IntegrityError("the contents cannot be read")
+            if device_scope(rep, origin) is not None:
+                # A scoped device gets its feed, whatever it asked for (sync/scope.py).
+                return make_feed(rep, origin, payload.get("scope"))
             theirs = {str(k): int(v) for k, v in dict(payload.get("vector", {})).items()}
             remember_peer(rep, origin, theirs)
             return make_batch(rep, theirs, limit=max(1, min(int(payload.get("limit", 5000)), MAX_PULL)))
@@ -190,6 +194,8 @@ def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
                 raise Unauthorised()
             if isinstance(payload.get("vector"), dict):
                 remember_peer(rep, origin, payload["vector"])
+            if "scope" in payload and device_scope(rep, origin) is not None:
+                remember_tell(rep, origin, payload["scope"])
             return report.as_dict()
         return await handle(request, True, work)
 
@@ -214,14 +220,13 @@ class SyncClient:
 
             verify = pinned_context(rep, self.url, timeout=timeout)
         self.http = httpx.Client(timeout=timeout, transport=transport, verify=verify)
-        self.key = deployment_key(rep)
 
     def close(self) -> None:
         self.http.close()
 
     def _post(self, name: str, payload: Any) -> Any:
         path = f"{PREFIX}/{name}"
-        body = envelope.seal(payload, self.key, level=3)
+        body = keys.seal(self.rep, payload, level=3)
         try:
             headers = signed_headers(self.rep, "POST", path, body)
             headers["Accept-Language"] = current_language()
@@ -238,7 +243,7 @@ class SyncClient:
             except Exception:  # an answer that is not ours at all
                 message = f"HTTP {resp.status_code}"
             raise SyncRefused(reason=message)
-        return envelope.open_(resp.content, self.key)
+        return keys.open_(self.rep, resp.content, grace=False)
 
     def vector(self) -> dict[str, int]:
         answer = self._post("vector", {"origin": self.rep.origin})
@@ -247,6 +252,12 @@ class SyncClient:
     def sync(self, progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
         theirs = self.vector()
         totals: dict[str, Any] = {"pulled": 0, "pushed": 0, "refused": [], "flags": []}
+        if own_scope(self.rep) is not None:
+            # A scoped device pushes first, so the feed's keep list is cut knowing all of
+            # its changes and it can drop what left its zones at once.
+            self._push(theirs, totals, progress)
+            self.pull_feed(totals)
+            return totals
         if self.rep.origin not in theirs:
             # first contact: introduce ourselves, in a batch small enough for a stranger's cap
             self._push(theirs, totals, progress, first=FIRST_PUSH)
@@ -267,6 +278,15 @@ class SyncClient:
         self._push(self.vector(), totals, progress)
         return totals
 
+    def pull_feed(self, totals: dict[str, Any] | None = None) -> None:
+        """A scoped device's pull: one signed feed of its zones (sync/scope.py)."""
+        payload = self._post("pull", {"vector": self.rep.vector(), "scope": tell(self.rep)})
+        report = apply_feed(self.rep, payload)
+        remember_peer(self.rep, str(payload["from"]), payload["vector"])
+        if totals is not None:
+            totals["pulled"] += report.applied
+            totals["refused"] += report.refused
+
     def _pull_limit(self, theirs: dict[str, int]) -> int:
         """How many ops to ask for: `limit`, or CATCH_UP while this replica is far behind
         (a new device, a long absence)."""
@@ -284,6 +304,8 @@ class SyncClient:
             limit = self.limit
             if not payload["runs"]:
                 return
+            if own_scope(self.rep) is not None:
+                payload["scope"] = tell(self.rep)
             report = self._post("push", payload)
             totals["pushed"] += int(report["applied"]) + int(report["released"])
             totals["refused"] += list(report["refused"])

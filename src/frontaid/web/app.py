@@ -40,6 +40,7 @@ from frontaid.web import (
     wipe,
 )
 from frontaid.web import plan as day_plan
+from frontaid.web.audit import audit_reads
 from frontaid.web.auth import (
     CSRF_FIELD,
     LANG_COOKIE,
@@ -120,6 +121,7 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
         protect_headers(request, response)
         return response
 
+    app.middleware("http")(audit_reads)  # inside in_language: the hidden word is in the user's language
     errors.install(app)
 
     @app.get("/ca.crt", include_in_schema=False)

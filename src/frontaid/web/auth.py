@@ -129,7 +129,9 @@ def check_csrf(sess: Session, token: str | None) -> None:
 def need(permission: str) -> Any:
     """A FastAPI dependency: the session, if its role has `permission` (GET and friends)."""
     def dependency(request: Request) -> Session:
-        return allowed(session(request), permission)
+        sess = allowed(session(request), permission)
+        request.state.session = sess  # the audit middleware screens the answer for this role
+        return sess
     dependency.permission = permission  # type: ignore[attr-defined]  # read by the authorisation test
     return dependency
 

@@ -20,6 +20,7 @@ import traceback
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -62,6 +63,10 @@ def frontaid_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, LoginRequired):
         target = "/login?next=" + request.url.path
         if request.headers.get("hx-request") == "true":
+            # Back to the page the user was on (not the form's endpoint) once logged in again.
+            current = urlsplit(request.headers.get("hx-current-url", ""))
+            if current.path.startswith("/"):
+                target = "/login?next=" + quote(current.path + (f"?{current.query}" if current.query else ""))
             return Response(status_code=401, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
     return render(request, "error.html", None, status_code=exc.http_status, message=exc.text(lang))

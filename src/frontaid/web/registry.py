@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from frontaid.actions import registry as actions
 from frontaid.actions.validate import WHAT
 from frontaid.domain import vocab
+from frontaid.domain.sensitive import keep_hidden
 from frontaid.errors import BadInput, FrontaidError, NotFound, PossibleDuplicate, UnknownChoice
 from frontaid.i18n import gettext
 from frontaid.queries import log
@@ -193,11 +194,13 @@ def _given_of(form: Any, texts: tuple[str, ...], lists: tuple[str, ...],
     return given
 
 
-def edit_household(rep: Replica, actor: str, code: str, form: Any) -> list[str]:
-    """Change the fields the form gives that differ from the record, all or none; returns them."""
-    return actions.edit_household(rep, actor, code, _given_of(
-        form, ("zone", "address", "shelter", "size", "animals", "animal_kinds", "status", "note"),
-        ("utilities",), ("displaced",)))
+def edit_household(rep: Replica, actor: str, code: str, form: Any, role: str = "coordinator") -> list[str]:
+    """Change the fields the form gives that differ from the record, all or none; returns them
+    (a field the role cannot read is left as it is: its form showed "hidden")."""
+    given = _given_of(form, ("zone", "address", "shelter", "size", "animals", "animal_kinds", "status",
+                             "note"), ("utilities",), ("displaced",))
+    shown = keep_hidden(role, queries.household(rep, code) or {}, given)
+    return actions.edit_household(rep, actor, code, shown)
 
 
 def add_person(rep: Replica, actor: str, code: str, form: Any,
@@ -215,10 +218,11 @@ def add_person(rep: Replica, actor: str, code: str, form: Any,
     return pid, []
 
 
-def edit_person(rep: Replica, actor: str, pid: str, form: Any) -> list[str]:
-    """Change the person's fields the form gives that differ, all or none; returns them."""
-    return actions.edit_person(rep, actor, pid, _given_of(
-        form, ("name", "born", "sex", "status", "note"), ("vulnerabilities",), ()))
+def edit_person(rep: Replica, actor: str, pid: str, form: Any, role: str = "coordinator") -> list[str]:
+    """Change the person's fields the form gives that differ, all or none; returns them (a field the
+    role cannot read is left as it is, and so are hidden health vulnerabilities)."""
+    given = _given_of(form, ("name", "born", "sex", "status", "note"), ("vulnerabilities",), ())
+    return actions.edit_person(rep, actor, pid, keep_hidden(role, queries.person(rep, pid) or {}, given))
 
 
 def record_death(rep: Replica, actor: str, pid: str, form: Any) -> None:
@@ -325,7 +329,7 @@ async def edit_household_post(request: Request, code: str,
     form = await request.form()
     with desk.replica(request) as rep:
         try:
-            edit_household(rep, sess.name, code, form)
+            edit_household(rep, sess.name, code, form, sess.role)
         except FrontaidError as err:
             if isinstance(err, NotFound) and err.params.get("what") == "household":
                 raise
@@ -373,7 +377,7 @@ async def edit_person_post(request: Request, pid: str,
     with desk.replica(request) as rep:
         p = person_of(rep, pid)
         try:
-            edit_person(rep, sess.name, pid, form)
+            edit_person(rep, sess.name, pid, form, sess.role)
         except FrontaidError as err:
             return _form(request, sess, rep, "household_person.html", status_code=err.http_status,
                          error=err.text(language(request)), v=_values(form), hh=None, p=p)
@@ -506,7 +510,7 @@ def api_add_household(body: HouseholdIn, request: Request,
 def api_edit_household(code: str, body: HouseholdChange, request: Request,
                        sess: Session = Depends(need_post("register"))) -> dict[str, Any]:
     with desk.replica(request) as rep:
-        changed = edit_household(rep, sess.name, code, _given(body))
+        changed = edit_household(rep, sess.name, code, _given(body), sess.role)
     return {"household": code, "changed": changed}
 
 
@@ -537,7 +541,7 @@ def api_person(pid: str, request: Request, sess: Session = Depends(need("househo
 def api_edit_person(pid: str, body: PersonChange, request: Request,
                     sess: Session = Depends(need_post("register"))) -> dict[str, Any]:
     with desk.replica(request) as rep:
-        changed = edit_person(rep, sess.name, pid, _given(body))
+        changed = edit_person(rep, sess.name, pid, _given(body), sess.role)
     return {"person": pid, "changed": changed}
 
 

@@ -1,0 +1,150 @@
+"""The desk on a phone and a bad network (issue 12): Debian's chromium at 360×740 against a real
+`frontaid serve`. A hand-out that did not reach the hub says so and records nothing; a slow
+one keeps its button disabled until the answer, and a second tap meanwhile sends nothing."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Page, Route, expect, sync_playwright
+from tests.web.test_browser import ARGS, CHROMIUM, PASSWORD, _free_port, _frontaid
+
+FRONTAID = Path(sys.executable).parent / "frontaid"
+
+
+def handouts(db: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM ops WHERE entity = 'handout'").fetchone()[0])
+
+
+@pytest.fixture
+def desk(town: Any) -> Iterator[tuple[Page, str, Any]]:
+    assert os.access(CHROMIUM, os.X_OK), "chromium missing: run `make test` (installs Debian's chromium)"
+    db = str(town.rep.path)
+    _frontaid("--db", db, "user", "add", "olha", "--role", "desk", "--password-stdin", stdin=PASSWORD + "\n")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [str(FRONTAID), "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("frontaid serve did not start")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            page = browser.new_page(viewport={"width": 360, "height": 740})
+            page.set_default_timeout(10_000)
+            page.goto(f"{base}/desk")
+            page.fill("#name", "olha")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.locator("#q").press_sequentially("kovalen", delay=20)
+            page.locator("#results a", has_text="Anna Kovalenko").click()
+            expect(page.locator("#household button[data-item=food-kit]")).to_be_visible()
+            yield page, db, town
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_hand_out_cut_off_by_the_network_says_so_and_records_nothing(desk: tuple[Page, str, Any]) -> None:
+    page, db, _town = desk
+    before = handouts(db)
+    page.route("**/desk/hand-out", lambda route: route.abort("internetdisconnected"))
+    page.locator("#household button[data-item=food-kit]").click()
+    alert = page.locator("#household .notice.failed[role=alert]")
+    expect(alert).to_contain_text("НЕ підтверджено")
+    expect(page.locator("#household .notice.ok")).to_have_count(0)  # no green "Видано"
+    button = page.locator("#household button[data-item=food-kit]")
+    expect(button).to_be_enabled()  # free to try again once the Wi-Fi is back
+    assert handouts(db) == before
+    # The Wi-Fi comes back: the same button records it, and the failure message goes.
+    page.unroute("**/desk/hand-out")
+    button.click()
+    expect(page.locator("#household .notice.ok")).to_contain_text("Видано")
+    expect(page.locator("#household .notice.failed")).to_have_count(0)
+    assert handouts(db) == before + 1
+
+
+def test_a_slow_answer_keeps_the_button_disabled_and_a_second_tap_sends_nothing(
+        desk: tuple[Page, str, Any]) -> None:
+    page, db, _town = desk
+    before = handouts(db)
+    held: list[Route] = []
+    page.route("**/desk/hand-out", lambda route: held.append(route))  # answered when the test says
+    button = page.locator("#household button[data-item=food-kit]")
+    button.click()
+    expect(button).to_be_disabled()
+    expect(button).to_have_attribute("aria-busy", "true")
+    button.click(force=True, timeout=2000)  # an impatient second tap on the disabled button
+    page.wait_for_timeout(300)
+    assert len(held) == 1, "a second request left while the first was unanswered"
+    held[0].continue_()
+    expect(page.locator("#household .notice.ok")).to_contain_text("Видано")
+    assert handouts(db) == before + 1
+
+
+def test_a_failing_hub_says_nothing_was_recorded(desk: tuple[Page, str, Any]) -> None:
+    page, db, _town = desk
+    before = handouts(db)
+    page.route("**/desk/hand-out", lambda route: route.fulfill(status=500, body="boom"))
+    page.locator("#household button[data-item=food-kit]").click()
+    expect(page.locator("#household .notice.failed")).to_contain_text("500")
+    expect(page.locator("#household .notice.ok")).to_have_count(0)
+    assert handouts(db) == before
+
+
+def test_a_session_ended_mid_work_leads_to_login_and_back_to_the_desk(desk: tuple[Page, str, Any]) -> None:
+    page, db, _town = desk
+    before = handouts(db)
+    page.context.clear_cookies()  # the session expired while the volunteer was serving
+    page.locator("#household button[data-item=food-kit]").click()
+    expect(page.locator("#name")).to_be_visible()  # the login page, not a blank one
+    assert "/login" in page.url and "hand-out" not in page.url
+    assert handouts(db) == before
+    page.fill("#name", "olha")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#q")).to_be_visible()
+    assert page.url.split("?")[0].endswith("/desk")
+
+
+def test_an_exact_code_opens_the_household_with_the_hand_out_in_view(desk: tuple[Page, str, Any]) -> None:
+    page, _db, town = desk
+    page.goto(page.url.split("?")[0])  # a fresh desk, nothing open
+    page.fill("#q", "")
+    typed = town.anna.lower().replace("-", " ")  # as a volunteer types it, no dashes
+    page.locator("#q").press_sequentially(typed, delay=20)
+    button = page.locator("#household button[data-item=food-kit]")
+    expect(button).to_be_visible()
+    expect(page.locator("#results li")).to_have_count(0)  # the card, not a list to tap through
+    box = button.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 740, box  # no scrolling to hand out
+
+
+def test_a_wrong_check_digit_says_so_and_offers_the_code_meant(desk: tuple[Page, str, Any]) -> None:
+    page, _db, town = desk
+    code = town.anna
+    wrong = code[:-1] + str((int(code[-1]) + 1) % 10)
+    page.fill("#q", wrong)
+    alert = page.locator("#results [role=alert]")
+    expect(alert).to_contain_text("контрольна")
+    link = alert.locator("a", has_text=code)
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.locator("#household button[data-item=food-kit]")).to_be_visible()
