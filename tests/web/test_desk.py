@@ -29,7 +29,7 @@ def test_search_without_javascript_renders_the_page(web) -> None:
 def test_household_shows_entitlements_due(web) -> None:
     c = web.page_login("desk")
     r = c.get(f"/desk/household/{web.town.anna}", headers=HX)
-    assert "продуктовий набір" in r.text and "належить" in r.text
+    assert "продуктовий набір" in r.text and "можна видати" in r.text
     assert "Anna Kovalenko" in r.text
 
 

@@ -14,7 +14,7 @@ def _csrf(page: str) -> str:
 
 def _figure(html: str, key: str, what: str) -> int:
     box = html.split(f'id="harm-{key}"')[1].split("</div>")[0]
-    return int(re.search(rf'class="n-{what}">(\d+)<', box).group(1))
+    return int(re.search(rf'class="n-{what}">(\d+)\b', box).group(1))
 
 
 def test_the_form_adds_an_incident_and_the_harm_figures_change(web) -> None:

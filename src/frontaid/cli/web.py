@@ -10,7 +10,7 @@ import typer
 
 from frontaid.cli.context import done, emit, group, state, table
 from frontaid.i18n import gettext
-from frontaid.web.roles import ROLES
+from frontaid.web.roles import ROLE_LABELS, ROLES
 
 if TYPE_CHECKING:
     from frontaid.web.users import Users
@@ -46,7 +46,7 @@ def user_add(
     st = state(ctx)
     emit(st, {"name": name.strip(), "role": role},
          lambda c: c.print(_("Web user {name} added with the role {role}.").format(name=name.strip(),
-                                                                                  role=_(role))))
+                                                                                  role=_(ROLE_LABELS[role]))))
 
 
 @user_app.command("list")

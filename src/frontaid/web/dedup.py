@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from frontaid.actions import dedup as actions
+from frontaid.domain import vocab
 from frontaid.errors import FrontaidError, UnknownChoice
 from frontaid.i18n import gettext
 from frontaid.match.dedup import FIELDS, LINK, REVIEW
@@ -22,6 +23,7 @@ from frontaid.queries import dedup as queries
 from frontaid.queries.dedup import AGREEMENT, FIELD_NAMES
 from frontaid.web import desk
 from frontaid.web.auth import language, need, need_post
+from frontaid.web.board import zone_names
 from frontaid.web.render import render
 from frontaid.web.users import Session
 
@@ -48,8 +50,11 @@ def _page(request: Request, sess: Session, status_code: int = 200, **extra: Any)
     with desk.replica(request) as rep:
         pairs = queries.queue(rep, band=band, limit=PAGE_SIZE)
         counts = queries.counts(rep)
+        zones = zone_names(rep, lang)
+    # What a field's value looks like on screen: a zone's name and the sex in words, not their codes.
+    shown = {"zone": zones, "sex": {k: gettext(v, lang) for k, v in vocab.SEXES.items()}}
     return render(request, "dedup.html", sess, status_code=status_code, pairs=pairs, counts=counts,
-                  band=band, fields=SHOWN, field_names=FIELD_NAMES, agreement=AGREEMENT, **extra)
+                  band=band, fields=SHOWN, field_names=FIELD_NAMES, agreement=AGREEMENT, shown=shown, **extra)
 
 
 @router.get("/dedup", response_class=HTMLResponse, include_in_schema=False)

@@ -94,7 +94,11 @@ def _is_htmx(request: Request) -> bool:
 
 def _household_context(rep: Replica, code: str, sess: Session, lang: str) -> dict[str, Any]:
     hh = household(rep, code, sess.role)
-    return {"hh": hh, "ents": entitlements(rep, hh["eid"], lang)}
+    zone = next((z for z in registry.list_zones(rep) if z["eid"] == hh.get("zone")), None)
+    # The zone's name in the page's language, never its slug.
+    zone_name = zone and ((zone["name_en"] if lang == "en" and zone["name_en"] else zone["name"])
+                          or zone["eid"])
+    return {"hh": {**hh, "zone_name": zone_name}, "ents": entitlements(rep, hh["eid"], lang)}
 
 
 @router.get("/desk", response_class=HTMLResponse)

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from frontaid.actions import validate as check
 from frontaid.domain import vocab
 from frontaid.domain.localtime import to_utc, town_hhmm
-from frontaid.i18n import gettext
+from frontaid.i18n import gettext, ngettext
 from frontaid.queries import aid, registry
 from frontaid.queries import plan as planq
 from frontaid.queries.registry import zone_shapes
@@ -142,6 +142,9 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
     def _(msgid: str) -> str:
         return gettext(msgid, lang)
 
+    def _n(singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n, lang).format(n=n)
+
     features: list[dict[str, Any]] = []
     centre: dict[str, tuple[float, float] | None] = {}
     zone_rows = zones(rep, lang, now)
@@ -149,8 +152,9 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
     for z in zone_rows:
         centre[z["eid"]] = _centroid(z["geometry"])
         popup = [z["title"], z["danger_text"],
-                 f'{_("Last 7 days")}: {z["incidents"]} {_("incidents")}, {z["killed"]} {_("killed")}, '
-                 f'{z["wounded"]} {_("wounded")}',
+                 f'{_("Last 7 days")}: {_n("{n} incident", "{n} incidents", z["incidents"])}, '
+                 f'{_n("{n} killed", "{n} killed", z["killed"])}, '
+                 f'{_n("{n} wounded", "{n} wounded", z["wounded"])}',
                  f'{_("Open requests")}: {z["open_requests"]}',
                  f'{_("Bodies awaiting recovery")}: {z["bodies"]}']
         features.append(_feature(z["geometry"], layer="zone", popup=popup,
@@ -170,7 +174,8 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
         if i["at"] and i["at"] > now.strftime("%Y-%m-%dT%H:%M"):
             continue
         popup = [_(vocab.INCIDENT_KINDS.get(i["kind"], i["kind"])), i["at"].replace("T", " "),
-                 f'{i["killed"] or 0} {_("killed")}, {i["wounded"] or 0} {_("wounded")}']
+                 f'{_n("{n} killed", "{n} killed", i["killed"] or 0)}, '
+                 f'{_n("{n} wounded", "{n} wounded", i["wounded"] or 0)}']
         features.append(_feature(_point(i["lon"], i["lat"], centre.get(i["zone"])), layer="incident",
                                  eid=i["eid"], kind=i["kind"], at=i["at"], zone=i["zone"], killed=i["killed"],
                                  wounded=i["wounded"], popup=popup))

@@ -33,8 +33,12 @@ def render(request: Request, template: str, sess: Session | None, status_code: i
         """The plural form for `count` (Ukrainian has three), formatted with `params` ({n} too)."""
         return ngettext(singular, plural, count, lang).format(**params)
 
+    def _n(singular: str, plural: str, n: int, **params: Any) -> str:
+        """`ngettext` with `{n}` filled by the count itself (1 загиблий, 3 загиблі, 5 загиблих)."""
+        return ngettext(singular, plural, n, lang).format(n=n, **params)
+
     html = env.get_template(template).render(
-        _=_, ngettext=n_, lang=lang, languages=LANGUAGES, user=sess, csrf_field=CSRF_FIELD,
+        _=_, ngettext=n_, _n=_n, lang=lang, languages=LANGUAGES, user=sess, csrf_field=CSRF_FIELD,
         csrf_header=CSRF_HEADER,
         path=request.url.path, vocab=vocab,
         can=lambda permission: can(sess, permission),
