@@ -198,7 +198,8 @@ async def desk_hand_out(request: Request, sess: Session = Depends(need_post("han
             text = gettext("{code} already received {item} in this round (on {last}). The next is due "
                            "on {next}. If it is right to hand out again, write why and confirm.", lang)
             label = gettext(vocab.ITEMS.get(fields["item"], ""), lang)
-            text = text.format(code=p.get("code", ""), item=label, last=p.get("last", ""), next=p.get("next", ""))
+            text = text.format(code=p.get("code", ""), item=label,
+                               last=p.get("last", ""), next=p.get("next", ""))
             ctx["warning"] = {"text": text, "item": fields["item"],
                               "label": gettext(vocab.ITEMS.get(fields["item"], ""), lang)}
         except FrontaidError as err:
