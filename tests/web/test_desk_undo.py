@@ -76,3 +76,11 @@ def test_another_volunteer_cannot_undo_but_a_coordinator_can(web) -> None:
     data["csrf"] = _token(coord, web.town)
     assert f"Видачу {code} скасовано" in coord.post("/desk/undo", data=data, headers=HX).text
     assert _standing(web.town) == []
+
+
+def test_switching_language_keeps_the_open_household(web) -> None:
+    c = web.page_login("desk")
+    page = c.get(f"/desk?household={web.town.anna}")
+    link = re.search(r'href="(/lang/en\?next=[^"]+)"', page.text).group(1).replace("&amp;", "&")
+    r = c.get(link, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/desk?household={web.town.anna}"
