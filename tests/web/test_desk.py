@@ -72,7 +72,8 @@ def test_warning_in_english_after_switching_language(web) -> None:
     assert r.status_code == 303 and r.headers["location"] == "/desk"
     _hand_out(c, web.town)
     second = _hand_out(c, web.town)
-    assert f"Household {web.town.anna} already received food kit in this round" in second.text
+    assert f"{web.town.anna} already received food kit in this round" in second.text
+    assert "--override" not in second.text and "write why and confirm" in second.text
 
 
 def test_the_point_is_remembered(web) -> None:

@@ -32,6 +32,7 @@ from frontaid.web import (
     dedup,
     desk,
     errors,
+    evacuation,
     flags,
     geo,
     imports,
@@ -107,8 +108,9 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
     app.include_router(api.router)
     app.include_router(desk.router)
     app.state.stop_serving = None  # set by `frontaid serve`: what a wipe calls to stop the server
-    for part in (registry, board, incidents, geo, dashboard, flags, dedup, printouts, day_plan, imports,
-                 wipe):
+    parts = (registry, evacuation, board, incidents, geo, dashboard, flags, dedup, printouts, day_plan,
+             imports, wipe)
+    for part in parts:
         app.include_router(part.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # Pages, scripts and the map's GeoJSON compress 5-10x, which a phone on a busy hub Wi-Fi

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from babel.dates import format_date
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from frontaid.actions import distribution
+from frontaid.actions import corrections, distribution
 from frontaid.domain import vocab
 from frontaid.domain.codes import looks_like_code, near_codes, normalise_code
-from frontaid.errors import AlreadyHandedOut, FrontaidError, NotFound
+from frontaid.errors import AlreadyHandedOut, BadInput, FrontaidError, NotFound, Refused
 from frontaid.i18n import gettext
 from frontaid.queries import registry
+from frontaid.queries.handouts import recent_handouts
 from frontaid.store.replica import Replica
 from frontaid.web.auth import CSRF_FIELD, language, need, need_post, sees_names, without_names
 from frontaid.web.render import render
@@ -98,7 +99,30 @@ def _household_context(rep: Replica, code: str, sess: Session, lang: str) -> dic
     # The zone's name in the page's language, never its slug.
     zone_name = zone and ((zone["name_en"] if lang == "en" and zone["name_en"] else zone["name"])
                           or zone["eid"])
-    return {"hh": {**hh, "zone_name": zone_name}, "ents": entitlements(rep, hh["eid"], lang)}
+    given = recent_handouts(rep, hh["eid"])
+    now = datetime.now(UTC)
+    for g in given:
+        g["label"] = gettext(vocab.ITEMS.get(g["item"], ""), lang) or g["item"]
+        g["may_undo"] = may_undo(sess, g, now)
+    return {"hh": {**hh, "zone_name": zone_name}, "ents": entitlements(rep, hh["eid"], lang), "given": given}
+
+
+UNDO_WINDOW = timedelta(minutes=30)
+
+
+def may_undo(sess: Session, given: dict[str, Any], now: datetime) -> bool:
+    """A coordinator may undo any hand-out; the volunteer who recorded one, within 30 minutes of it."""
+    if sess.role == "coordinator":
+        return True
+    if sess.role == "analyst" or given["actor"] != sess.name:
+        return False
+    try:
+        when = datetime.fromisoformat(str(given["on"]).replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return -timedelta(minutes=5) <= now - when <= UNDO_WINDOW
 
 
 @router.get("/desk", response_class=HTMLResponse)
@@ -173,7 +197,14 @@ async def desk_hand_out(request: Request, sess: Session = Depends(need_post("han
                                          override=fields["override"] or None)
             ctx["done"] = {"code": code, "item": gettext(vocab.ITEMS.get(fields["item"], ""), lang)}
         except AlreadyHandedOut as err:
-            ctx["warning"] = {"text": err.text(lang), "item": fields["item"],
+            # The CLI's wording names its --override flag; a volunteer at the desk gets the form below.
+            p = err.params
+            text = gettext("{code} already received {item} in this round (on {last}). The next is due "
+                           "on {next}. If it is right to hand out again, write why and confirm.", lang)
+            label = gettext(vocab.ITEMS.get(fields["item"], ""), lang)
+            text = text.format(code=p.get("code", ""), item=label,
+                               last=p.get("last", ""), next=p.get("next", ""))
+            ctx["warning"] = {"text": text, "item": fields["item"],
                               "label": gettext(vocab.ITEMS.get(fields["item"], ""), lang)}
         except FrontaidError as err:
             if isinstance(err, NotFound) and err.params.get("what") == "household":
@@ -187,6 +218,36 @@ async def desk_hand_out(request: Request, sess: Session = Depends(need_post("han
     if fields["at"]:
         response.set_cookie(POINT_COOKIE, fields["at"], max_age=365 * 86400, samesite="lax", httponly=True)
     return response
+
+
+@router.post("/desk/undo", response_class=HTMLResponse)
+async def desk_undo(request: Request, sess: Session = Depends(need_post("hand_out"))) -> Response:
+    """Undo a mistaken hand-out: the hand-out's op is retracted with a reason; the log keeps both."""
+    form = await request.form()
+    fields = {k: str(form.get(k) or "").strip() for k in ("household", "handout", "reason")}
+    lang = language(request)
+    ctx: dict[str, Any] = {}
+    with replica(request) as rep:
+        hh = household(rep, fields["household"], sess.role)
+        given = {g["code"]: g for g in recent_handouts(rep, hh["eid"], limit=50)}
+        target = given.get(fields["handout"])
+        try:
+            if target is None:
+                raise NotFound(what="hand-out", code=fields["handout"])
+            if not may_undo(sess, target, datetime.now(UTC)):
+                raise Refused("Only a coordinator, or the person who recorded it within 30 minutes, "
+                              "can undo a hand-out.")
+            if len(fields["reason"]) < 3:
+                raise BadInput("Say why the hand-out is undone.")
+            corrections.retract(rep, sess.name, target["op"], fields["reason"])
+            ctx["undone"] = target["code"]
+        except FrontaidError as err:
+            ctx["error"] = err.text(lang)
+        ctx.update(_household_context(rep, hh["eid"], sess, lang))
+        if not _is_htmx(request):
+            ctx.update(points=points(rep, lang), q="", results=None)
+    ctx["point"] = request.cookies.get(POINT_COOKIE)
+    return render(request, "_household.html" if _is_htmx(request) else "desk.html", sess, **ctx)
 
 
 __all__ = ["CSRF_FIELD", "entitlements", "household", "points", "replica", "router", "search", "writer"]

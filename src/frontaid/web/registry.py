@@ -275,13 +275,14 @@ def registry_page(request: Request, sess: Session = Depends(need("household"))) 
 
 
 @router.get("/registry/household/{code}", response_class=HTMLResponse, include_in_schema=False)
-def household_page(request: Request, code: str, new: str = "",
+def household_page(request: Request, code: str, new: str = "", evac: str = "",
                    sess: Session = Depends(need("household"))) -> Response:
     lang = language(request)
     with desk.replica(request) as rep:
         hh = household_view(rep, code, sess.role, lang)
         ctx = _ctx(rep, lang)
-    return render(request, "household.html", sess, hh=hh, new=bool(new), names=sees_names(sess.role), **ctx)
+    return render(request, "household.html", sess, hh=hh, new=bool(new), names=sees_names(sess.role),
+                  evac_saved=bool(evac), **ctx)
 
 
 def _form(request: Request, sess: Session, rep: Replica, template: str, status_code: int = 200,

@@ -41,6 +41,7 @@ def render(request: Request, template: str, sess: Session | None, status_code: i
         _=_, ngettext=n_, _n=_n, lang=lang, languages=LANGUAGES, user=sess, csrf_field=CSRF_FIELD,
         csrf_header=CSRF_HEADER,
         path=request.url.path, vocab=vocab,
+        here=request.url.path + ("?" + request.url.query if request.url.query else ""),
         can=lambda permission: can(sess, permission),
         label=lambda slug: gettext(vocab.ITEMS.get(slug) or str(slug), lang),
         **context)

@@ -98,3 +98,13 @@
     say(ev, told || msg("server", status));
   });
 })();
+
+// Switching language keeps the page as it is now: a household opened by htmx pushed its address
+// (/desk?household=...) after the link was drawn, so the link takes the current address at the tap.
+document.addEventListener("click", function (ev) {
+  const a = ev.target instanceof Element ? ev.target.closest("a.lang-switch") : null;
+  if (!a) return;
+  const url = new URL(a.href, window.location.href);
+  url.searchParams.set("next", window.location.pathname + window.location.search);
+  a.href = url.pathname + url.search;
+});
