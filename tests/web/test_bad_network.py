@@ -16,7 +16,10 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Page, Route, expect, sync_playwright
+from tests.conftest import EPOCH, build_town
 from tests.web.test_browser import ARGS, CHROMIUM, PASSWORD, _free_port, _frontaid
+
+from frontaid.store.replica import Replica
 
 FRONTAID = Path(sys.executable).parent / "frontaid"
 
@@ -26,10 +29,14 @@ def handouts(db: str) -> int:
         return int(conn.execute("SELECT COUNT(*) FROM ops WHERE entity = 'handout'").fetchone()[0])
 
 
-@pytest.fixture
-def desk(town: Any) -> Iterator[tuple[Page, str, Any]]:
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Any, Any]]:
+    """One town, one `frontaid serve` and one chromium for the module: (base URL, db, town, browser)."""
     assert os.access(CHROMIUM, os.X_OK), "chromium missing: run `make test` (installs Debian's chromium)"
-    db = str(town.rep.path)
+    rep = Replica.create(tmp_path_factory.mktemp("badnet") / "hub.db", "Testtown", epoch=EPOCH)
+    town = build_town(rep)
+    db = str(rep.path)
+    rep.close()
     _frontaid("--db", db, "user", "add", "olha", "--role", "desk", "--password-stdin", stdin=PASSWORD + "\n")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -46,20 +53,29 @@ def desk(town: Any) -> Iterator[tuple[Page, str, Any]]:
             raise AssertionError("frontaid serve did not start")
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            page = browser.new_page(viewport={"width": 360, "height": 740})
-            page.set_default_timeout(10_000)
-            page.goto(f"{base}/desk")
-            page.fill("#name", "olha")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            page.locator("#q").press_sequentially("kovalen", delay=20)
-            page.locator("#results a", has_text="Anna Kovalenko").click()
-            expect(page.locator("#household button[data-item=food-kit]")).to_be_visible()
-            yield page, db, town
+            yield base, db, town, browser
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def desk(served: tuple[str, str, Any, Any]) -> Iterator[tuple[Page, str, Any]]:
+    """A phone with its own cookies, logged in at the desk, Anna's household open."""
+    base, db, town, browser = served
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/desk")
+    page.fill("#name", "olha")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.locator("#q").press_sequentially("kovalen", delay=20)
+    page.locator("#results a", has_text="Anna Kovalenko").click()
+    expect(page.locator("#household button[data-item=food-kit]")).to_be_visible()
+    yield page, db, town
+    context.close()
 
 
 def test_a_hand_out_cut_off_by_the_network_says_so_and_records_nothing(desk: tuple[Page, str, Any]) -> None:
@@ -87,7 +103,7 @@ def test_a_slow_answer_keeps_the_button_disabled_and_a_second_tap_sends_nothing(
     before = handouts(db)
     held: list[Route] = []
     page.route("**/desk/hand-out", lambda route: held.append(route))  # answered when the test says
-    button = page.locator("#household button[data-item=food-kit]")
+    button = page.locator("#household button[data-item=hygiene-kit]")
     button.click()
     expect(button).to_be_disabled()
     expect(button).to_have_attribute("aria-busy", "true")
