@@ -31,6 +31,9 @@ COMMANDS: Final[dict[str, frozenset[str]]] = {
     "status": ALL, "wipe": ALL, "protect": ALL, "rebuild": ALL,
     "passphrase change": ALL, "passphrase duress": ALL,
     "sync export": ALL, "sync import": ALL, "sync vector": ALL, "sync with": ALL,
+    # the devices of the deployment: anyone may list them; only a hub enrols and revokes (sync/devices.py
+    # says so in its own words, so the role does not refuse first)
+    "device list": ALL, "device enroll": ALL, "device revoke": ALL,
     # figures and reference data: aggregates, no person (analysts' work)
     "report sitrep": ALL, "report bulletin": ALL, "export": ALL, "plan danger": ALL,
     "zone list": ALL, "site list": ALL, "stock list": ALL, "incident list": ALL,
@@ -45,15 +48,14 @@ COMMANDS: Final[dict[str, frozenset[str]]] = {
     "report board": STAFF, "report list": STAFF, "plan slots": STAFF,
     # the field teams: visits, the dead, incidents, moving requests along
     "deaths": FIELD, "incident add": FIELD, "request start": FIELD, "request done": FIELD,
-    "welfare answer": FIELD, "site state": FIELD, "plan day": FIELD, "plan done": FIELD,
+    "welfare answer": FIELD, "site state": FIELD, "site set": FIELD, "plan day": FIELD, "plan done": FIELD,
     "plan priorities": FIELD, "plan show": FIELD,
     # the coordinator alone: deciding, administering, taking data out or erasing it
     "request assign": COORD, "request cancel": COORD, "request reopen": COORD,
-    "flags": COORD, "flags resolve": COORD, "held list": COORD, "held release": COORD, "held drop": COORD,
+    "flags": STAFF, "flags resolve": FIELD, "held list": COORD, "held release": COORD, "held drop": COORD,
     "dedup run": COORD, "dedup review": COORD, "dedup merge": COORD, "dedup distinct": COORD,
     "dedup unmerge": COORD, "retract": COORD, "log": COORD, "import": COORD, "map import": COORD,
-    "zone add": COORD, "site add": COORD, "site set": COORD, "init": COORD, "demo": COORD, "serve": COORD,
-    "device enroll": COORD, "device list": COORD, "device revoke": COORD,
+    "zone add": COORD, "site add": COORD, "init": COORD, "demo": COORD, "serve": COORD,
     "user add": COORD, "user list": COORD, "user disable": COORD, "user enable": COORD,
     "user passwd": COORD, "user remove": COORD, "user unlock": COORD,
     "audit": COORD, "purge": COORD,
@@ -105,10 +107,17 @@ def command_of(root: Any, args: Sequence[str]) -> str:
         elif a.startswith("-"):
             continue
         else:
-            words.append(a)
-            group = getattr(root, "commands", {}).get(words[0])
             known = getattr(root, "commands", {})
-            if len(words) == 2 or not getattr(group, "commands", None) or a not in known:
+            if words and a not in known:
+                # An argument of a group that runs a default command (`frontaid sync URL` is `sync with`)
+                # or is a command itself (`frontaid flags --json`).
+                default = getattr(root, "default_command", None)
+                if default:
+                    words.append(default)
+                break
+            words.append(a)
+            group = known.get(a)
+            if len(words) == 2 or not getattr(group, "commands", None):
                 break
             root = group
     return " ".join(words)

@@ -20,6 +20,8 @@ from frontaid.i18n import gettext as _
 class SyncGroup(TyperGroup):
     """`frontaid sync URL` syncs with a hub; `frontaid sync export|import|vector` handle bundles."""
 
+    default_command = "with"  # what `frontaid sync URL` runs (cli/roles.py reads it for the policy)
+
     def resolve_command(self, ctx: Context, args: list[str]) -> Any:
         if args and args[0].startswith(("http://", "https://")):
             cmd = self.get_command(ctx, "with")
