@@ -1,0 +1,73 @@
+"""The replica's whole schema, and the statements that differ, on both backends (issue 16)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import psycopg
+import pytest
+
+from frontaid.store import dialect, dialect_pg, dialect_sqlite, schema
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[ModuleType, Any]]:
+    """(dialect module, open connection) for a fresh database of each backend."""
+    if request.param == "sqlite":
+        target = str(tmp_path / "town.db")
+        conn: Any = sqlite3.connect(target, isolation_level=None)
+    else:
+        target = request.getfixturevalue("pg_url")
+        conn = psycopg.connect(target, autocommit=True)
+    try:
+        yield dialect.for_target(target), conn
+    finally:
+        conn.close()
+
+
+def _create_all(d: ModuleType, conn: Any) -> None:
+    for migration in schema.LOG_MIGRATIONS:
+        for stmt in migration.split(";"):
+            if stmt.strip():
+                conn.execute(d.ddl(stmt))
+    for stmt in schema.projection_ddl() + list(schema.LOCAL_TABLES.values()):
+        conn.execute(d.ddl(stmt))
+
+
+def test_the_target_picks_the_dialect() -> None:
+    assert dialect.for_target("postgresql://hub@/region?host=/run/pg") is dialect_pg
+    assert dialect.for_target("postgres://hub@db/region") is dialect_pg
+    assert dialect.for_target("town.db") is dialect_sqlite
+    assert dialect.for_target("/srv/postgresql/town.db") is dialect_sqlite
+
+
+def test_the_whole_schema_creates_and_every_projection_table_exists(backend: tuple[ModuleType, Any]) -> None:
+    d, conn = backend
+    _create_all(d, conn)
+    for table in schema.projection_tables() + ["ops", "tops", "head_marks", "held", "meta", "heads"]:
+        assert conn.execute(f'SELECT count(*) FROM "{table}"').fetchone() == (0,)
+
+
+def test_replace_and_ignore_keep_one_row_per_key(backend: tuple[ModuleType, Any]) -> None:
+    d, conn = backend
+    _create_all(d, conn)
+    cols = ["origin", "seq", "hash"]
+    conn.execute(d.replace_into("tops", cols, ["origin"]), ("dev1", 3, b"\x01" * 32))
+    conn.execute(d.replace_into("tops", cols, ["origin"]), ("dev1", 7, b"\x02" * 32))
+    conn.execute(d.insert_ignore("tops", cols), ("dev1", 9, b"\x03" * 32))
+    rows = conn.execute("SELECT origin, seq, hash FROM tops").fetchall()
+    assert [tuple(r) for r in rows] == [("dev1", 7, b"\x02" * 32)]
+    # A hybrid clock is wider than 32 bits: both backends keep it exactly.
+    big = (1 << 62) + 5
+    conn.execute(d.replace_into("tops", cols, ["origin"]), ("dev2", big, b"\x00"))
+    assert conn.execute(f"SELECT seq FROM tops WHERE origin = {d.PARAM}", ("dev2",)).fetchone() == (big,)
+
+
+def test_pg_rewrites_only_what_postgresql_spells_otherwise() -> None:
+    out = dialect_pg.ddl("CREATE TABLE t (a INTEGER NOT NULL, b BLOB, c TEXT, PRIMARY KEY (a)) WITHOUT ROWID")
+    assert out == "CREATE TABLE t (a BIGINT NOT NULL, b BYTEA, c TEXT, PRIMARY KEY (a))"
+    assert dialect_sqlite.ddl("CREATE TABLE t (a BLOB) WITHOUT ROWID").endswith("WITHOUT ROWID")
