@@ -9,8 +9,8 @@ and `meta`'s untyped value column gets a type (bytea: settings are stored as byt
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
 
 NAME: Final = "postgresql"
 PARAM: Final = "%s"
@@ -54,3 +54,10 @@ def insert_ignore(table: str, cols: Sequence[str]) -> str:
 def copy_into(table: str, cols: Sequence[str]) -> str:
     """The COPY statement the bulk apply streams rows through (binary: bytea needs no escaping)."""
     return f'COPY "{table}" ({", ".join(cols)}) FROM STDIN (FORMAT BINARY)'
+
+
+def bulk_insert(conn: Any, table: str, cols: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write many rows in the caller's transaction through COPY: all of them commit, or none."""
+    with conn.cursor() as cur, cur.copy(f'COPY "{table}" ({", ".join(cols)}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)

@@ -7,8 +7,8 @@ the same names (issue 16); callers pick a module with `store.dialect.for_target`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
 
 NAME: Final = "sqlite"
 PARAM: Final = "?"
@@ -30,3 +30,9 @@ def insert_ignore(table: str, cols: Sequence[str]) -> str:
     """Insert a row unless one with the same key is already there."""
     marks = ", ".join(PARAM for _ in cols)
     return f'INSERT OR IGNORE INTO "{table}" ({", ".join(cols)}) VALUES ({marks})'
+
+
+def bulk_insert(conn: Any, table: str, cols: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write many rows in the caller's transaction: one prepared INSERT, executed per row."""
+    marks = ", ".join(PARAM for _ in cols)
+    conn.executemany(f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({marks})', rows)
