@@ -127,3 +127,41 @@ def test_a_copy_killed_midway_leaves_nothing(pg_url: str) -> None:
         # The table still takes writes: no lock or half-written page was left behind.
         conn.execute(dialect_pg.insert_ignore("ops", OP_COLS), next(_op_rows(1)))
         assert conn.execute("SELECT count(*) FROM ops").fetchone() == (1,)
+
+
+ALREADY_GIVEN = "SELECT count(*) FROM handouts WHERE household = %s AND round = 1"
+
+
+def test_the_household_lock_lets_one_desk_hand_out_a_round_once(pg_url: str) -> None:
+    """Eight desks on eight connections hand out round 1 to the same five households at once:
+    under the household lock the check and the write run alone, so each household gets it once."""
+    import threading
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE handouts (n bigserial PRIMARY KEY, household TEXT, round INT)")
+    households = [f"h{i}" for i in range(5)]
+    start = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def desk() -> None:
+        try:
+            with psycopg.connect(pg_url) as conn:
+                start.wait()
+                for hid in households:
+                    with conn.transaction():
+                        dialect_pg.lock_household(conn, hid)
+                        given = conn.execute(ALREADY_GIVEN, (hid,)).fetchone()
+                        if given == (0,):
+                            conn.execute("INSERT INTO handouts (household, round) VALUES (%s, 1)", (hid,))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assert below
+            errors.append(exc)
+
+    desks = [threading.Thread(target=desk) for _ in range(8)]
+    for t in desks:
+        t.start()
+    for t in desks:
+        t.join(timeout=30)
+    assert errors == []
+    with psycopg.connect(pg_url) as conn:
+        rows = conn.execute("SELECT household, count(*) FROM handouts GROUP BY 1 ORDER BY 1").fetchall()
+    assert rows == [(hid, 1) for hid in households]

@@ -51,13 +51,15 @@ def insert_ignore(table: str, cols: Sequence[str]) -> str:
     return f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({marks}) ON CONFLICT DO NOTHING'
 
 
-def copy_into(table: str, cols: Sequence[str]) -> str:
-    """The COPY statement the bulk apply streams rows through (binary: bytea needs no escaping)."""
-    return f'COPY "{table}" ({", ".join(cols)}) FROM STDIN (FORMAT BINARY)'
-
-
 def bulk_insert(conn: Any, table: str, cols: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """Write many rows in the caller's transaction through COPY: all of them commit, or none."""
     with conn.cursor() as cur, cur.copy(f'COPY "{table}" ({", ".join(cols)}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def lock_household(conn: Any, household: str) -> None:
+    """Hold a lock on one household until the transaction ends: the entitlement check and the
+    hand-out that follows run alone for it, whichever worker serves the desk (an advisory lock,
+    so a household with no row yet is locked too)."""
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 16))", (household,))

@@ -36,3 +36,8 @@ def bulk_insert(conn: Any, table: str, cols: Sequence[str], rows: Iterable[Seque
     """Write many rows in the caller's transaction: one prepared INSERT, executed per row."""
     marks = ", ".join(PARAM for _ in cols)
     conn.executemany(f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({marks})', rows)
+
+
+def lock_household(conn: Any, household: str) -> None:
+    """Nothing to do: a write transaction (`BEGIN IMMEDIATE`) already holds the file's one writer lock."""
+    del conn, household
