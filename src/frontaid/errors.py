@@ -7,6 +7,7 @@ values, never a person's name or a place where someone shelters.
     FrontaidError                    exit 2 · HTTP 400
     ├── BadInput                     a value the user typed is wrong
     │   ├── UnknownChoice            not one of the allowed words
+    │   ├── NoneYet                  a zone or site named before any exists: the command that adds one
     │   ├── BadCode                  a card code with a wrong check character
     │   ├── BadDate                  not a date or a time
     │   ├── PastCurfew               a plan's day running into the curfew
@@ -75,6 +76,10 @@ class BadInput(FrontaidError):
 
 class UnknownChoice(BadInput):
     msgid = "'{value}' is not a valid {what}. Use one of: {choices}."
+
+
+class NoneYet(BadInput):
+    msgid = "{none} Add one first: {command}"
 
 
 class BadCode(BadInput):

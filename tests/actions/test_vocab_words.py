@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -67,3 +68,20 @@ def test_a_wrong_word_lists_the_choices_in_the_users_language() -> None:
 def test_anything_typed_is_a_slug_or_one_clear_refusal(typed: str) -> None:
     with contextlib.suppress(UnknownChoice):
         assert choice(typed, vocab.SHELTERS, "shelter") in vocab.SHELTERS
+
+
+def test_a_town_with_no_zones_or_sites_says_which_command_adds_one(tmp_path: Any) -> None:
+    from frontaid.actions import validate
+    from frontaid.errors import NoneYet
+    from frontaid.store.replica import Replica
+
+    rep = Replica.create(tmp_path / "new.db", "Бахмут")
+    try:
+        with pytest.raises(NoneYet) as err:
+            validate.zone(rep, "east")
+        assert "frontaid zone add" in err.value.text("en") and "Спершу додайте" in err.value.text("uk")
+        with pytest.raises(NoneYet) as err:
+            validate.site(rep, "school", kinds=["food-point"])
+        assert "frontaid site add" in err.value.text("uk") and "--kind food-point" in err.value.text("uk")
+    finally:
+        rep.close()

@@ -128,7 +128,8 @@ def test_an_exact_code_opens_the_household_with_the_hand_out_in_view(desk: tuple
     page, _db, town = desk
     page.goto(page.url.split("?")[0])  # a fresh desk, nothing open
     page.fill("#q", "")
-    page.locator("#q").press_sequentially(town.anna.lower().replace("-", " "), delay=20)  # as typed, no dashes
+    typed = town.anna.lower().replace("-", " ")  # as a volunteer types it, no dashes
+    page.locator("#q").press_sequentially(typed, delay=20)
     button = page.locator("#household button[data-item=food-kit]")
     expect(button).to_be_visible()
     expect(page.locator("#results li")).to_have_count(0)  # the card, not a list to tap through

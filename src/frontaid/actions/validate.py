@@ -10,8 +10,8 @@ from typing import Any
 from frontaid.domain import vocab as vocab_mod
 from frontaid.domain.codes import is_canonical, looks_like_code, normalise_code
 from frontaid.domain.entities import ENTITIES
-from frontaid.errors import BadCode, BadDate, BadInput, NotFound, UnknownChoice
-from frontaid.i18n import current_language, gettext
+from frontaid.errors import BadCode, BadDate, BadInput, NoneYet, NotFound, UnknownChoice
+from frontaid.i18n import Label, current_language, gettext
 from frontaid.store.replica import Replica
 
 WHAT = {
@@ -183,7 +183,10 @@ def zone(rep: Replica, ref: str) -> str:
     row = _named(rep, "zones", ref)
     if row is None:
         known = [z for (z,) in rep.conn.execute("SELECT eid FROM zones WHERE created = 1 ORDER BY eid")]
-        raise UnknownChoice(value=ref, what="zone", choices=", ".join(known) or "-")
+        if not known:
+            raise NoneYet(none=Label("No zones have been added yet."),
+                          command='frontaid zone add east --name "Схід" --name-en East')
+        raise UnknownChoice(value=ref, what="zone", choices=", ".join(known))
     return str(row[0])
 
 
@@ -194,5 +197,10 @@ def site(rep: Replica, ref: str, kinds: Iterable[str] | None = None) -> str:
     if row is None or (allowed and row[1] not in allowed):
         rows = rep.conn.execute("SELECT eid, kind FROM sites WHERE created = 1 ORDER BY eid")
         known = [s for s, kind in rows if not allowed or kind in allowed]
-        raise UnknownChoice(value=ref, what="site", choices=", ".join(known) or "-")
+        if not known:
+            kind = sorted(allowed)[0] if allowed else "food-point"
+            raise NoneYet(none=Label("No sites have been added yet."),
+                          command=f'frontaid site add school-5 --kind {kind} --name "Школа №5" '
+                                  '--name-en "School 5" --zone east')
+        raise UnknownChoice(value=ref, what="site", choices=", ".join(known))
     return str(row[0])
