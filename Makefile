@@ -20,9 +20,11 @@ demo: $(STAMP)  ## build the demo town into ./demo.db, show its status, serve it
 
 # The browser tests drive Debian's chromium (never a downloaded one); the PDF tests read pages with
 # poppler (pdftoppm, pdftotext); weasyprint embeds DejaVu for Ukrainian. CI runs this as root.
-SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core
+# The PostgreSQL store tests start their own throwaway cluster with Debian's server binaries.
+SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core postgresql
 chromium:
-	test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm -a -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
+	test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm -a -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+	  -a -x /usr/lib/postgresql/15/bin/initdb || \
 	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES))
 
 test: $(STAMP) chromium  ## run every test (installs Debian's chromium for the browser tests if missing)

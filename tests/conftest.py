@@ -6,12 +6,19 @@ every test file name under tests/ must be unique.
 
 from __future__ import annotations
 
+import functools
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from frontaid.actions import registry, stock
@@ -161,3 +168,63 @@ def meaning(rep: Replica) -> str:
 @pytest.fixture
 def meaning_of() -> Callable[[Replica], str]:
     return meaning
+
+
+# --- PostgreSQL: one throwaway cluster per test session (issue 16) ---------------------------------
+# Debian's server binaries; `make test` installs the `postgresql` package when they are missing.
+PG_BIN = Path(os.environ.get("FRONTAID_PG_BIN", "/usr/lib/postgresql/15/bin"))
+NOBODY = 65534  # the server refuses to run as root: under root (CI) the cluster runs as nobody
+
+
+def _as_cluster_user(cmd: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return cmd
+    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *cmd]
+
+
+@dataclass
+class PgCluster:
+    """A running throwaway cluster on a unix socket in a temp dir; `url(db)` connects to one database."""
+
+    sockdir: Path
+    user: str = "frontaid"
+
+    def url(self, dbname: str) -> str:
+        return f"postgresql://{self.user}@/{dbname}?host={self.sockdir}"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """initdb once per session (each xdist worker its own), trust auth on a socket only, no fsync."""
+    if not (PG_BIN / "initdb").exists():
+        pytest.fail(f"PostgreSQL server binaries missing in {PG_BIN}: run `make test` (installs postgresql)")
+    top = Path(tempfile.mkdtemp(prefix="frontaid-pg-"))
+    if os.geteuid() == 0:
+        os.chown(top, NOBODY, NOBODY)
+    data = top / "data"
+    run = functools.partial(subprocess.run, check=True, cwd=top, capture_output=True)
+    run(_as_cluster_user([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "frontaid",
+                          "-E", "UTF8", "--no-locale", "--no-sync"]))
+    opts = f"-k {top} -c listen_addresses='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+    run(_as_cluster_user([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(top / "log"), "-o", opts,
+                          "-w", "start"]))
+    cluster = PgCluster(top)
+    try:
+        with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE frontaid_template")
+        yield cluster
+    finally:
+        subprocess.run(_as_cluster_user([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                                         "stop"]), cwd=top, capture_output=True)
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
+    """A fresh database for one test, copied from the session's template (fast: no initdb per test)."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_cluster.url("postgres"), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE frontaid_template")
+    yield pg_cluster.url(name)
+    with psycopg.connect(pg_cluster.url("postgres"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
