@@ -232,6 +232,9 @@ def solve(
     nodes = [depot] + [node for _p, node, _a in offered]
     keep = [0] + [1 + i for i, (p, _n) in enumerate(candidates) if any(p is o[0] for o in offered)]
     mats = {v: _sub(m, keep) for v, m in mats.items()}
+    # Guided local search runs until a limit: a day of a few visits is solved in well under a
+    # second, so it gets 1 s for every 25 visits offered, up to `time_limit_s`.
+    time_limit_s = max(1, min(time_limit_s, 1 + len(offered) // 25))
     routes = _solve_once(offered, teams, mats, budget, solution_limit, time_limit_s)
     # Second pass: each stop's row priced at the hour the team is expected to leave it.
     hours_now = [start_hour] * len(nodes)
