@@ -38,6 +38,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
     db = str(rep.path)
     rep.close()
     _frontaid("--db", db, "user", "add", "olha", "--role", "desk", "--password-stdin", stdin=PASSWORD + "\n")
+    _frontaid("--db", db, "user", "add", "petro", "--role", "coordinator", "--password-stdin",
+              stdin=PASSWORD + "\n")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [str(FRONTAID), "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -164,3 +166,42 @@ def test_a_wrong_check_digit_says_so_and_offers_the_code_meant(desk: tuple[Page,
     expect(link).to_be_visible()
     link.click()
     expect(page.locator("#household button[data-item=food-kit]")).to_be_visible()
+
+
+# Every element a finger can tap, as the page lays it out: its box (a checkbox's is its label's).
+TAPPABLE = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, summary')) {
+    if (el.closest('.leaflet-container')) continue;  // the map's own controls are drawn by Leaflet
+    const ticked = el.type === 'checkbox' || el.type === 'radio';
+    const box = ticked && el.closest('label') ? el.closest('label') : el;
+    const r = box.getBoundingClientRect();
+    const st = getComputedStyle(el);
+    if (r.width === 0 || st.visibility === 'hidden' || st.display === 'none') continue;
+    const name = (el.textContent || el.name || '').trim().slice(0, 30);
+    const small = r.height < 44 || r.width < 44;
+    if (small) out.push([el.tagName, name, Math.round(r.width), Math.round(r.height)]);
+  }
+  return {width: document.documentElement.scrollWidth, small: out};
+}"""
+
+
+def test_every_page_fits_a_phone_and_every_target_is_44_px(served: tuple[str, str, Any, Any]) -> None:
+    base, _db, town, browser = served
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/login")
+    page.fill("#name", "petro")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("header nav")).to_be_visible()
+    pages = ["/desk", f"/desk?household={town.anna}", "/registry", f"/registry/household/{town.anna}",
+             "/board", "/incidents", "/map", "/dashboard", "/flags", "/dedup", "/plan"]
+    for path in pages:
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state("networkidle")
+        found = page.evaluate(TAPPABLE)
+        assert found["width"] <= 360, (path, found["width"])
+        assert not found["small"], (path, found["small"])
+    context.close()

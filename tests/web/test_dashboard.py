@@ -120,7 +120,7 @@ def test_flags_queue_shows_a_double_hand_out_and_resolves_it(double: Any) -> Non
     r = c.post("/flags/resolve", data={"csrf": _csrf(page.text), "id": flag_id, "keep": a,
                                        "note": "one kit only"})
     assert r.status_code == 200
-    assert "вирішено" in r.text.lower() and "Відкритих позначок: 0." in r.text
+    assert "вирішено" in r.text.lower() and "Невирішених питань: 0." in r.text
     live = {e for (e,) in web.town.rep.conn.execute(
         "SELECT eid FROM handouts WHERE household = ? AND created = 1", (web.town.anna,))}
     assert live == {a}, "the other hand-out is voided"
