@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
 import sys
 import time
 import warnings
@@ -17,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
+from tests.serving import add_user, served
 
 from frontaid.actions import plan as planning
 from frontaid.store.replica import Replica
@@ -117,66 +115,35 @@ def test_the_map_has_the_danger_layer_of_the_router(planned: dict[str, Any], cli
     assert all(abs(lon - 38.010) < 1e-6 for lon, _lat in worst["geometry"]["coordinates"])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def test_the_plan_in_a_real_browser(planned: dict[str, Any]) -> None:
     assert os.access(CHROMIUM, os.X_OK), "chromium missing: run `make test` (installs Debian's chromium)"
     db = str(planned["db"])
-    subprocess.run(
-        [str(FRONTAID), "--db", db, "user", "add", "lida", "--role", "field", "--password-stdin"],
-        input=PASSWORD + "\n",
-        text=True,
-        capture_output=True,
-        check=True,
-        timeout=60,
-    )
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(FRONTAID), "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("frontaid serve did not start")
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            page = browser.new_page(viewport={"width": 1000, "height": 800})
-            page.set_default_timeout(10_000)
-            page.goto(f"{base}/plan")
-            page.fill("#name", "lida")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            page.goto(f"{base}/plan")
-            expect(page.locator("#plan-map")).to_have_attribute("data-ready", re.compile(r"^[1-9]"))
-            assert page.locator("#plan-map path.route").count() >= 1
-            assert page.locator("#plan-map path.visit").count() >= 2
-            assert (
-                page.evaluate(
-                    "[...document.scripts].filter(s => !s.src && s.type !== 'application/json').length"
-                )
-                == 0
+    add_user(db, "lida", "field", PASSWORD)
+    with served(db) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1000, "height": 800})
+        page.set_default_timeout(10_000)
+        page.goto(f"{base}/plan")
+        page.fill("#name", "lida")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(f"{base}/plan")
+        expect(page.locator("#plan-map")).to_have_attribute("data-ready", re.compile(r"^[1-9]"))
+        assert page.locator("#plan-map path.route").count() >= 1
+        assert page.locator("#plan-map path.visit").count() >= 2
+        assert (
+            page.evaluate(
+                "[...document.scripts].filter(s => !s.src && s.type !== 'application/json').length"
             )
-            link = page.locator("a.print-link").first
-            link.click()
-            expect(page.locator("table.run-sheet")).to_be_visible()
-            page.emulate_media(media="print")
-            assert not page.locator("header").is_visible()
-            expect(page.locator("table.run-sheet")).to_be_visible()
-            pdf = page.pdf(format="A4", landscape=True)
-            assert pdf[:4] == b"%PDF"
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+            == 0
+        )
+        link = page.locator("a.print-link").first
+        link.click()
+        expect(page.locator("table.run-sheet")).to_be_visible()
+        page.emulate_media(media="print")
+        assert not page.locator("header").is_visible()
+        expect(page.locator("table.run-sheet")).to_be_visible()
+        pdf = page.pdf(format="A4", landscape=True)
+        assert pdf[:4] == b"%PDF"
+        browser.close()

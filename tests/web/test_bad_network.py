@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Page, Route, expect, sync_playwright
 from tests.conftest import EPOCH, build_town
-from tests.web.test_browser import ARGS, CHROMIUM, PASSWORD, _free_port, _frontaid
+from tests.serving import add_user, served
+from tests.web.test_browser import ARGS, CHROMIUM, PASSWORD
 
 from frontaid.store.replica import Replica
 
@@ -30,54 +29,51 @@ def handouts(db: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Any, Any]]:
+def phone_town(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Any, Any]]:
     """One town, one `frontaid serve` and one chromium for the module: (base URL, db, town, browser)."""
     assert os.access(CHROMIUM, os.X_OK), "chromium missing: run `make test` (installs Debian's chromium)"
     rep = Replica.create(tmp_path_factory.mktemp("badnet") / "hub.db", "Testtown", epoch=EPOCH)
     town = build_town(rep)
     db = str(rep.path)
     rep.close()
-    _frontaid("--db", db, "user", "add", "olha", "--role", "desk", "--password-stdin", stdin=PASSWORD + "\n")
-    _frontaid("--db", db, "user", "add", "petro", "--role", "coordinator", "--password-stdin",
-              stdin=PASSWORD + "\n")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    cmd = [str(FRONTAID), "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("frontaid serve did not start")
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            yield base, db, town, browser
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    add_user(db, "olha", "desk", PASSWORD)
+    add_user(db, "petro", "coordinator", PASSWORD)
+    with served(db) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield base, db, town, browser
+        browser.close()
 
 
-@pytest.fixture
-def desk(served: tuple[str, str, Any, Any]) -> Iterator[tuple[Page, str, Any]]:
-    """A phone with its own cookies, logged in at the desk, Anna's household open."""
-    base, db, town, browser = served
+def log_in(page: Page, name: str) -> None:
+    """Fill the login form the page is showing and send it."""
+    page.fill("#name", name)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+@contextmanager
+def phone(browser: Any, base: str, path: str, name: str) -> Iterator[Page]:
+    """A 360×740 phone with its own cookies, logged in as `name` at `path`."""
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    page.goto(f"{base}/desk")
-    page.fill("#name", "olha")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.locator("#q").press_sequentially("kovalen", delay=20)
-    page.locator("#results a", has_text="Anna Kovalenko").click()
-    expect(page.locator("#household button[data-item=food-kit]")).to_be_visible()
-    yield page, db, town
-    context.close()
+    page.goto(f"{base}{path}")
+    log_in(page, name)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def desk(phone_town: tuple[str, str, Any, Any]) -> Iterator[tuple[Page, str, Any]]:
+    """A phone with its own cookies, logged in at the desk, Anna's household open."""
+    base, db, town, browser = phone_town
+    with phone(browser, base, "/desk", "olha") as page:
+        page.locator("#q").press_sequentially("kovalen", delay=20)
+        page.locator("#results a", has_text="Anna Kovalenko").click()
+        expect(page.locator("#household button[data-item=food-kit]")).to_be_visible()
+        yield page, db, town
 
 
 def test_a_hand_out_cut_off_by_the_network_says_so_and_records_nothing(desk: tuple[Page, str, Any]) -> None:
@@ -135,9 +131,7 @@ def test_a_session_ended_mid_work_leads_to_login_and_back_to_the_desk(desk: tupl
     expect(page.locator("#name")).to_be_visible()  # the login page, not a blank one
     assert "/login" in page.url and "hand-out" not in page.url
     assert handouts(db) == before
-    page.fill("#name", "olha")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, "olha")
     expect(page.locator("#q")).to_be_visible()
     assert page.url.split("?")[0].endswith("/desk")
 
@@ -186,22 +180,15 @@ TAPPABLE = """() => {
 }"""
 
 
-def test_every_page_fits_a_phone_and_every_target_is_44_px(served: tuple[str, str, Any, Any]) -> None:
-    base, _db, town, browser = served
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base}/login")
-    page.fill("#name", "petro")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("header nav")).to_be_visible()
+def test_every_page_fits_a_phone_and_every_target_is_44_px(phone_town: tuple[str, str, Any, Any]) -> None:
+    base, _db, town, browser = phone_town
     pages = ["/desk", f"/desk?household={town.anna}", "/registry", f"/registry/household/{town.anna}",
              "/board", "/incidents", "/map", "/dashboard", "/flags", "/dedup", "/plan"]
-    for path in pages:
-        page.goto(f"{base}{path}")
-        page.wait_for_load_state("networkidle")
-        found = page.evaluate(TAPPABLE)
-        assert found["width"] <= 360, (path, found["width"])
-        assert not found["small"], (path, found["small"])
-    context.close()
+    with phone(browser, base, "/login", "petro") as page:
+        expect(page.locator("header nav")).to_be_visible()
+        for path in pages:
+            page.goto(f"{base}{path}")
+            page.wait_for_load_state("networkidle")
+            found = page.evaluate(TAPPABLE)
+            assert found["width"] <= 360, (path, found["width"])
+            assert not found["small"], (path, found["small"])

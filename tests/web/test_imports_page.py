@@ -5,9 +5,7 @@ from __future__ import annotations
 import io
 import re
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +13,7 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
+from tests.serving import add_user, served
 
 from frontaid.actions import registry
 from frontaid.scenario.geography import ZONES
@@ -38,28 +37,9 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         registry.add_zone(rep, "t", z.slug, z.name, z.name_en, bank=z.bank)
     rep.close()
     for name, role in (("olena", "coordinator"), ("petro", "desk")):
-        subprocess.run([str(FRONTAID), "--db", str(db), "user", "add", name, "--role", role,
-                        "--password-stdin"], input=PASSWORD + "\n", text=True, capture_output=True,
-                       check=True, timeout=60)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = subprocess.Popen([str(FRONTAID), "--db", str(db), "serve", "--host", "127.0.0.1", "--port",
-                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("frontaid serve did not start")
-        yield {"db": db, "base": base, "port": port}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        add_user(db, name, role, PASSWORD)
+    with served(db) as base:
+        yield {"db": db, "base": base, "port": int(base.rsplit(":", 1)[1])}
 
 
 def login(hub: dict[str, Any], name: str) -> tuple[httpx.Client, str]:

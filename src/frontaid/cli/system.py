@@ -20,7 +20,6 @@ from frontaid.i18n import gettext as _
 from frontaid.queries import log as logq
 from frontaid.queries import status as statusq
 from frontaid.store.replica import Replica
-from frontaid.sync.scope import scope_summary
 
 
 @app.command()
@@ -31,6 +30,8 @@ def status(ctx: typer.Context) -> None:
     Example: frontaid status
     """
     st = state(ctx)
+    from frontaid.sync.scope import scope_summary  # the sync machinery loads for `status` only
+
     rep = st.replica()
     data = statusq.status(rep)
     data["replica"].update(scope_summary(rep))

@@ -13,7 +13,7 @@ from rapidfuzz import process as rf_process
 from rapidfuzz.distance import Levenshtein
 
 from frontaid.domain import name_keys as names
-from frontaid.domain.codes import looks_like_code, normalise_code
+from frontaid.domain.codes import looks_like_code, near_codes, normalise_code
 from frontaid.queries import LIVE
 from frontaid.store.replica import Replica
 
@@ -333,6 +333,40 @@ def search(rep: Replica, text: str, limit: int = 20) -> list[dict[str, Any]]:
         results += [{"kind": "household", **r} for r in _by_address(rep, q, limit - len(results))
                     if r["eid"] not in seen]
     return results[:limit]
+
+
+def household_of_code(rep: Replica, text: str) -> str | None:
+    """The household a typed or scanned card code names (a household's own or a member's), or None."""
+    code = normalise_code(text) if looks_like_code(text) else None
+    if code is None:
+        return None
+    row = rep.conn.execute("SELECT eid FROM households WHERE eid = ? AND created = 1 "
+                           "UNION ALL SELECT household FROM people WHERE eid = ? AND created = 1",
+                           (code, code)).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+def registered_near(rep: Replica, text: str) -> list[str]:
+    """The registered codes one digit away from `text`, a code whose check digit fails."""
+    near = near_codes(text)
+    if not near:
+        return []
+    marks = ",".join("?" * len(near))
+    return sorted({str(e) for (e,) in rep.conn.execute(
+        f"SELECT eid FROM households WHERE eid IN ({marks}) AND created = 1 "
+        f"UNION SELECT eid FROM people WHERE eid IN ({marks}) AND created = 1", (*near, *near))})
+
+
+def with_home_addresses(rep: Replica, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`search` results with each person's household address (namesakes told apart by where they live)."""
+    homes = sorted({r["household"] for r in results if r.get("kind") == "person" and r.get("household")})
+    if homes:
+        marks = ",".join("?" * len(homes))
+        where = dict(rep.conn.execute(f"SELECT eid, address FROM households WHERE eid IN ({marks})", homes))
+        for r in results:
+            if r.get("kind") == "person" and not r.get("address"):
+                r["address"] = where.get(r.get("household"))
+    return results
 
 
 _ADDRESS_WORD = re.compile(r"[^\W\d_]+|\d+[^\W\d_]?", re.UNICODE)

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from frontaid.actions import corrections, distribution
 from frontaid.domain import vocab
-from frontaid.domain.codes import looks_like_code, near_codes, normalise_code
+from frontaid.domain.codes import looks_like_code, normalise_code
 from frontaid.errors import AlreadyHandedOut, BadInput, FrontaidError, NotFound, Refused
 from frontaid.i18n import gettext
 from frontaid.queries import registry
@@ -53,15 +53,7 @@ def writer(request: Request) -> Iterator[Replica]:
 
 
 def search(rep: Replica, q: str, role: str) -> list[dict[str, Any]]:
-    results = registry.search(rep, q, limit=20)
-    # A person is shown with the household's address: two namesakes are told apart by where they live.
-    homes = sorted({r["household"] for r in results if r.get("kind") == "person" and r.get("household")})
-    if homes:
-        marks = ",".join("?" * len(homes))
-        where = dict(rep.conn.execute(f"SELECT eid, address FROM households WHERE eid IN ({marks})", homes))
-        for r in results:
-            if r.get("kind") == "person" and not r.get("address"):
-                r["address"] = where.get(r.get("household"))
+    results = registry.with_home_addresses(rep, registry.search(rep, q, limit=20))
     return results if sees_names(role) else without_names(results)
 
 
@@ -137,39 +129,17 @@ def desk_page(request: Request, q: str = "", household: str = "",
     return render(request, "desk.html", sess, **ctx)
 
 
-def _exact_household(rep: Replica, q: str) -> str | None:
-    """The household a typed or scanned card code names (a household's or a member's), or None."""
-    code = normalise_code(q) if looks_like_code(q) else None
-    if code is None:
-        return None
-    row = rep.conn.execute("SELECT eid FROM households WHERE eid = ? AND created = 1 "
-                           "UNION ALL SELECT household FROM people WHERE eid = ? AND created = 1",
-                           (code, code)).fetchone()
-    return str(row[0]) if row and row[0] else None
-
-
-def _near(rep: Replica, q: str) -> list[str]:
-    """Registered codes one digit away from a code whose check digit is wrong."""
-    near = near_codes(q)
-    if not near:
-        return []
-    marks = ",".join("?" * len(near))
-    return sorted({str(e) for (e,) in rep.conn.execute(
-        f"SELECT eid FROM households WHERE eid IN ({marks}) AND created = 1 "
-        f"UNION SELECT eid FROM people WHERE eid IN ({marks}) AND created = 1", (*near, *near))})
-
-
 @router.get("/desk/search", response_class=HTMLResponse)
 def desk_search(request: Request, q: str = "", sess: Session = Depends(need("search"))) -> Response:
     lang = language(request)
     with replica(request) as rep:
-        exact = _exact_household(rep, q.strip())
+        exact = registry.household_of_code(rep, q.strip())
         if exact is not None:
             # A card code typed or scanned opens its household at once, in place of the results.
             ctx = _household_context(rep, exact, sess, lang)
             return render(request, "_results.html", sess, q=q, results=None, opened=exact, oob=True, **ctx)
         results = search(rep, q, sess.role) if q.strip() else None
-        near = _near(rep, q.strip()) if not results else []
+        near = registry.registered_near(rep, q.strip()) if not results else []
     return render(request, "_results.html", sess, q=q, results=results, near=near,
                   bad_check=bool(looks_like_code(q.strip()) and normalise_code(q.strip()) is None))
 
