@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -124,14 +125,20 @@ def zone_add(
     name: str = typer.Option(..., "--name", help="Name in Ukrainian."),
     name_en: str = typer.Option(..., "--name-en", help="Name in English."),
     population: int = typer.Option(None, "--population", help="Estimated people remaining."),
+    geojson: Path = typer.Option(None, "--geojson", help="The zone's outline: a GeoJSON file with one "
+                                 "Polygon or MultiPolygon, longitude first.", show_default=False),
 ) -> None:
-    """Add a zone.
+    """Add a zone, with its outline on the map when --geojson is given.
 
     \b
     Example: frontaid zone add east --name "Східний берег" --name-en "East bank" --population 900
     """
+    from frontaid.actions.town import shape_from_file
+
     st = state(ctx)
-    reg.add_zone(st.replica(), st.actor, slug.strip(), name.strip(), name_en.strip(),
+    rep = st.replica()
+    shape = shape_from_file(rep, geojson) if geojson is not None else None
+    reg.add_zone(rep, st.actor, slug.strip(), name.strip(), name_en.strip(), geometry=shape,
                  population_estimate=population)
     done(st, _("Zone {zone} added.").format(zone=slug), {"zone": slug})
 

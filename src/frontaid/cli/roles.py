@@ -55,7 +55,7 @@ COMMANDS: Final[dict[str, frozenset[str]]] = {
     "flags": STAFF, "flags resolve": FIELD, "held list": COORD, "held release": COORD, "held drop": COORD,
     "dedup run": COORD, "dedup review": COORD, "dedup merge": COORD, "dedup distinct": COORD,
     "dedup unmerge": COORD, "retract": COORD, "log": COORD, "import": COORD, "map import": COORD,
-    "zone add": COORD, "site add": COORD, "init": COORD, "demo": COORD, "serve": COORD,
+    "zone add": COORD, "zone set": COORD, "town import": COORD, "site add": COORD, "init": COORD, "demo": COORD, "serve": COORD,
     "user add": COORD, "user list": COORD, "user disable": COORD, "user enable": COORD,
     "user passwd": COORD, "user remove": COORD, "user unlock": COORD,
     "audit": COORD, "purge": COORD,

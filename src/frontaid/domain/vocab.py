@@ -142,6 +142,7 @@ SITE_KINDS: Final[Vocab] = {
     "evac-pickup": "evacuation pick-up point",
     "crossing": "crossing",
     "shelter": "shelter",
+    "water-point": "water point",
     "burial": "burial place",
     "vehicle": "vehicle",
 }

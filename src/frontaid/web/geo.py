@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from frontaid.actions import validate as check
 from frontaid.domain import vocab
 from frontaid.domain.localtime import to_utc, town_hhmm
+from frontaid.domain.shapes import outer_rings, ring_mean
 from frontaid.i18n import gettext, ngettext
 from frontaid.queries import aid, registry
 from frontaid.queries import plan as planq
@@ -69,22 +70,14 @@ def danger(h: dict[str, int]) -> tuple[str, str]:
 
 
 def _centroid(geometry: dict[str, Any] | None) -> tuple[float, float] | None:
-    """(lon, lat): the mean of a polygon's outer ring, where a record with no position of its own is drawn."""
-    try:
-        ring = geometry["coordinates"][0] if geometry and geometry["type"] == "Polygon" else None
-    except (KeyError, IndexError, TypeError):
-        return None
-    if not ring:
-        return None
-    pts = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
-    return (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
+    """(lon, lat): the mean of a zone's outer ring, where a record with no position of its own is drawn."""
+    return ring_mean(geometry)
 
 
 def map_centre(zones: list[dict[str, Any]]) -> tuple[float, float]:
     """(lat, lon) where the map opens: the middle of the box around every zone's outline
     ((0, 0) before any zone has one)."""
-    points = [p for z in zones if z["geometry"] and z["geometry"].get("type") == "Polygon"
-              for p in z["geometry"]["coordinates"][0]]
+    points = [p for z in zones for ring in outer_rings(z["geometry"]) for p in ring]
     if not points:
         return (0.0, 0.0)
     lons, lats = [p[0] for p in points], [p[1] for p in points]
