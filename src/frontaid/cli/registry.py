@@ -58,15 +58,19 @@ def init(
     town: str = typer.Option(None, "--town", help="The town this deployment serves (a new deployment)."),
     lang: str = typer.Option("uk", "--lang", help="Language of the deployment's printouts: uk or en."),
     device: str = typer.Option("hub", "--device", help="A name for this device (hub, desk-1, team-2)."),
-    join: str = typer.Option(None, "--join", help="Join a deployment with the code from `device enroll`."),
+    join: str = typer.Option(None, "--join", help="Join a deployment with the code from `device enroll`: "
+                             "the long code, or the short one with --hub."),
+    hub: str = typer.Option(None, "--hub", help="The hub's address, to fetch the long code of a short "
+                            "one, e.g. http://192.168.1.10:8080.", show_default=False),
     encrypt: bool = typer.Option(True, "--encrypt/--no-encrypt",
                                  help="Encrypt the database with a passphrase (asked twice) "
                                       "[default: encrypt]."),
 ) -> None:
     """Create a new replica in the --db file: a new deployment, or a device joining one.
 
-    Prints the device's origin id and the prefix its card codes start with.
-    After --join, run `frontaid sync URL` (or import a bundle) to receive the data.
+    Prints the device's origin id, the prefix its card codes start with, and what to do next.
+    After --join, run `frontaid sync URL` (or import a bundle) to receive the data. A short
+    code (K7M2-9QXD) is fetched from the hub named by --hub, which must be running `frontaid serve`.
     The database is encrypted: the passphrase is asked twice (or read from
     FRONTAID_PASSPHRASE_FILE / FRONTAID_PASSPHRASE_FD); --no-encrypt leaves it readable by anyone.
 
@@ -84,8 +88,13 @@ def init(
     if not join and not (town and town.strip()):
         raise BadInput("Give the town (--town NAME) for a new deployment, or --join CODE to join one.")
     if join:
+        from frontaid.sync import shortcode
         from frontaid.sync.devices import parse_code
 
+        if shortcode.normalise(join) is not None:
+            if not hub:
+                raise BadInput("A short code needs the hub's address: add --hub http://ADDRESS:8080.")
+            join = shortcode.fetch(hub, join)
         parse_code(join)  # a bad code is refused before a passphrase is asked
     key: bytes | None = None
     if encrypt:
@@ -109,9 +118,38 @@ def init(
     data = {"path": str(st.db), "town": rep.town, "origin": rep.origin, "prefix": rep.prefix}
     rep.close()
 
+    db = str(st.db)
+    if join:
+        steps = [(_("Receive the deployment's data from the hub:"),
+                  f"frontaid --db {db} sync {(hub or 'http://ADDRESS:8080').rstrip('/')}")]
+    else:
+        steps = [
+            (_("Give the town its zones and sites, with their shapes "
+               "(an example: docs/examples/town.geojson):"),
+             f"frontaid --db {db} town import town.geojson"),
+            (_("Or add them one by one:"),
+             f'frontaid --db {db} zone add east --name "Схід" --name-en East'),
+            ("", f'frontaid --db {db} site add school-5 --kind food-point --name "Школа №5" '
+                 '--name-en "School 5" --zone east'),
+            (_("Register a household (the zone by its name or id):"),
+             f'frontaid --db {db} household add --zone "Схід" --address "Миру 3"'),
+            (_("Add the people who will use the desk in a browser:"),
+             f"frontaid --db {db} user add olha --role desk"),
+            (_("Serve the desk, the map and sync on the local network:"),
+             f"frontaid --db {db} serve"),
+            (_("Enrol each field laptop or desk device:"),
+             f"frontaid --db {db} device enroll team-east"),
+        ]
+    data["next"] = [cmd for _text, cmd in steps]
+
     def human(c: Console) -> None:
         c.print(_("Created {path} for {town}.").format(path=st.db, town=data["town"]))
         c.print(fields_panel(_("This device"), [(_("Origin"), rep.origin), (_("Code prefix"), rep.prefix)]))
+        c.print(_("What next:"))
+        for text, cmd in steps:
+            if text:
+                c.print(f"  {text}", highlight=False, markup=False)
+            c.print(f"    {cmd}", highlight=False, markup=False, soft_wrap=True)
     emit(st, data, human)
 
 

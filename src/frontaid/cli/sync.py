@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from typer._click.core import Context  # typer 0.29 vendors click: its Context is this one
 from typer.core import TyperGroup
@@ -264,15 +265,24 @@ def device_enroll(
     """On the hub: a one-time code that lets a new device join this deployment.
 
     The code carries the deployment key: show it only to the person setting up the device.
+    Besides the long code and its QR, a short code (like K7M2-9QXD) to type on the new device
+    while this hub runs `frontaid serve`: it fetches the long code over the local network,
+    once, within 30 minutes.
 
     \b
     Example: frontaid device enroll team-east --zones east-north,east-south
     """
+    from frontaid.sync import shortcode
     from frontaid.sync.devices import enroll
+    from frontaid.sync.tls import local_names
 
     st = state(ctx)
-    code = enroll(st.replica(), st.actor, name.strip(), role.strip().lower(),
+    rep = st.replica()
+    code = enroll(rep, st.actor, name.strip(), role.strip().lower(),
                   zones=zones.split(",") if zones is not None else None)
+    short = shortcode.offer(rep, code)
+    lan = [n for n in local_names() if n.count(".") == 3 and not n.startswith("127.")]
+    hub = f"http://{lan[0] if lan else _('ADDRESS')}:8080"
 
     def human(c: Console) -> None:
         c.print(_("On the new device run:"))
@@ -285,7 +295,12 @@ def device_enroll(
             buf = io.StringIO()
             segno.make(code, error="m").terminal(out=buf, compact=True)
             c.print(buf.getvalue(), highlight=False, markup=False)
-    emit(st, {"name": name, "role": role, "code": code}, human)
+        c.print(_("Or, while this hub runs `frontaid serve`, type the short code (valid {minutes} minutes, "
+                  "once):").format(minutes=shortcode.MINUTES))
+        c.print(Panel(f"[bold]{short}[/bold]", expand=False))
+        c.print(f"  frontaid --db frontaid.db init --join {short} --hub {hub}")
+    emit(st, {"name": name, "role": role, "code": code, "short_code": short,
+              "short_code_minutes": shortcode.MINUTES}, human)
 
 
 @device_app.command("list")
