@@ -169,7 +169,8 @@ def test_a_failure_mid_file_leaves_nothing_recorded(rep: Replica, tmp_path: Path
 def test_zone_set_changes_only_what_differs(rep: Replica, tmp_path: Path) -> None:
     town.import_town(rep, "t", EXAMPLE)
     shape = {"type": "Polygon", "coordinates": [[[36.1, 48.9], [36.12, 48.9], [36.12, 48.92], [36.1, 48.9]]]}
-    geom = town.shape_from_file(rep, write(tmp_path, {"type": "Feature", "properties": {}, "geometry": shape}))
+    feature = {"type": "Feature", "properties": {}, "geometry": shape}
+    geom = town.shape_from_file(rep, write(tmp_path, feature))
     assert town.set_zone(rep, "t", "Захід", geometry=geom, name="Захід") == ["geometry"]
     assert town.set_zone(rep, "t", "west", geometry=geom) == []
 
