@@ -106,6 +106,18 @@ def _moment_text(value: str) -> str:
     return parsed.strftime("%Y-%m-%dT%H:%M")
 
 
+def town_moment(value: str) -> str:
+    """A moment typed on the town's clock (Kyiv): "14:05" today, "2026-12-05 14:05", "05.12.2026 14:05",
+    as the stored UTC form; a bare day stays a day."""
+    from frontaid.domain.localtime import typed_moment
+
+    out = typed_moment(str(value))
+    if out is None:
+        raise BadInput("'{value}' is not a time. Write it as HH:MM (today) or YYYY-MM-DD HH:MM, Kyiv time.",
+                       value=value)
+    return out
+
+
 def count(value: Any, what: str, minimum: int = 0, maximum: int = 1_000_000) -> int:
     try:
         n = int(value)

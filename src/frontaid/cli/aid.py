@@ -9,9 +9,11 @@ import typer
 from rich.console import Group
 
 from frontaid.actions import distribution, evacuation, incidents, referrals, requests, stock, welfare
+from frontaid.actions import validate as check
 from frontaid.cli.context import N_, app, code_of, done, emit, group, label, state, table
 from frontaid.cli.registry import household_of
 from frontaid.domain import vocab
+from frontaid.domain.localtime import shown
 from frontaid.errors import BadDate
 from frontaid.i18n import gettext as _
 from frontaid.queries import aid as opsq
@@ -156,7 +158,8 @@ def request_list(
     emit(st, rows, lambda c: c.print(table(_("Requests"), [
         _("Code"), _("Need"), _("Urgency"), _("Status"), _("Team"), _("Household"), _("Zone"), _("Opened")], [
         (r["eid"], label(vocab.NEEDS, r["need"]), label(vocab.URGENCIES, r["urgency"]),
-         label(vocab.REQUEST_STATES, r["status"]), r["team"], r["household"], r["zone"], r["opened_at"])
+         label(vocab.REQUEST_STATES, r["status"]), r["team"], r["household"], r["zone"],
+         shown(r["opened_at"], st.lang))
         for r in rows], empty=_("No requests match."))))
 
 
@@ -174,7 +177,8 @@ def distribute(
     override: str = typer.Option(None, "--override", metavar="REASON",
                                  help="Hand out again in the same round, for this reason."),
     team: str = typer.Option(None, "--team", help="The team that delivered it."),
-    on: str = typer.Option(None, "--on", help="When, YYYY-MM-DD [HH:MM] (default: now)."),
+    on: str = typer.Option(None, "--on", help="When, on the town's clock (Kyiv): YYYY-MM-DD [HH:MM] "
+                           "(default: now)."),
 ) -> None:
     """Record a hand-out; refuses a second one of the same entitlement in the same round.
 
@@ -182,8 +186,9 @@ def distribute(
     Example: frontaid distribute --household KMT-042-6 --item food-kit --qty 1 --at school-5
     """
     st = state(ctx)
+    when = check.town_moment(on) if on else None
     code = distribution.hand_out(st.replica(), st.actor, household=code_of(household), item=item, qty=qty,
-                                 at=at, home=home, on=on, override=override, team=team)
+                                 at=at, home=home, on=when, override=override, team=team)
     msg = _("Handed out: {item} × {qty} to {household}.").format(
         item=label(vocab.ITEMS, item.strip().lower()), qty=qty, household=code_of(household))
     if override:
@@ -220,8 +225,9 @@ def entitlements(
             for e in distribution.entitlements(rep, hh["eid"], parse_day(on))]
     emit(st, rows, lambda c: c.print(table(_("Entitlements of {code}").format(code=hh["eid"]), [
         _("Item"), _("Due now"), _("Received this round"), _("Next round starts")], [
-        (label(vocab.ITEMS, r["item"]), _("yes") if r["due"] else _("no"), (r["last"] or "")[:10] or None,
-         r["next_due"]) for r in rows])))
+        (label(vocab.ITEMS, r["item"]), _("yes") if r["due"] else _("no"),
+         shown((r["last"] or "")[:10], st.lang) or None,
+         shown(r["next_due"], st.lang)) for r in rows])))
 
 
 # -- stock ------------------------------------------------------------------------------
@@ -321,7 +327,8 @@ def incident_add(
     ctx: typer.Context,
     kind: str = typer.Option(..., "--kind", help=f"One of: {', '.join(vocab.INCIDENT_KINDS)}."),
     zone: str = typer.Option(..., "--zone", help="The zone."),
-    at: str = typer.Option(None, "--at", help="When, YYYY-MM-DD HH:MM (default: now)."),
+    at: str = typer.Option(None, "--at", help="When, on the town's clock (Kyiv): HH:MM today, or "
+                           "YYYY-MM-DD HH:MM (default: now)."),
     killed: int = typer.Option(0, "--killed", help="People killed."),
     wounded: int = typer.Option(0, "--wounded", help="People wounded."),
     site: str = typer.Option(None, "--site", help="The site hit, if any."),
@@ -335,7 +342,8 @@ def incident_add(
     Example: frontaid incident add --kind shelling --zone east --at "2026-11-02 14:30" --killed 1 --wounded 3
     """
     st = state(ctx)
-    code = incidents.report_incident(st.replica(), st.actor, kind=kind, zone=zone, at=at, killed=killed,
+    moment = check.town_moment(at) if at else None
+    code = incidents.report_incident(st.replica(), st.actor, kind=kind, zone=zone, at=moment, killed=killed,
                                      wounded=wounded, site=site, lat=lat, lon=lon, note=note)
     done(st, _("Incident recorded:"), {"code": code}, code)
 
@@ -355,8 +363,8 @@ def incident_list(
     rows = opsq.list_incidents(st.replica(), since=since)
     emit(st, rows, lambda c: c.print(table(_("Incidents"), [
         _("Code"), _("When"), _("Kind"), _("Zone"), _("Killed"), _("Wounded"), _("Site"), _("Note")], [
-        (r["eid"], r["at"], label(vocab.INCIDENT_KINDS, r["kind"]), r["zone"], r["killed"], r["wounded"],
-         r["site"], r["note"]) for r in rows], empty=_("No incidents in this period."))))
+        (r["eid"], shown(r["at"], st.lang), label(vocab.INCIDENT_KINDS, r["kind"]), r["zone"], r["killed"],
+         r["wounded"], r["site"], r["note"]) for r in rows], empty=_("No incidents in this period."))))
 
 
 # -- evacuation -------------------------------------------------------------------------

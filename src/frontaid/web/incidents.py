@@ -87,7 +87,8 @@ async def incidents_add(request: Request,
     f = {k: str(form.get(k) or "").strip() for k in FORM_FIELDS}
     with desk.replica(request) as rep:
         try:
-            code = report(rep, sess.name, f)
+            # The form's time is the town's clock (Kyiv); the API's stays UTC.
+            code = report(rep, sess.name, {**f, "at": check.town_moment(f["at"]) if f["at"] else None})
         except FrontaidError as err:
             error, status = err.text(language(request)), err.http_status
         else:
