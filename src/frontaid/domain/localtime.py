@@ -109,9 +109,10 @@ def typed_moment(text: str, day: date | None = None) -> str | None:
         if "." in t.split(" ")[0]:
             d, _sep, hm = t.partition(" ")
             dd, mm, yyyy = d.split(".")
-            t = f"{int(yyyy):04d}-{int(mm):02d}-{int(dd):02d}" + (f" {hm}" if hm else "")
+            day_ = date(int(yyyy), int(mm), int(dd))
             if not hm:
-                return t
+                return day_.isoformat()
+            t = f"{day_.isoformat()} {hm}"
         local = datetime.fromisoformat(t)
     except ValueError:
         return None
