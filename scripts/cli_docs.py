@@ -41,7 +41,9 @@ def command_paths() -> Iterator[list[str]]:
 
 
 def help_text(path: list[str]) -> str:
-    res = CliRunner().invoke(app, [*path, "--help"], prog_name="frontaid", env={"COLUMNS": "100"})
+    # English whatever the machine's locale: the reference is written from the help as coded.
+    res = CliRunner().invoke(app, [*path, "--help"], prog_name="frontaid",
+                             env={"COLUMNS": "100", "FRONTAID_LANG": "en"})
     if res.exit_code != 0:
         raise RuntimeError(f"frontaid {' '.join(path)} --help failed: {res.stderr}")
     return "\n".join(line.rstrip() for line in res.stdout.strip().splitlines())

@@ -55,6 +55,11 @@ class FrontaidGroup(TyperGroup):
              **extra: Any) -> Any:
         set_language(language_from_env())
         argv = json_first(list(args) if args is not None else sys.argv[1:])
+        from frontaid.cli.helptext import help_language, translate_tree
+
+        help_lang = help_language(argv)
+        if help_lang is not None and help_lang != "en":
+            translate_tree(self, help_lang)  # --help in the user's language (cli/helptext.py)
         self.argv = argv  # read by the root callback
         global _JSON_ERRORS
         _JSON_ERRORS = "--json" in argv[:1]
