@@ -63,3 +63,123 @@ def lock_household(conn: Any, household: str) -> None:
     hand-out that follows run alone for it, whichever worker serves the desk (an advisory lock,
     so a household with no row yet is locked too)."""
     conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 16))", (household,))
+
+
+# --- the small sqlite3-like surface the replica's code uses, over psycopg ---------------------
+
+_PLACEHOLDER_CACHE: dict[str, str] = {}
+_PLACEHOLDER_CACHE_MAX: Final = 4096
+
+
+def placeholders(sql: str) -> str:
+    """SQLite's `?` marks as psycopg's `%s`, outside string literals and quoted names; a literal
+    `%` is doubled (psycopg reads `%` as the start of a mark), except `%s` outside literals: the
+    statements this module writes (`replace_into`…) already use psycopg's mark. Cached per SQL string."""
+    done = _PLACEHOLDER_CACHE.get(sql)
+    if done is not None:
+        return done
+    out: list[str] = []
+    quote = ""
+    for i, ch in enumerate(sql):
+        if quote:
+            out.append("%%" if ch == "%" else ch)
+            if ch == quote:
+                quote = ""  # a doubled quote ('it''s') closes and reopens: same result
+        elif ch in "'\"":
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append("%s")
+        elif ch == "%" and sql[i + 1:i + 2] != "s":  # `%s` from this module's own SQL is a mark
+            out.append("%%")
+        else:
+            out.append(ch)
+    done = "".join(out)
+    if len(_PLACEHOLDER_CACHE) < _PLACEHOLDER_CACHE_MAX:
+        _PLACEHOLDER_CACHE[sql] = done
+    return done
+
+
+class Cursor:
+    """What `sqlite3.Cursor` offers the code here: fetchone/fetchall/fetchmany, iteration, rowcount."""
+
+    def __init__(self, cur: Any) -> None:
+        self._cur = cur
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cur.rowcount)
+
+    @property
+    def description(self) -> Any:
+        return self._cur.description
+
+    def fetchone(self) -> Any:
+        return self._cur.fetchone() if self._cur.description is not None else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self._cur.fetchall()) if self._cur.description is not None else []
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        return list(self._cur.fetchmany(size)) if self._cur.description is not None else []
+
+    def __iter__(self) -> Any:
+        return iter(self.fetchall())
+
+    def close(self) -> None:
+        self._cur.close()
+
+
+class Connection:
+    """A psycopg connection with the sqlite3 calls the replica's code makes: `execute`,
+    `executemany`, `commit`, `rollback`, `close`, `with conn:` as a transaction, `?` marks.
+
+    Rows are tuples (access by index), as the replica reads them. One transaction at a time,
+    opened by the first statement after a commit (psycopg's default, like sqlite3's).
+    """
+
+    dialect: Final = NAME
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
+        cur = self.raw.cursor()
+        cur.execute(placeholders(sql), tuple(params))  # always parsed: `%%` means `%`
+        return Cursor(cur)
+
+    def executemany(self, sql: str, seq: Iterable[Sequence[object]]) -> Cursor:
+        cur = self.raw.cursor()
+        cur.executemany(placeholders(sql), [tuple(p) for p in seq])
+        return Cursor(cur)
+
+    def commit(self) -> None:
+        self.raw.commit()
+
+    def rollback(self) -> None:
+        self.raw.rollback()
+
+    def close(self) -> None:
+        self.raw.close()
+
+    @property
+    def in_transaction(self) -> bool:
+        import psycopg.pq
+
+        return bool(self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        if kind is None:
+            self.raw.commit()
+        else:
+            self.raw.rollback()
+
+
+def connect(url: str) -> Connection:
+    """Open the PostgreSQL database at `url` (`postgresql://…`) behind the sqlite3-like surface."""
+    import psycopg
+
+    return Connection(psycopg.connect(url))

@@ -1,0 +1,60 @@
+"""The sqlite3-like surface over psycopg (issue 16): `?` marks, cursors, transactions."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontaid.store import dialect_pg
+
+pytestmark = pytest.mark.pg
+
+
+def test_marks_are_rewritten_outside_literals_only() -> None:
+    assert dialect_pg.placeholders("SELECT ? , '?', \"a?\" WHERE x = ?") == \
+        "SELECT %s , '?', \"a?\" WHERE x = %s"
+    assert dialect_pg.placeholders("SELECT 'it''s ?' || ?") == "SELECT 'it''s ?' || %s"
+    assert dialect_pg.placeholders("SELECT 5 % 2, '50%'") == "SELECT 5 %% 2, '50%%'"
+    # cached: the same string object comes back
+    sql = "SELECT ? + ?"
+    assert dialect_pg.placeholders(sql) is dialect_pg.placeholders(sql)
+
+
+def test_connection_behaves_like_sqlite3(pg_url: str) -> None:
+    conn = dialect_pg.connect(pg_url)
+    try:
+        conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT)")
+        cur = conn.executemany("INSERT INTO t VALUES (?, ?)", [("a", 1), ("b", 2), ("c%", 3)])
+        assert cur.rowcount == 3
+        assert conn.in_transaction
+        conn.commit()
+        assert not conn.in_transaction
+        assert conn.execute("SELECT n FROM t WHERE k = ?", ("b",)).fetchone()[0] == 2
+        assert conn.execute("SELECT k FROM t WHERE k LIKE 'c%'").fetchall() == [("c%",)]
+        assert [r[0] for r in conn.execute("SELECT k FROM t ORDER BY k")] == ["a", "b", "c%"]
+        assert conn.execute("UPDATE t SET n = n + 1 WHERE n > ?", (1,)).rowcount == 2
+        assert conn.execute("SELECT 5 % 3").fetchone()[0] == 2
+        with pytest.raises(ZeroDivisionError), conn:
+            conn.execute("DELETE FROM t")
+            raise ZeroDivisionError
+        assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 3  # rolled back
+        with conn:
+            conn.execute("DELETE FROM t WHERE k = ?", ("a",))
+        conn.rollback()  # nothing left to undo: the block committed
+        assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 2
+        assert conn.execute("DELETE FROM t WHERE k = 'zz'").fetchone() is None
+    finally:
+        conn.close()
+
+
+def test_upsert_and_ignore_through_the_dialect(pg_url: str) -> None:
+    conn = dialect_pg.connect(pg_url)
+    try:
+        conn.execute("CREATE TABLE m (key TEXT PRIMARY KEY, value TEXT)")
+        up = dialect_pg.replace_into("m", ["key", "value"], ["key"])
+        conn.execute(up, ("x", "1"))
+        conn.execute(up, ("x", "2"))
+        conn.execute(dialect_pg.insert_ignore("m", ["key", "value"]), ("x", "3"))
+        conn.commit()
+        assert conn.execute("SELECT value FROM m WHERE key = ?", ("x",)).fetchall() == [("2",)]
+    finally:
+        conn.close()
