@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from frontaid.store import dialect_pg
@@ -56,5 +58,26 @@ def test_upsert_and_ignore_through_the_dialect(pg_url: str) -> None:
         conn.execute(dialect_pg.insert_ignore("m", ["key", "value"]), ("x", "3"))
         conn.commit()
         assert conn.execute("SELECT value FROM m WHERE key = ?", ("x",)).fetchall() == [("2",)]
+    finally:
+        conn.close()
+
+
+def test_database_connect_opens_a_url_with_the_replicas_own_calls(pg_url: str) -> None:
+    from frontaid.store import database
+
+    conn: Any = database.connect(pg_url, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")  # SQLite's file settings: nothing to do here
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY)")
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t VALUES (?)", ("a",))
+        conn.execute("ROLLBACK")
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t VALUES (?)", ("b",))
+        conn.execute("COMMIT")
+        assert conn.execute("SELECT k FROM t").fetchall() == [("b",)]
+        with pytest.raises(ValueError):
+            database.connect(pg_url, b"k" * 32)
     finally:
         conn.close()

@@ -23,6 +23,8 @@ from typing import Any, cast
 
 from sqlcipher3 import dbapi2 as _driver  # type: ignore[import-untyped]  # no stubs
 
+from frontaid.store import dialect, dialect_pg
+
 # The driver's errors are its own classes, not the stdlib's: catch these.
 DatabaseError: type[Exception] = _driver.DatabaseError
 OperationalError: type[Exception] = _driver.OperationalError
@@ -93,12 +95,19 @@ def connect(
     cached_statements: int = 128,
     uri: bool = False,
 ) -> sqlite3.Connection:
-    """Open the database at `path`, encrypted with `key` (or the key remembered for it), or plain.
+    """Open the database at `path`, encrypted with `key` (or the key remembered for it), or plain;
+    a `postgresql://` URL opens PostgreSQL behind the same calls (dialect_pg.Connection).
 
     Raises `DatabaseError` when the key does not open the file (or a key is missing for
     an encrypted one). Typed as `sqlite3.Connection`: the driver's connection has the
     same interface (Row factory, executemany, backup; not iterdump), only its own error classes.
     """
+    if dialect.is_postgres(os.fspath(path)):
+        # A regional hub on PostgreSQL: the server keeps the data (and its encryption at rest).
+        if key is not None:
+            raise ValueError("a PostgreSQL hub takes no SQLCipher key")
+        return cast(sqlite3.Connection, dialect_pg.connect(os.fspath(path),
+                                                           autocommit=isolation_level is None))
     if key is None and not uri:
         key = key_for(path)
     conn = _driver.connect(os.fspath(path), timeout=timeout, isolation_level=isolation_level,

@@ -100,6 +100,13 @@ def placeholders(sql: str) -> str:
     return done
 
 
+# SQLite's settings for its file (journal, fsync, page cache, checkpoints): PostgreSQL's server
+# configuration decides these, so the replica's calls to set them do nothing here.
+_IGNORED_PRAGMA: Final = re.compile(
+    r"\s*PRAGMA\s+(journal_mode|synchronous|foreign_keys|cache_size|wal_autocheckpoint|temp_store)\b",
+    re.IGNORECASE)
+
+
 class Cursor:
     """What `sqlite3.Cursor` offers the code here: fetchone/fetchall/fetchmany, iteration, rowcount."""
 
@@ -145,6 +152,11 @@ class Connection:
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         cur = self.raw.cursor()
+        head = sql.lstrip()[:24].upper()
+        if head.startswith("PRAGMA") and _IGNORED_PRAGMA.match(sql):
+            return Cursor(cur)  # how SQLite keeps its file: the server keeps its own
+        if head.startswith("BEGIN IMMEDIATE"):
+            sql = "BEGIN"  # the replica's writes take their row and advisory locks as they go
         cur.execute(placeholders(sql), tuple(params))  # always parsed: `%%` means `%`
         return Cursor(cur)
 
@@ -178,8 +190,11 @@ class Connection:
             self.raw.rollback()
 
 
-def connect(url: str) -> Connection:
-    """Open the PostgreSQL database at `url` (`postgresql://…`) behind the sqlite3-like surface."""
+def connect(url: str, *, autocommit: bool = False) -> Connection:
+    """Open the PostgreSQL database at `url` (`postgresql://…`) behind the sqlite3-like surface.
+
+    `autocommit=True` is sqlite3's `isolation_level=None`: the caller writes BEGIN and COMMIT.
+    """
     import psycopg
 
-    return Connection(psycopg.connect(url))
+    return Connection(psycopg.connect(url, autocommit=autocommit))
