@@ -81,3 +81,25 @@ def test_database_connect_opens_a_url_with_the_replicas_own_calls(pg_url: str) -
             database.connect(pg_url, b"k" * 32)
     finally:
         conn.close()
+
+
+def test_schema_version_and_sqlite_ddl(pg_url: str) -> None:
+    from frontaid.store import database, schema
+
+    conn: Any = database.connect(pg_url, isolation_level=None)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+        conn.execute("BEGIN IMMEDIATE")
+        for stmt in schema.LOG_MIGRATIONS[0].split(";"):
+            if stmt.strip():
+                conn.execute(stmt)  # SQLite's DDL as written: the wrapper rewrites it
+        conn.execute(f"PRAGMA user_version = {schema.LOG_VERSION}")
+        conn.execute("COMMIT")
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.LOG_VERSION
+        conn.execute("PRAGMA user_version = 1")
+        assert conn.execute("PRAGMA main.user_version").fetchone()[0] == 1
+        tables = {r[0] for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")}
+        assert "meta" in tables
+    finally:
+        conn.close()

@@ -107,6 +107,10 @@ _IGNORED_PRAGMA: Final = re.compile(
     re.IGNORECASE)
 
 
+_USER_VERSION: Final = re.compile(r"\s*PRAGMA\s+(?:main\.)?user_version\s*(?:=\s*(\d+))?\s*$",
+                                  re.IGNORECASE)
+
+
 class Cursor:
     """What `sqlite3.Cursor` offers the code here: fetchone/fetchall/fetchmany, iteration, rowcount."""
 
@@ -155,9 +159,24 @@ class Connection:
         head = sql.lstrip()[:24].upper()
         if head.startswith("PRAGMA") and _IGNORED_PRAGMA.match(sql):
             return Cursor(cur)  # how SQLite keeps its file: the server keeps its own
+        if head.startswith("PRAGMA") and (m := _USER_VERSION.match(sql)):
+            return self._user_version(cur, m.group(1))
+        if head.startswith("CREATE"):
+            sql = ddl(sql)  # the schema is written once, in SQLite's SQL
         if head.startswith("BEGIN IMMEDIATE"):
             sql = "BEGIN"  # the replica's writes take their row and advisory locks as they go
         cur.execute(placeholders(sql), tuple(params))  # always parsed: `%%` means `%`
+        return Cursor(cur)
+
+    def _user_version(self, cur: Any, value: str | None) -> Cursor:
+        """SQLite's `PRAGMA user_version` (the log's schema version) kept in a one-row table."""
+        cur.execute("CREATE TABLE IF NOT EXISTS frontaid_user_version (one INT PRIMARY KEY CHECK (one = 1), "
+                    "version BIGINT NOT NULL)")
+        if value is None:
+            cur.execute("SELECT coalesce((SELECT version FROM frontaid_user_version), 0)")
+        else:
+            cur.execute("INSERT INTO frontaid_user_version VALUES (1, %s) ON CONFLICT (one) "
+                        "DO UPDATE SET version = EXCLUDED.version", (int(value),))
         return Cursor(cur)
 
     def executemany(self, sql: str, seq: Iterable[Sequence[object]]) -> Cursor:
