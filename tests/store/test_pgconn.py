@@ -103,3 +103,18 @@ def test_schema_version_and_sqlite_ddl(pg_url: str) -> None:
         assert "meta" in tables
     finally:
         conn.close()
+
+
+def test_insert_or_replace_and_ignore_as_sqlite_writes_them(pg_url: str) -> None:
+    conn = dialect_pg.connect(pg_url)
+    try:
+        conn.execute("CREATE TABLE kv (a TEXT, b TEXT, v TEXT, w TEXT, PRIMARY KEY (a, b))")
+        conn.execute("INSERT OR REPLACE INTO kv VALUES (?, ?, ?, ?)", ("x", "y", "1", "p"))
+        conn.execute("INSERT OR REPLACE INTO kv VALUES (?, ?, ?, ?)", ("x", "y", "2", "q"))
+        conn.execute("INSERT OR IGNORE INTO kv (a, b, v) VALUES (?, ?, ?)", ("x", "y", "3"))
+        conn.execute("INSERT OR IGNORE INTO kv (a, b, v) VALUES (?, ?, ?)", ("x", "z", "4"))
+        conn.commit()
+        assert conn.execute("SELECT a, b, v, w FROM kv ORDER BY b").fetchall() == [
+            ("x", "y", "2", "q"), ("x", "z", "4", None)]
+    finally:
+        conn.close()

@@ -111,6 +111,10 @@ _USER_VERSION: Final = re.compile(r"\s*PRAGMA\s+(?:main\.)?user_version\s*(?:=\s
                                   re.IGNORECASE)
 
 
+# Only tables with a primary key; the conflict it names is the one SQLite's REPLACE resolves.
+_INSERT_OR: Final = re.compile(r"\s*INSERT\s+OR\s+(REPLACE|IGNORE)\s+INTO\s+(\"?\w+\"?)\s*", re.IGNORECASE)
+
+
 class Cursor:
     """What `sqlite3.Cursor` offers the code here: fetchone/fetchall/fetchmany, iteration, rowcount."""
 
@@ -153,6 +157,36 @@ class Connection:
 
     def __init__(self, raw: Any) -> None:
         self.raw = raw
+        self._upserts: dict[str, str] = {}
+
+    def _upsert(self, sql: str) -> str:
+        """SQLite's `INSERT OR IGNORE/REPLACE INTO t …` as `INSERT INTO t … ON CONFLICT …`, the
+        replaced columns read from the table's primary key (once per statement)."""
+        done = self._upserts.get(sql)
+        if done is not None:
+            return done
+        m = _INSERT_OR.match(sql)
+        if m is None:
+            return sql
+        how, table = m.group(1).upper(), m.group(2).strip('"')
+        body = f"INSERT INTO {m.group(2)} " + sql[m.end():].rstrip().rstrip(";")
+        if how == "IGNORE":
+            done = body + " ON CONFLICT DO NOTHING"
+        else:
+            with self.raw.cursor() as cur:
+                cur.execute(
+                    "SELECT a.attname, a.attnum = ANY(i.indkey) FROM pg_attribute a "
+                    "JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary "
+                    "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+                    "ORDER BY a.attnum", (f'"{table}"',))
+                cols = cur.fetchall()
+            key = [c for c, is_key in cols if is_key]
+            rest = [c for c, is_key in cols if not is_key]
+            action = ("DO UPDATE SET " + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in rest)
+                      if rest else "DO NOTHING")
+            done = body + " ON CONFLICT (" + ", ".join(f'"{c}"' for c in key) + ") " + action
+        self._upserts[sql] = done
+        return done
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         cur = self.raw.cursor()
@@ -163,6 +197,8 @@ class Connection:
             return self._user_version(cur, m.group(1))
         if head.startswith("CREATE"):
             sql = ddl(sql)  # the schema is written once, in SQLite's SQL
+        if head.startswith("INSERT OR"):
+            sql = self._upsert(sql)
         if head.startswith("BEGIN IMMEDIATE"):
             sql = "BEGIN"  # the replica's writes take their row and advisory locks as they go
         cur.execute(placeholders(sql), tuple(params))  # always parsed: `%%` means `%`
