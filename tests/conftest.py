@@ -228,3 +228,11 @@ def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
     yield pg_cluster.url(name)
     with psycopg.connect(pg_cluster.url("postgres"), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A `--db` value on each backend: a fresh file path, or a fresh PostgreSQL database's URL."""
+    if request.param == "pg":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "hub.db")

@@ -76,6 +76,37 @@ def side_key(key: bytes | None, purpose: str) -> bytes | None:
                            person=b"frontaid-side").digest()
 
 
+def target(value: str | os.PathLike[str]) -> Path:
+    """A `--db` value as the replica keeps it: a file's Path, or a `postgresql://` URL kept whole
+    (a PurePath would fold its `//`), typed as a Path for the code that only shows or compares it."""
+    text = os.fspath(value)
+    return cast(Path, _Url(text)) if dialect.is_postgres(text) else Path(text)
+
+
+class _Url(str):
+    """A PostgreSQL URL standing where a replica's file path would."""
+
+    def exists(self) -> bool:
+        return True
+
+    def __fspath__(self) -> str:
+        return str(self)
+
+
+def exists(where: Path) -> bool:
+    """Whether a replica is there: a file with something in it, or a PostgreSQL database with a log."""
+    if isinstance(where, _Url):
+        try:
+            conn: Any = dialect_pg.connect(str(where), autocommit=True)
+        except Exception:  # no server, no database: nothing there
+            return False
+        try:
+            return bool(conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0])
+        finally:
+            conn.close()
+    return where.exists() and where.stat().st_size > 0
+
+
 def is_plaintext(path: str | os.PathLike[str]) -> bool:
     """Whether the file at `path` is a plain (unencrypted) SQLite file; False if empty or missing."""
     try:

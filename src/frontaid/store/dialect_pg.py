@@ -3,7 +3,8 @@
 The schema is written once, in SQLite's SQL; `ddl` rewrites what PostgreSQL spells otherwise:
 no `WITHOUT ROWID` (every table is a heap with its primary key's B-tree), `BLOB` is `bytea`,
 `INTEGER` is 64-bit `bigint` (SQLite's integers are 64-bit: hybrid clocks do not fit in 32),
-and `meta`'s untyped value column gets a type (bytea: settings are stored as bytes here).
+and `meta`'s untyped value column gets a type (text: the replica reads every setting through
+str() or int(), and a number written there comes back as its digits).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ _REWRITES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"\)\s*WITHOUT ROWID", re.IGNORECASE), ")"),
     (re.compile(r"\bBLOB\b"), "BYTEA"),
     (re.compile(r"\bINTEGER\b"), "BIGINT"),
-    (re.compile(r"\(key TEXT PRIMARY KEY, value\)"), "(key TEXT PRIMARY KEY, value BYTEA)"),
+    (re.compile(r"\(key TEXT PRIMARY KEY, value\)"), "(key TEXT PRIMARY KEY, value TEXT)"),
 )
 
 
@@ -115,6 +116,9 @@ _USER_VERSION: Final = re.compile(r"\s*PRAGMA\s+(?:main\.)?user_version\s*(?:=\s
 _INSERT_OR: Final = re.compile(r"\s*INSERT\s+OR\s+(REPLACE|IGNORE)\s+INTO\s+(\"?\w+\"?)\s*", re.IGNORECASE)
 
 
+_TABLE_INFO: Final = re.compile(r"\s*PRAGMA\s+table_info\s*\(\s*[\"']?(\w+)[\"']?\s*\)", re.IGNORECASE)
+
+
 class Cursor:
     """What `sqlite3.Cursor` offers the code here: fetchone/fetchall/fetchmany, iteration, rowcount."""
 
@@ -195,14 +199,26 @@ class Connection:
             return Cursor(cur)  # how SQLite keeps its file: the server keeps its own
         if head.startswith("PRAGMA") and (m := _USER_VERSION.match(sql)):
             return self._user_version(cur, m.group(1))
+        if head.startswith("PRAGMA") and (m := _TABLE_INFO.match(sql)):
+            # SQLite's (cid, name, type, notnull, dflt_value, pk) for each column of a table
+            cur.execute(
+                "SELECT a.attnum - 1, a.attname::text, format_type(a.atttypid, a.atttypmod), "
+                "a.attnotnull::int, NULL, coalesce(array_position(i.indkey::int2[], a.attnum), 0) "
+                "FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary "
+                "WHERE a.attrelid = to_regclass(%s) AND a.attnum > 0 AND NOT a.attisdropped "
+                "ORDER BY a.attnum", (f'"{m.group(1)}"',))
+            return Cursor(cur)
+        cur.execute(self._sql(sql, head), tuple(params))  # always parsed: `%%` means `%`
+        return Cursor(cur)
+
+    def _sql(self, sql: str, head: str) -> str:
         if head.startswith("CREATE"):
             sql = ddl(sql)  # the schema is written once, in SQLite's SQL
-        if head.startswith("INSERT OR"):
+        elif head.startswith("INSERT OR"):
             sql = self._upsert(sql)
-        if head.startswith("BEGIN IMMEDIATE"):
+        elif head.startswith("BEGIN IMMEDIATE"):
             sql = "BEGIN"  # the replica's writes take their row and advisory locks as they go
-        cur.execute(placeholders(sql), tuple(params))  # always parsed: `%%` means `%`
-        return Cursor(cur)
+        return placeholders(sql)
 
     def _user_version(self, cur: Any, value: str | None) -> Cursor:
         """SQLite's `PRAGMA user_version` (the log's schema version) kept in a one-row table."""
@@ -217,7 +233,7 @@ class Connection:
 
     def executemany(self, sql: str, seq: Iterable[Sequence[object]]) -> Cursor:
         cur = self.raw.cursor()
-        cur.executemany(placeholders(sql), [tuple(p) for p in seq])
+        cur.executemany(self._sql(sql, sql.lstrip()[:24].upper()), [tuple(p) for p in seq])
         return Cursor(cur)
 
     def commit(self) -> None:
@@ -252,4 +268,20 @@ def connect(url: str, *, autocommit: bool = False) -> Connection:
     """
     import psycopg
 
-    return Connection(psycopg.connect(url, autocommit=autocommit))
+    raw = psycopg.connect(url, autocommit=True)
+    try:
+        raw.execute(_SQLITE_MASTER)
+    except BaseException:
+        raw.close()
+        raise
+    raw.autocommit = autocommit
+    return Connection(raw)
+
+
+# SQLite's catalogue as the replica reads it (does `meta` exist, which indexes to defer and rebuild).
+_SQLITE_MASTER: Final = (
+    "CREATE OR REPLACE VIEW sqlite_master AS "
+    "SELECT 'table'::text AS type, tablename::text AS name, tablename::text AS tbl_name, NULL::text AS sql "
+    "FROM pg_tables WHERE schemaname = current_schema() "
+    "UNION ALL SELECT 'index', indexname::text, tablename::text, indexdef FROM pg_indexes "
+    "WHERE schemaname = current_schema()")
