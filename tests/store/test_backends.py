@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 
 from frontaid.errors import AlreadyInitialised
 from frontaid.store.replica import Replica
-from tests.conftest import build_town, meaning
 
 
-def test_town_builds_reopens_and_refolds_the_same(db_target: str) -> None:
+def test_town_builds_reopens_and_refolds_the_same(
+        db_target: str, town_on: Callable[[Replica], object], meaning_of: Callable[[Replica], str]) -> None:
     rep = Replica.create(db_target, "Testtown", epoch=date(2022, 5, 1))
     try:
-        town = build_town(rep)
-        ops, state, projection, meant = rep.op_count(), rep.state_digest(), rep.projection_hash(), meaning(rep)
+        town = town_on(rep)
+        ops, state, projection = rep.op_count(), rep.state_digest(), rep.projection_hash()
+        meant = meaning_of(rep)
         assert ops > 10 and town
     finally:
         rep.close()
@@ -25,6 +27,6 @@ def test_town_builds_reopens_and_refolds_the_same(db_target: str) -> None:
     try:
         assert (again.op_count(), again.state_digest(), again.projection_hash()) == (ops, state, projection)
         again.rebuild()  # every projection dropped and folded again from the log
-        assert (again.projection_hash(), meaning(again)) == (projection, meant)
+        assert (again.projection_hash(), meaning_of(again)) == (projection, meant)
     finally:
         again.close()
