@@ -30,14 +30,28 @@ EPOCH = date(2025, 1, 6)
 ACTOR = "tester"
 
 
+# FRONTAID_TEST_BACKEND=pg puts every replica the tests make with `make_replica`/`rep` on PostgreSQL
+# (a whole directory's run on the other backend, issue 16); the default stays SQLite files.
+ON_PG = os.environ.get("FRONTAID_TEST_BACKEND") == "pg"
+
+
 @pytest.fixture
-def make_replica(tmp_path: Path) -> Iterator[Callable[..., Replica]]:
-    """A factory for fresh replicas in tmp_path, closed after the test."""
+def make_replica(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[..., Replica]]:
+    """A factory for fresh replicas in tmp_path (or PostgreSQL databases), closed after the test."""
     made: list[Replica] = []
+    cluster: PgCluster | None = request.getfixturevalue("pg_cluster") if ON_PG else None
+
+    def where(name: str) -> str | Path:
+        if cluster is None:
+            return tmp_path / f"{name}.db"
+        db = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {db} TEMPLATE frontaid_template")
+        return cluster.url(db)
 
     def make(name: str = "hub", **kw: object) -> Replica:
         kw.setdefault("epoch", EPOCH)
-        rep = Replica.create(tmp_path / f"{name}.db", "Testtown", **kw)  # type: ignore[arg-type]
+        rep = Replica.create(where(name), "Testtown", **kw)  # type: ignore[arg-type]
         made.append(rep)
         return rep
 
