@@ -8,6 +8,7 @@ import typer
 from rich.console import Console, Group
 
 from frontaid.actions import registry as reg
+from frontaid.actions import validate as check
 from frontaid.cli.context import (
     N_,
     app,
@@ -345,6 +346,7 @@ def household_move(
 def household_list(
     ctx: typer.Context,
     zone: str = typer.Option(None, "--zone", help="Only this zone."),
+    town: str = typer.Option(None, "--town", help="Only this town's zones (a regional hub)."),
     vulnerability: str = typer.Option(None, "--vulnerability",
                                       help=f"Only with someone: {', '.join(vocab.VULNERABILITIES)}."),
     not_reached: int = typer.Option(None, "--not-reached", metavar="DAYS",
@@ -359,9 +361,10 @@ def household_list(
     Example: frontaid household list --zone east --vulnerability immobile --not-reached 14
     """
     st = state(ctx)
-    rows = regq.list_households(st.replica(), zone=zone, vulnerability=vulnerability,
+    rep = st.replica()
+    rows = regq.list_households(rep, zone=zone and check.zone(rep, zone), vulnerability=vulnerability,
                                 not_reached_days=not_reached, refused_evacuation=refused_evacuation,
-                                limit=limit)
+                                limit=limit, town=town and check.town(rep, town))
     emit(st, rows, lambda c: c.print(table(_("Households"), [
         _("Code"), _("Zone"), _("Address"), _("Shelter"), _("Members"), _("Animals"), _("Utilities")], [
         (r["eid"], r["zone"], r["address"], label(vocab.SHELTERS, r["shelter"]), r["members"], r["animals"],

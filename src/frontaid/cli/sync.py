@@ -259,6 +259,8 @@ def device_enroll(
     zones: str = typer.Option(None, "--zones",
                               help="Zone slugs, comma-separated: the device will hold only the "
                                    "households of these zones (for devices at risk of capture)."),
+    town: str = typer.Option(None, "--town", help="A regional hub: the device holds only this town's zones "
+                                                 "(as they are now)."),
     qr: bool = typer.Option(True, "--qr/--no-qr", help="Also show the code as a QR code."),
 ) -> None:
     """On the hub: a one-time code that lets a new device join this deployment.
@@ -271,8 +273,14 @@ def device_enroll(
     from frontaid.sync.devices import enroll
 
     st = state(ctx)
-    code = enroll(st.replica(), st.actor, name.strip(), role.strip().lower(),
-                  zones=zones.split(",") if zones is not None else None)
+    rep = st.replica()
+    chosen = zones.split(",") if zones is not None else None
+    if town is not None:
+        from frontaid.actions import validate as check
+        from frontaid.queries.towns import zones_of
+
+        chosen = [*(chosen or []), *zones_of(rep, check.town(rep, town))]
+    code = enroll(rep, st.actor, name.strip(), role.strip().lower(), zones=chosen)
 
     def human(c: Console) -> None:
         c.print(_("On the new device run:"))

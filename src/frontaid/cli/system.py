@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from frontaid.actions import corrections
+from frontaid.actions import validate as check
 from frontaid.cli.aid import evac_tables
 from frontaid.cli.context import app, console, done, emit, fields_panel, label, state, table
 from frontaid.domain import vocab
@@ -23,17 +24,20 @@ from frontaid.store.replica import Replica
 
 
 @app.command()
-def status(ctx: typer.Context) -> None:
+def status(
+    ctx: typer.Context,
+    town: str = typer.Option(None, "--town", help="Only this town's zones (a regional hub)."),
+) -> None:
     """One screen: people, reach, needs, stock, harm, evacuation, and this replica.
 
     \b
-    Example: frontaid status
+    Example: frontaid status --town bakhmut
     """
     st = state(ctx)
     from frontaid.sync.scope import scope_summary  # the sync machinery loads for `status` only
 
     rep = st.replica()
-    data = statusq.status(rep)
+    data = statusq.status(rep, town=town and check.town(rep, town))
     data["replica"].update(scope_summary(rep))
     emit(st, data, lambda c: print_status(c, data))
 

@@ -52,10 +52,13 @@ F = Field
 ENTITIES: Final[dict[str, Entity]] = {
     e.name: e
     for e in (
+        # A regional hub coordinates several towns; a town's hub has none or one (issue 16).
+        _e("town", "towns", F("name"), F("name_en"), F("pcode")),
         _e(
             "zone", "zones",
             F("name"), F("name_en"), F("bank"), F("pcode"), F("geometry", "json"),
-            F("population_estimate", "int"),
+            F("population_estimate", "int"), F("town"),
+            indexes=(("town",),),
         ),
         _e(
             "site", "sites",

@@ -46,9 +46,13 @@ def stock_levels(rep: Replica, today: date | None = None) -> list[dict[str, Any]
     return out
 
 
-def stock_by_item(rep: Replica, today: date | None = None) -> list[dict[str, Any]]:
+def stock_by_item(rep: Replica, today: date | None = None,
+                  sites: set[str] | None = None) -> list[dict[str, Any]]:
+    """Stock per item summed over every site, or over `sites` only."""
     totals: dict[str, dict[str, Any]] = {}
     for row in stock_levels(rep, today):
+        if sites is not None and row["location"] not in sites:
+            continue
         t = totals.setdefault(row["item"], {"item": row["item"], "qty": 0, "per_day": 0.0})
         t["qty"] += row["qty"]
         t["per_day"] += row["per_day"]
@@ -71,23 +75,27 @@ def list_incidents(rep: Replica, *, since: datetime | None = None, zone: str | N
                       f"WHERE {' AND '.join(where)} ORDER BY at DESC LIMIT ?", [*params, limit])
 
 
-def harm(rep: Replica, hours: int, now: datetime | None = None) -> dict[str, int]:
+def harm(rep: Replica, hours: int, now: datetime | None = None,
+         zones: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Incidents, killed and wounded in the last `hours`, in every zone or in `zones` only."""
     since = ((now or datetime.now(UTC)) - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")
+    in_zone = "" if zones is None else f" AND zone IN ({','.join('?' * len(zones))})"
     n, killed, wounded = rep.conn.execute(
         "SELECT COUNT(*), COALESCE(SUM(killed), 0), COALESCE(SUM(wounded), 0) FROM incidents "
-        "WHERE created = 1 AND at >= ?", (since,)).fetchone()
+        f"WHERE created = 1 AND at >= ?{in_zone}", (since, *(zones or ()))).fetchone()
     return {"incidents": n, "killed": killed, "wounded": wounded}
 
 
-def evacuation_answers(rep: Replica) -> dict[str, Any]:
-    """The latest answer of each household that was offered evacuation."""
+def evacuation_answers(rep: Replica, cut: tuple[str, list[Any]] = ("", [])) -> dict[str, Any]:
+    """The latest answer of each household that was offered evacuation; `cut` an SQL condition
+    on `o.household` and its parameters (queries.towns.Cut.households) to count one town only."""
     rows = rep.conn.execute(
-        """SELECT answer, reason, COUNT(*) FROM (
+        f"""SELECT answer, reason, COUNT(*) FROM (
              SELECT o.answer, o.reason FROM evac_offers o
-             WHERE o.created = 1 AND o.offered_on = (
+             WHERE o.created = 1{cut[0]} AND o.offered_on = (
                SELECT MAX(offered_on) FROM evac_offers x WHERE x.household = o.household AND x.created = 1)
              GROUP BY o.household)
-           GROUP BY answer, reason""").fetchall()
+           GROUP BY answer, reason""", cut[1]).fetchall()
     by_answer: dict[str, int] = {}
     refusal_reasons: dict[str, int] = {}
     for answer, reason, n in rows:

@@ -7,45 +7,64 @@ from typing import Any
 
 from frontaid.queries import LIVE
 from frontaid.queries.aid import evacuation_answers, harm, stock_by_item
+from frontaid.queries.towns import Cut
 from frontaid.store.replica import Replica
 
 
-def status(rep: Replica, now: datetime | None = None) -> dict[str, Any]:
+def status(rep: Replica, now: datetime | None = None, town: str | None = None) -> dict[str, Any]:
+    """The picture of the whole replica, or of one town's zones (`town`: its id)."""
     now = now or datetime.now(UTC)
     today = now.date()
     c = rep.conn
     week_ago = (today - timedelta(days=7)).isoformat()
-    estimate = c.execute("SELECT COALESCE(SUM(population_estimate), 0) FROM zones WHERE created = 1"
-                         ).fetchone()[0]
-    households = c.execute(f"SELECT COUNT(*) FROM households WHERE {LIVE} AND status = 'active'"
-                           ).fetchone()[0]
-    people = c.execute(f"SELECT COUNT(*) FROM people WHERE {LIVE} AND status = 'present'").fetchone()[0]
+    cut = Cut.all() if town is None else Cut.town(rep, town)
+    zones, zp = cut.where("eid")
+    in_zone, hp = cut.where("zone")
+    of_hh, op = cut.households("household")
+    estimate = c.execute(f"SELECT COALESCE(SUM(population_estimate), 0) FROM zones WHERE created = 1{zones}",
+                         zp).fetchone()[0]
+    households = c.execute(f"SELECT COUNT(*) FROM households WHERE {LIVE} AND status = 'active'{in_zone}",
+                           hp).fetchone()[0]
+    people = c.execute(f"SELECT COUNT(*) FROM people WHERE {LIVE} AND status = 'present'{of_hh}",
+                       op).fetchone()[0]
     reached = c.execute(
-        """SELECT COUNT(*) FROM (
-             SELECT household FROM handouts WHERE created = 1 AND "on" >= ?
-             UNION SELECT household FROM evac_offers WHERE created = 1 AND offered_on >= ?
+        f"""SELECT COUNT(*) FROM (
+             SELECT household FROM handouts WHERE created = 1 AND "on" >= ?{of_hh}
+             UNION SELECT household FROM evac_offers WHERE created = 1 AND offered_on >= ?{of_hh}
              UNION SELECT household FROM requests WHERE created = 1 AND status = 'done'
-                   AND closed_at >= ? AND household IS NOT NULL)""",
-        (week_ago, week_ago, week_ago)).fetchone()[0]
+                   AND closed_at >= ? AND household IS NOT NULL{of_hh})""",
+        (week_ago, *op, week_ago, *op, week_ago, *op)).fetchone()[0]
     needs = dict(c.execute(
-        f"SELECT need, COUNT(*) FROM requests WHERE {LIVE} AND status NOT IN ('done', 'cancelled') "
-        "GROUP BY need ORDER BY COUNT(*) DESC").fetchall())
+        f"SELECT need, COUNT(*) FROM requests WHERE {LIVE} AND status NOT IN ('done', 'cancelled'){in_zone} "
+        "GROUP BY need ORDER BY COUNT(*) DESC", hp).fetchall())
     deceased_unburied = c.execute(
         f"SELECT COUNT(*) FROM requests WHERE {LIVE} AND need = 'body-recovery' "
-        "AND status NOT IN ('done', 'cancelled')").fetchone()[0]
+        f"AND status NOT IN ('done', 'cancelled'){in_zone}", hp).fetchone()[0]
     return {
-        "town": rep.town,
+        "town": rep.town if town is None else _town_name(rep, town),
         "date": today.isoformat(),
         "people": {"estimate": estimate, "registered": people, "households": households},
         "reached_7d": reached,
         "open_requests": needs,
         "bodies_awaiting_recovery": deceased_unburied,
-        "stock": stock_by_item(rep, today),
-        "harm_24h": harm(rep, 24, now),
-        "harm_7d": harm(rep, 24 * 7, now),
-        "evacuation": evacuation_answers(rep),
+        "stock": stock_by_item(rep, today, sites=_sites(rep, cut)),
+        "harm_24h": harm(rep, 24, now, zones=cut.zones),
+        "harm_7d": harm(rep, 24 * 7, now, zones=cut.zones),
+        "evacuation": evacuation_answers(rep, cut.households("o.household")),
         "replica": replica_summary(rep),
     }
+
+
+def _town_name(rep: Replica, town: str) -> str:
+    row = rep.conn.execute("SELECT name FROM towns WHERE eid = ?", (town,)).fetchone()
+    return str(row[0]) if row and row[0] else town
+
+
+def _sites(rep: Replica, cut: Cut) -> set[str] | None:
+    if cut.zones is None:
+        return None
+    in_zone, params = cut.where("zone")
+    return {s for (s,) in rep.conn.execute(f"SELECT eid FROM sites WHERE created = 1{in_zone}", params)}
 
 
 def replica_summary(rep: Replica) -> dict[str, Any]:
