@@ -7,7 +7,7 @@ from typing import Any
 
 from frontaid.queries import LIVE
 from frontaid.queries.aid import evacuation_answers, harm, stock_by_item
-from frontaid.queries.towns import Cut
+from frontaid.queries.towns import Cut, sites_of, town_name
 from frontaid.store.replica import Replica
 
 
@@ -41,30 +41,18 @@ def status(rep: Replica, now: datetime | None = None, town: str | None = None) -
         f"SELECT COUNT(*) FROM requests WHERE {LIVE} AND need = 'body-recovery' "
         f"AND status NOT IN ('done', 'cancelled'){in_zone}", hp).fetchone()[0]
     return {
-        "town": rep.town if town is None else _town_name(rep, town),
+        "town": rep.town if town is None else town_name(rep, town),
         "date": today.isoformat(),
         "people": {"estimate": estimate, "registered": people, "households": households},
         "reached_7d": reached,
         "open_requests": needs,
         "bodies_awaiting_recovery": deceased_unburied,
-        "stock": stock_by_item(rep, today, sites=_sites(rep, cut)),
+        "stock": stock_by_item(rep, today, sites=sites_of(rep, cut)),
         "harm_24h": harm(rep, 24, now, zones=cut.zones),
         "harm_7d": harm(rep, 24 * 7, now, zones=cut.zones),
         "evacuation": evacuation_answers(rep, cut.households("o.household")),
         "replica": replica_summary(rep),
     }
-
-
-def _town_name(rep: Replica, town: str) -> str:
-    row = rep.conn.execute("SELECT name FROM towns WHERE eid = ?", (town,)).fetchone()
-    return str(row[0]) if row and row[0] else town
-
-
-def _sites(rep: Replica, cut: Cut) -> set[str] | None:
-    if cut.zones is None:
-        return None
-    in_zone, params = cut.where("zone")
-    return {s for (s,) in rep.conn.execute(f"SELECT eid FROM sites WHERE created = 1{in_zone}", params)}
 
 
 def replica_summary(rep: Replica) -> dict[str, Any]:
@@ -77,13 +65,17 @@ def replica_summary(rep: Replica) -> dict[str, Any]:
     }
 
 
-def harm_by_day(rep: Replica, days: int = 14, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Incidents, killed and wounded per day over the last `days` days (today last), zeros included."""
+def harm_by_day(rep: Replica, days: int = 14, now: datetime | None = None,
+                zones: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Incidents, killed and wounded per day over the last `days` days (today last), zeros included;
+    in every zone or in `zones` only."""
     today = (now or datetime.now(UTC)).date()
     first = today - timedelta(days=days - 1)
+    in_zone = "" if zones is None else f" AND zone IN ({','.join('?' * len(zones))})"
     found = {day: (n, killed, wounded) for day, n, killed, wounded in rep.conn.execute(
         "SELECT substr(at, 1, 10), COUNT(*), COALESCE(SUM(killed), 0), COALESCE(SUM(wounded), 0) "
-        "FROM incidents WHERE created = 1 AND at >= ? GROUP BY substr(at, 1, 10)", (first.isoformat(),))}
+        f"FROM incidents WHERE created = 1 AND at >= ?{in_zone} GROUP BY substr(at, 1, 10)",
+        (first.isoformat(), *(zones or ())))}
     out = []
     for i in range(days):
         day = (first + timedelta(days=i)).isoformat()

@@ -54,3 +54,20 @@ class Cut:
             return "", []
         marks = ",".join("?" * len(self.zones))
         return f" AND {column} IN (SELECT eid FROM households WHERE zone IN ({marks}))", list(self.zones)
+
+
+ALL = Cut.all()
+
+
+def town_name(rep: Replica, town: str) -> str:
+    """The town's Ukrainian name (its id when it has none)."""
+    row = rep.conn.execute("SELECT name FROM towns WHERE eid = ?", (town,)).fetchone()
+    return str(row[0]) if row and row[0] else town
+
+
+def sites_of(rep: Replica, cut: Cut) -> set[str] | None:
+    """The sites in the cut's zones; None for the whole region."""
+    if cut.zones is None:
+        return None
+    in_zone, params = cut.where("zone")
+    return {s for (s,) in rep.conn.execute(f"SELECT eid FROM sites WHERE created = 1{in_zone}", params)}

@@ -35,10 +35,12 @@ def trend(now: int, before: int, lang: str) -> str:
 
 
 def sitrep_view(
-    rep: Replica, day: date, lang: str = "uk", now: datetime | None = None, charts_on: bool = True
+    rep: Replica, day: date, lang: str = "uk", now: datetime | None = None, charts_on: bool = True,
+    town: str | None = None,
 ) -> dict[str, Any]:
-    """The figures of `day` with words in `lang` and the charts drawn (skip them with charts_on=False)."""
-    f = sitrep_figures(rep, day, now)
+    """The figures of `day` with words in `lang` and the charts drawn (skip them with charts_on=False);
+    of one town's zones when `town` is given (a regional hub)."""
+    f = sitrep_figures(rep, day, now, town=town)
     _ = lambda msgid: gettext(msgid, lang)  # noqa: E731
     zones = f["zones"]
     zname = {z["eid"]: zone_name(z, lang) for z in zones}
@@ -147,9 +149,10 @@ def sitrep_view(
 
 
 def sitrep_html(
-    rep: Replica, day: date, lang: str = "uk", now: datetime | None = None, charts_on: bool = True
+    rep: Replica, day: date, lang: str = "uk", now: datetime | None = None, charts_on: bool = True,
+    town: str | None = None,
 ) -> str:
-    return render_html("sitrep.html", lang, s=sitrep_view(rep, day, lang, now, charts_on))
+    return render_html("sitrep.html", lang, s=sitrep_view(rep, day, lang, now, charts_on, town))
 
 
 def sitrep_pdf(rep: Replica, day: date, lang: str = "uk", now: datetime | None = None) -> bytes:
