@@ -9,9 +9,10 @@ import typer
 from rich.console import Group
 
 from frontaid.actions import distribution, evacuation, incidents, referrals, requests, stock, welfare
-from frontaid.cli.context import N_, app, code_of, done, emit, group, label, state, table
+from frontaid.cli.context import N_, app, code_of, done, emit, group, label, state, table, when
 from frontaid.cli.registry import household_of
 from frontaid.domain import vocab
+from frontaid.domain.localtime import typed
 from frontaid.errors import BadDate
 from frontaid.i18n import gettext as _
 from frontaid.queries import aid as opsq
@@ -156,7 +157,7 @@ def request_list(
     emit(st, rows, lambda c: c.print(table(_("Requests"), [
         _("Code"), _("Need"), _("Urgency"), _("Status"), _("Team"), _("Household"), _("Zone"), _("Opened")], [
         (r["eid"], label(vocab.NEEDS, r["need"]), label(vocab.URGENCIES, r["urgency"]),
-         label(vocab.REQUEST_STATES, r["status"]), r["team"], r["household"], r["zone"], r["opened_at"])
+         label(vocab.REQUEST_STATES, r["status"]), r["team"], r["household"], r["zone"], when(r["opened_at"]))
         for r in rows], empty=_("No requests match."))))
 
 
@@ -174,7 +175,7 @@ def distribute(
     override: str = typer.Option(None, "--override", metavar="REASON",
                                  help="Hand out again in the same round, for this reason."),
     team: str = typer.Option(None, "--team", help="The team that delivered it."),
-    on: str = typer.Option(None, "--on", help="When, YYYY-MM-DD [HH:MM] (default: now)."),
+    on: str = typer.Option(None, "--on", help="When, YYYY-MM-DD [HH:MM on the town's clock] (default: now)."),
 ) -> None:
     """Record a hand-out; refuses a second one of the same entitlement in the same round.
 
@@ -183,7 +184,7 @@ def distribute(
     """
     st = state(ctx)
     code = distribution.hand_out(st.replica(), st.actor, household=code_of(household), item=item, qty=qty,
-                                 at=at, home=home, on=on, override=override, team=team)
+                                 at=at, home=home, on=typed(on), override=override, team=team)
     msg = _("Handed out: {item} × {qty} to {household}.").format(
         item=label(vocab.ITEMS, item.strip().lower()), qty=qty, household=code_of(household))
     if override:
@@ -321,7 +322,8 @@ def incident_add(
     ctx: typer.Context,
     kind: str = typer.Option(..., "--kind", help=f"One of: {', '.join(vocab.INCIDENT_KINDS)}."),
     zone: str = typer.Option(..., "--zone", help="The zone."),
-    at: str = typer.Option(None, "--at", help="When, YYYY-MM-DD HH:MM (default: now)."),
+    at: str = typer.Option(None, "--at", help="When, YYYY-MM-DD HH:MM or HH:MM on the town's clock "
+                                              "(default: now)."),
     killed: int = typer.Option(0, "--killed", help="People killed."),
     wounded: int = typer.Option(0, "--wounded", help="People wounded."),
     site: str = typer.Option(None, "--site", help="The site hit, if any."),
@@ -335,8 +337,8 @@ def incident_add(
     Example: frontaid incident add --kind shelling --zone east --at "2026-11-02 14:30" --killed 1 --wounded 3
     """
     st = state(ctx)
-    code = incidents.report_incident(st.replica(), st.actor, kind=kind, zone=zone, at=at, killed=killed,
-                                     wounded=wounded, site=site, lat=lat, lon=lon, note=note)
+    code = incidents.report_incident(st.replica(), st.actor, kind=kind, zone=zone, at=typed(at),
+                                     killed=killed, wounded=wounded, site=site, lat=lat, lon=lon, note=note)
     done(st, _("Incident recorded:"), {"code": code}, code)
 
 
@@ -355,8 +357,8 @@ def incident_list(
     rows = opsq.list_incidents(st.replica(), since=since)
     emit(st, rows, lambda c: c.print(table(_("Incidents"), [
         _("Code"), _("When"), _("Kind"), _("Zone"), _("Killed"), _("Wounded"), _("Site"), _("Note")], [
-        (r["eid"], r["at"], label(vocab.INCIDENT_KINDS, r["kind"]), r["zone"], r["killed"], r["wounded"],
-         r["site"], r["note"]) for r in rows], empty=_("No incidents in this period."))))
+        (r["eid"], when(r["at"]), label(vocab.INCIDENT_KINDS, r["kind"]), r["zone"], r["killed"],
+         r["wounded"], r["site"], r["note"]) for r in rows], empty=_("No incidents in this period."))))
 
 
 # -- evacuation -------------------------------------------------------------------------
@@ -482,7 +484,8 @@ def referral_list(
     emit(st, rows, lambda c: c.print(table(_("Referrals"), [
         _("Code"), _("Household"), _("Kind"), _("To"), _("Status"), _("Outcome"), _("Opened")], [
         (r["eid"], r["household"], label(vocab.REFERRAL_KINDS, r["kind"]), r["to"],
-         label(REFERRAL_STATES, r["status"]), label(vocab.REFERRAL_OUTCOMES, r["outcome"]), r["opened_on"])
+         label(REFERRAL_STATES, r["status"]), label(vocab.REFERRAL_OUTCOMES, r["outcome"]),
+         when(r["opened_on"]))
         for r in rows], empty=_("No referrals match."))))
 
 
@@ -545,6 +548,6 @@ def welfare_list(
     emit(st, rows, lambda c: c.print(table(_("Welfare checks"), [
         _("Code"), _("Sought"), _("Asked by"), _("Zone"), _("Status"), _("Answer"), _("Opened")], [
         (r["eid"], r["sought"], r["asked_by"], r["zone"], label(WELFARE_STATES, r["status"]),
-         label(vocab.WELFARE_ANSWERS, r["answer"]), r["opened_on"]) for r in rows],
+         label(vocab.WELFARE_ANSWERS, r["answer"]), when(r["opened_on"])) for r in rows],
         empty=_("No welfare checks match."))))
 

@@ -207,6 +207,14 @@ def emit(st: State, data: Any, human: Callable[[Console], None]) -> None:
         human(console())
 
 
+def when(value: Any) -> str:
+    """A stored day or moment as the current language writes it, on the town's clock (localtime.shown)."""
+    from frontaid.domain.localtime import shown
+    from frontaid.i18n import current_language
+
+    return shown(value, current_language()) if value else ""
+
+
 def label(vocab: Mapping[str, str], slug: Any) -> str:
     """A vocabulary slug as a word in the current language."""
     if slug is None or slug == "":

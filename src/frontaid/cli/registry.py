@@ -22,6 +22,7 @@ from frontaid.cli.context import (
     screened,
     state,
     table,
+    when,
 )
 from frontaid.domain import vocab
 from frontaid.errors import NotFound, PossibleDuplicate
@@ -273,7 +274,7 @@ def _print_household(c: Console, hh: dict[str, Any]) -> None:
         (_("Utilities"), labels(vocab.UTILITIES, hh["utilities"])),
         (_("Status"), label(vocab.HOUSEHOLD_STATES, hh["status"])), (_("Displaced"), yes(hh["displaced"])),
         (_("Location"), f"{hh['lat']}, {hh['lon']}" if hh["lat"] is not None else None),
-        (_("Registered on"), hh["registered_on"]), (_("Note"), hh["note"]),
+        (_("Registered on"), when(hh["registered_on"])), (_("Note"), hh["note"]),
         (_("Merged into"), hh["merged_into"]),
     ])]
     parts.append(table(_("Members"), [_("Code"), _("Name"), _("Born"), _("Sex"), _("Vulnerabilities"),
@@ -285,22 +286,23 @@ def _print_household(c: Console, hh: dict[str, Any]) -> None:
         parts.append(table(_("Requests"), [_("Code"), _("Need"), _("Urgency"), _("Status"), _("Team"),
                                            _("Opened")], [
             (r["eid"], label(vocab.NEEDS, r["need"]), label(vocab.URGENCIES, r["urgency"]),
-             label(vocab.REQUEST_STATES, r["status"]), r["team"], r["opened_at"]) for r in hh["requests"]]))
+             label(vocab.REQUEST_STATES, r["status"]), r["team"], when(r["opened_at"]))
+            for r in hh["requests"]]))
     if hh["handouts"]:
         parts.append(table(_("Hand-outs"), [_("Code"), _("Item"), _("Qty"), _("When"), _("Where"),
                                             _("Override")], [
-            (h["eid"], label(vocab.ITEMS, h["item"]), h["qty"], h["on"],
+            (h["eid"], label(vocab.ITEMS, h["item"]), h["qty"], when(h["on"]),
              _("at home") if h["home"] else h["at"], h["override"]) for h in hh["handouts"]]))
     if hh["evacuation"]:
         parts.append(table(_("Evacuation offers"), [_("Code"), _("Offered on"), _("Answer"), _("Reason")], [
-            (e["eid"], e["offered_on"], label(vocab.EVAC_ANSWERS, e["answer"]),
+            (e["eid"], when(e["offered_on"]), label(vocab.EVAC_ANSWERS, e["answer"]),
              label(vocab.EVAC_REASONS, e["reason"])) for e in hh["evacuation"]]))
     if hh["referrals"]:
         parts.append(table(_("Referrals"), [_("Code"), _("Kind"), _("To"), _("Status"), _("Outcome")], [
             (r["eid"], label(vocab.REFERRAL_KINDS, r["kind"]), r["to"], _(r["status"] or ""),
              label(vocab.REFERRAL_OUTCOMES, r["outcome"])) for r in hh["referrals"]]))
     parts.append(table(_("History"), [_("When"), _("Who"), _("Device"), _("What")], [
-        (e["when"], e["actor"], e["device"], e["what"]) for e in hh["history"]]))
+        (when(e["when"]), e["actor"], e["device"], e["what"]) for e in hh["history"]]))
     c.print(Group(*parts))
 
 
@@ -436,7 +438,7 @@ def person_show(ctx: typer.Context,
         (_("Name"), p["name"]), (_("Household"), p["household"]), (_("Born"), p["born"]),
         (_("Sex"), label(vocab.SEXES, p["sex"])),
         (_("Vulnerabilities"), labels(vocab.VULNERABILITIES, p["vulnerabilities"])),
-        (_("Status"), label(vocab.PERSON_STATES, p["status"])), (_("Died on"), p["died_on"]),
+        (_("Status"), label(vocab.PERSON_STATES, p["status"])), (_("Died on"), when(p["died_on"])),
         (_("Place of death"), p["death_place"]), (_("Cause"), p["death_cause"]),
         (_("Burial place"), p["burial_place"]), (_("Note"), p["note"]),
         (_("Merged into"), p["merged_into"])])))
@@ -513,6 +515,6 @@ def deaths(ctx: typer.Context) -> None:
     emit(st, rows, lambda c: c.print(table(_("Deaths"), [
         _("Code"), _("Name"), _("Household"), _("Died on"), _("Place of death"), _("Cause"),
         _("Burial place")], [
-        (r["eid"], r["name"], r["household"], r["died_on"], r["death_place"], r["death_cause"],
+        (r["eid"], r["name"], r["household"], when(r["died_on"]), r["death_place"], r["death_cause"],
          r["burial_place"]) for r in rows], empty=_("No deaths recorded."))))
 

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from frontaid.actions import corrections
 from frontaid.actions import validate as check
 from frontaid.cli.aid import evac_tables
-from frontaid.cli.context import app, console, done, emit, fields_panel, label, state, table
+from frontaid.cli.context import app, console, done, emit, fields_panel, label, state, table, when
 from frontaid.domain import vocab
 from frontaid.errors import AlreadyInitialised
 from frontaid.i18n import gettext as _
@@ -90,7 +90,8 @@ def log(
     rows = logq.entries(st.replica(), limit=limit, entity=entity, eid=code_of(eid) if eid else None)
     emit(st, rows, lambda c: c.print(table(_("Log"), [
         _("Op"), _("When"), _("Who"), _("Device"), _("Record"), _("What")], [
-        (r["id"], r["when"], r["actor"], r["device"], f"{r['entity']} {r['eid']}", r["what"]) for r in rows],
+        (r["id"], when(r["when"]), r["actor"], r["device"], f"{r['entity']} {r['eid']}", r["what"])
+        for r in rows],
         empty=_("The log is empty."))))
 
 
