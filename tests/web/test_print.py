@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,8 +27,9 @@ CONTROLS = ("Вийти", "Показати", "Доручити", "Розпоч�
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, str], Path]]:
-    """A served town with a request, an incident and a team; yields (print(path) → text, codes, tmp)."""
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, str], Any]]:
+    """A served town with a request, an incident and a team, in a 1366×768 laptop's chromium;
+    yields (print(path) → its text, the codes, (page, base URL))."""
     assert os.access(CHROMIUM, os.X_OK), "chromium missing: run `make test` (installs Debian's chromium)"
     tmp = tmp_path_factory.mktemp("print")
     rep = Replica.create(tmp / "hub.db", "Testtown", epoch=EPOCH)
@@ -59,7 +59,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dic
             page.emulate_media(media="print")
             return text(page.pdf(format="A4"), tmp)
 
-        yield printout, codes, tmp
+        yield printout, codes, (page, base)
         browser.close()
 
 
@@ -81,3 +81,19 @@ def test_a_printed_list_has_its_contents_and_no_controls(printed: Any, path: str
         assert "".join(ch for ch in codes.get(want, want) if ch.isalnum()) in flat, (path, want)
     left = [word for word in CONTROLS if word in paper]
     assert not left, (path, left)
+
+
+def test_the_board_on_a_laptop_uses_the_width_and_confirms_an_assignment(printed: Any) -> None:
+    _printout, codes, (page, base) = printed
+    page.emulate_media(media="screen")
+    page.goto(f"{base}/board")
+    width = page.evaluate("document.querySelector('.board').getBoundingClientRect().width")
+    assert width > 1000, width  # not simple.css's 720-px column
+    tops = page.evaluate("[...document.querySelectorAll('.board .column')]"
+                         ".map(c => Math.round(c.getBoundingClientRect().top))")
+    assert len(tops) == 5 and len(set(tops)) == 1, tops  # the five columns side by side
+    card = page.locator(f"#req-{codes['request']}")
+    card.locator("select[name=team]").select_option("east-1")
+    card.locator("button.assign").click()
+    page.locator(f"#req-{codes['request']} .notice.ok").wait_for()
+    assert "доручено команді «Схід-1»" in page.locator(f"#req-{codes['request']}").inner_text()

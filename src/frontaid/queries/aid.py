@@ -132,6 +132,10 @@ REQUEST_COLS = ("eid, household, need, urgency, status, team, reported_by, zone,
                 "opened_at, closed_at")
 
 
+# A card's address: its household's home (a request for a place has none).
+_HOME = "(SELECT h.address FROM households h WHERE h.eid = requests.household) AS address"
+
+
 def request_board(rep: Replica, *, need: str | None = None, zone: str | None = None,
                   states: tuple[str, ...] = ("open", "assigned", "in-progress", "done", "cancelled"),
                   cap: int = BOARD_CAP, closed_cap: int = 25) -> dict[str, dict[str, Any]]:
@@ -152,7 +156,7 @@ def request_board(rep: Replica, *, need: str | None = None, zone: str | None = N
     for state in states:
         active = state in ACTIVE_STATES
         newest = "opened_at DESC" if active else "closed_at DESC, opened_at DESC"
-        rows = rep.rows(f"SELECT {REQUEST_COLS} FROM requests WHERE {cond} AND status = ? "
+        rows = rep.rows(f"SELECT {REQUEST_COLS}, {_HOME} FROM requests WHERE {cond} AND status = ? "
                           f"ORDER BY {newest} LIMIT ?", [*params, state, cap if active else closed_cap])
         if active:
             rows.sort(key=lambda r: URGENCY_RANK.get(r["urgency"], 9))  # stable: newest first within
@@ -161,7 +165,7 @@ def request_board(rep: Replica, *, need: str | None = None, zone: str | None = N
 
 
 def request(rep: Replica, code: str) -> dict[str, Any] | None:
-    found = rep.rows(f"SELECT {REQUEST_COLS} FROM requests WHERE eid = ? AND created = 1", (code,))
+    found = rep.rows(f"SELECT {REQUEST_COLS}, {_HOME} FROM requests WHERE eid = ? AND created = 1", (code,))
     return found[0] if found else None
 
 

@@ -19,6 +19,7 @@ from frontaid.actions import validate as check
 from frontaid.domain import vocab
 from frontaid.domain.workflow import can_move
 from frontaid.errors import FrontaidError, UnknownChoice
+from frontaid.i18n import gettext
 from frontaid.queries import aid, registry
 from frontaid.store.replica import Replica
 from frontaid.web import auth, desk
@@ -59,10 +60,18 @@ def filters(rep: Replica, need: str | None, zone: str | None) -> tuple[str | Non
             check.zone(rep, zone) if zone else None)
 
 
-def board(rep: Replica, role: str, need: str | None = None, zone: str | None = None) -> list[dict[str, Any]]:
+# Cards per column on the page, and how many more "show more" adds: a town's board holds
+# thousands of requests; the page stays a few screens tall on a laptop and loads on a phone.
+PAGE = 20
+MAX_CARDS = 500
+
+
+def board(rep: Replica, role: str, need: str | None = None, zone: str | None = None,
+          cap: int = aid.BOARD_CAP) -> list[dict[str, Any]]:
     """The columns in workflow order, each with its count and newest cards; no names for the analyst."""
     need, zone = filters(rep, need, zone)
-    columns = aid.request_board(rep, need=need, zone=zone, states=STATES)
+    cap = max(1, min(cap, MAX_CARDS))
+    columns = aid.request_board(rep, need=need, zone=zone, states=STATES, cap=cap, closed_cap=min(cap, 25))
     out = [{"status": s, "count": columns[s]["count"], "requests": columns[s]["requests"]} for s in STATES]
     return out if sees_names(role) else without_names(out)
 
@@ -97,17 +106,18 @@ def move(rep: Replica, actor: str, code: str, action: str, note: str | None = No
 
 
 def _board_page(request: Request, sess: Session, need: str = "", zone: str = "", status_code: int = 200,
-                **extra: Any) -> Response:
+                shown: int = PAGE, **extra: Any) -> Response:
     lang = language(request)
     with desk.replica(request) as rep:
         ctx: dict[str, Any] = {"need": need, "zone": zone, "zones": zone_names(rep, lang),
                                "teams": teams(rep)}
         try:
-            ctx["columns"] = board(rep, sess.role, need, zone)
+            ctx["columns"] = board(rep, sess.role, need, zone, cap=shown)
         except FrontaidError as err:  # a bad filter: say so, show the whole board
-            ctx.update(columns=board(rep, sess.role), need="", zone="", error=err.text(lang))
+            ctx.update(columns=board(rep, sess.role, cap=shown), need="", zone="", error=err.text(lang))
             status_code = err.http_status
     ctx["team_names"] = {t["eid"]: t["name"] for t in ctx["teams"]}
+    ctx["more_url"] = _back(ctx["need"], ctx["zone"], shown=str(min(shown + PAGE, MAX_CARDS)))
     ctx.update(extra)
     return render(request, "board.html", sess, status_code=status_code, can_move=can_move,
                   names=sees_names(sess.role), **ctx)
@@ -118,10 +128,47 @@ def _back(need: str, zone: str, **more: str) -> str:
     return "/board" + (f"?{query}" if query else "")
 
 
+def confirmation(rep: Replica, code: str, did: str, lang: str) -> str:
+    """What the coordinator is told after a change to a request, in words."""
+    found = aid.request(rep, code)
+    if found is None or did not in DID:
+        return ""
+    if did == "assigned":
+        team = {t["eid"]: t["name"] for t in teams(rep)}.get(found["team"], found["team"] or "")
+        return gettext("Request {code} assigned to team {team}.", lang).format(code=code, team=team)
+    state = gettext(vocab.REQUEST_STATES.get(found["status"], found["status"]), lang)
+    return gettext("Request {code} is now: {state}.", lang).format(code=code, state=state)
+
+
+DID = ("assigned", "start", "done", "cancel", "reopen")
+
+
+def _changed(request: Request, sess: Session, code: str, did: str, need: str, zone: str) -> Response:
+    """After a change: htmx gets the card alone, with the confirmation in it; a plain form the board."""
+    lang = language(request)
+    if request.headers.get("HX-Request") != "true":
+        return RedirectResponse(_back(need, zone, changed=code, did=did), status_code=303)
+    with desk.replica(request) as rep:
+        card = aid.request(rep, code)
+        assert card is not None  # it was changed just now
+        ctx: dict[str, Any] = {"r": card if sees_names(sess.role) else without_names(card),
+                               "zones": zone_names(rep, lang), "teams": teams(rep), "need": need,
+                               "zone": zone, "changed": code, "confirmed": confirmation(rep, code, did, lang),
+                               "opened": "", "alone": True}
+    ctx["team_names"] = {t["eid"]: t["name"] for t in ctx["teams"]}
+    return render(request, "_board_card.html", sess, can_move=can_move, names=sees_names(sess.role), **ctx)
+
+
 @router.get("/board", response_class=HTMLResponse, include_in_schema=False)
-def board_page(request: Request, need: str = "", zone: str = "", opened: str = "",
+def board_page(request: Request, need: str = "", zone: str = "", opened: str = "", changed: str = "",
+               did: str = "", shown: int = PAGE,
                sess: Session = Depends(auth.need("requests"))) -> Response:
-    return _board_page(request, sess, need, zone, opened=opened)
+    confirmed = ""
+    if changed:
+        with desk.replica(request) as rep:
+            confirmed = confirmation(rep, changed, did, language(request))
+    return _board_page(request, sess, need, zone, opened=opened, shown=shown, changed=changed,
+                       confirmed=confirmed)
 
 
 async def _form(request: Request, *names: str) -> dict[str, str]:
@@ -153,11 +200,11 @@ async def board_assign(request: Request, code: str,
     f = await _form(request, "team", "need", "zone")
     with desk.replica(request) as rep:
         try:
-            assign(rep, sess.name, code, f["team"])
+            eid = assign(rep, sess.name, code, f["team"])
         except FrontaidError as err:
             error, status = err.text(language(request)), err.http_status
         else:
-            return RedirectResponse(_back(f["need"], f["zone"]), status_code=303)
+            return _changed(request, sess, eid, "assigned", f["need"], f["zone"])
     return _board_page(request, sess, f["need"], f["zone"], status_code=status, error=error)
 
 
@@ -167,11 +214,11 @@ async def board_move(request: Request, code: str, action: str,
     f = await _form(request, "need", "zone", "note")
     with desk.replica(request) as rep:
         try:
-            move(rep, sess.name, code, action, f["note"])
+            eid = move(rep, sess.name, code, action, f["note"])
         except FrontaidError as err:
             error, status = err.text(language(request)), err.http_status
         else:
-            return RedirectResponse(_back(f["need"], f["zone"]), status_code=303)
+            return _changed(request, sess, eid, action, f["need"], f["zone"])
     return _board_page(request, sess, f["need"], f["zone"], status_code=status, error=error)
 
 
