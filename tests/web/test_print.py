@@ -95,5 +95,6 @@ def test_the_board_on_a_laptop_uses_the_width_and_confirms_an_assignment(printed
     card = page.locator(f"#req-{codes['request']}")
     card.locator("select[name=team]").select_option("east-1")
     card.locator("button.assign").click()
-    page.locator(f"#req-{codes['request']} .notice.ok").wait_for()
-    assert "доручено команді «Схід-1»" in page.locator(f"#req-{codes['request']}").inner_text()
+    page.wait_for_url("**/board?changed=*")
+    assert "доручено команді «Схід-1»" in page.locator("main .notice.ok").inner_text()
+    assert page.locator(f"#col-assigned #req-{codes['request']}.opened").count() == 1

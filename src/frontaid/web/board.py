@@ -143,20 +143,13 @@ def confirmation(rep: Replica, code: str, did: str, lang: str) -> str:
 DID = ("assigned", "start", "done", "cancel", "reopen")
 
 
-def _changed(request: Request, sess: Session, code: str, did: str, need: str, zone: str) -> Response:
-    """After a change: htmx gets the card alone, with the confirmation in it; a plain form the board."""
-    lang = language(request)
-    if request.headers.get("HX-Request") != "true":
-        return RedirectResponse(_back(need, zone, changed=code, did=did), status_code=303)
-    with desk.replica(request) as rep:
-        card = aid.request(rep, code)
-        assert card is not None  # it was changed just now
-        ctx: dict[str, Any] = {"r": card if sees_names(sess.role) else without_names(card),
-                               "zones": zone_names(rep, lang), "teams": teams(rep), "need": need,
-                               "zone": zone, "changed": code, "confirmed": confirmation(rep, code, did, lang),
-                               "opened": "", "alone": True}
-    ctx["team_names"] = {t["eid"]: t["name"] for t in ctx["teams"]}
-    return render(request, "_board_card.html", sess, can_move=can_move, names=sees_names(sess.role), **ctx)
+def _changed(request: Request, code: str, did: str, need: str, zone: str) -> Response:
+    """After a change, back to the board, which says what was done and marks the card in its new
+    column: a plain form by a redirect, htmx by HX-Redirect (its failures are shown in place)."""
+    url = _back(need, zone, changed=code, did=did)
+    if request.headers.get("HX-Request") == "true":
+        return Response(status_code=200, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
 
 
 @router.get("/board", response_class=HTMLResponse, include_in_schema=False)
@@ -204,7 +197,7 @@ async def board_assign(request: Request, code: str,
         except FrontaidError as err:
             error, status = err.text(language(request)), err.http_status
         else:
-            return _changed(request, sess, eid, "assigned", f["need"], f["zone"])
+            return _changed(request, eid, "assigned", f["need"], f["zone"])
     return _board_page(request, sess, f["need"], f["zone"], status_code=status, error=error)
 
 
@@ -218,7 +211,7 @@ async def board_move(request: Request, code: str, action: str,
         except FrontaidError as err:
             error, status = err.text(language(request)), err.http_status
         else:
-            return _changed(request, sess, eid, action, f["need"], f["zone"])
+            return _changed(request, eid, action, f["need"], f["zone"])
     return _board_page(request, sess, f["need"], f["zone"], status_code=status, error=error)
 
 
