@@ -73,6 +73,8 @@ def build_town(rep: Replica) -> Town:
     registry.add_site(rep, a, "wh-1", "warehouse", "Склад", "Warehouse", "west")
     registry.add_site(rep, a, "pickup-1", "evac-pickup", "Зупинка", "Pick-up", "west")
     registry.add_site(rep, a, "bridge", "crossing", "Міст", "Bridge", "east", state="open")
+    for slug, name in (("team-1", "Команда 1"), ("t1", "Т1"), ("t2", "Т2")):
+        registry.add_team(rep, a, slug, name)
     anna = registry.add_household(rep, a, zone="east", address="Chasiv Yar Rd 4", shelter="basement",
                                   size=2, utilities="gas,water")
     ihor = registry.add_household(rep, a, zone="west", address="Myru 12", size=1)

@@ -86,7 +86,7 @@ def _hand_out(
     reason = check.text(override, "reason", required=False)
     data: dict[str, Any] = {"household": hh, "item": item, "qty": qty, "at": source,
                             "home": 1 if home else None, "on": when, "override": reason,
-                            "team": check.text(team, "team", required=False, limit=80)}
+                            "team": check.team(rep, team) if team else None}
     ent = cycles.entitlement_of(item)
     if ent:
         status = _standing(rep, item, day, fast[1]) if fast else entitlement(rep, hh, item, day)

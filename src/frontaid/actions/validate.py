@@ -203,6 +203,21 @@ def town(rep: Replica, ref: str) -> str:
     return str(row[0])
 
 
+def team(rep: Replica, ref: str) -> str:
+    """A team that still goes out, from its id or its name (case-insensitive)."""
+    r = (ref or "").strip()
+    row = rep.conn.execute("SELECT eid FROM teams WHERE created = 1 AND retired_on IS NULL "
+                           "AND (eid = ? OR lower(name) = lower(?))", (r, r)).fetchone()
+    if row is None:
+        known = [t for (t,) in rep.conn.execute(
+            "SELECT eid FROM teams WHERE created = 1 AND retired_on IS NULL ORDER BY eid")]
+        if not known:
+            raise NoneYet(none=Label("No teams have been added yet."),
+                          command='frontaid team add east-1 --name "Схід-1"')
+        raise UnknownChoice(value=ref, what="team", choices=", ".join(known))
+    return str(row[0])
+
+
 def pcode(value: str | None) -> str:
     """A Ukrainian P-code (COD-AB): UA, the oblast's 2 digits, then the raion's, hromada's and
     settlement's (UA14, UA1402, UA1402001, UA14020010010); '' for none."""

@@ -135,7 +135,7 @@ ENTITIES: Final[dict[str, Entity]] = {
             F("note"), F("opened_on"),
             indexes=(("status",),),
         ),
-        _e("team", "teams", F("name"), F("members"), F("note")),
+        _e("team", "teams", F("name"), F("members"), F("note"), F("retired_on")),
         # Planning (plan/): the street network in chunks of one import, the day's plans and
         # their visits, and a point's arrival slots for one day.
         _e("street", "streets", F("source"), F("part", "int"), F("nodes", "json"), F("edges", "json"),

@@ -170,7 +170,9 @@ def request(rep: Replica, code: str) -> dict[str, Any] | None:
 
 
 def list_teams(rep: Replica) -> list[dict[str, Any]]:
-    return rep.rows("SELECT eid, name, members FROM teams WHERE created = 1 ORDER BY eid")
+    """The teams that still go out (a retired one is kept in the records, offered no more)."""
+    return rep.rows("SELECT eid, name, members FROM teams WHERE created = 1 AND retired_on IS NULL "
+                    "ORDER BY eid")
 
 
 def harm_by_zone(rep: Replica, hours: int, now: datetime | None = None) -> dict[str, dict[str, int]]:

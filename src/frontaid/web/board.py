@@ -46,12 +46,8 @@ def teams(rep: Replica) -> list[dict[str, Any]]:
 
 
 def team_of(rep: Replica, ref: str | None) -> str:
-    """The slug of an existing team (requests.assign takes any text: the web offers only real teams)."""
-    slug = (ref or "").strip()
-    known = [t["eid"] for t in teams(rep)]
-    if slug not in known:
-        raise UnknownChoice(value=slug, what="team", choices=", ".join(known) or "-")
-    return slug
+    """The id of a team that still goes out (by id or name); an unknown or retired one is refused."""
+    return check.team(rep, ref or "")
 
 
 def filters(rep: Replica, need: str | None, zone: str | None) -> tuple[str | None, str | None]:
