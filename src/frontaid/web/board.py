@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -168,7 +168,7 @@ async def _form(request: Request, *names: str) -> dict[str, str]:
 @router.post("/board/open", response_class=HTMLResponse, include_in_schema=False)
 async def board_open(request: Request, sess: Session = Depends(auth.need_post("request_open"))) -> Response:
     """The desk's household panel (or any form) opens a request, then shows it on the board."""
-    f = await _form(request, "household", "zone", "need", "urgency", "reported_by", "note")
+    f = await _form(request, "household", "zone", "need", "urgency", "reported_by", "note", "back")
     lang = language(request)
     with desk.replica(request) as rep:
         try:
@@ -180,6 +180,9 @@ async def board_open(request: Request, sess: Session = Depends(auth.need_post("r
             ctx.update(points=desk.points(rep, lang), q="", results=None, error=err.text(lang),
                        point=request.cookies.get(desk.POINT_COOKIE))
             return render(request, "desk.html", sess, status_code=err.http_status, **ctx)
+    if f["back"] == "household" and f["household"]:  # opened from the household's own page: back there
+        hh = quote(check.existing(rep, "household", f["household"]))
+        return RedirectResponse(f"/registry/household/{hh}?opened={quote(code)}", status_code=303)
     return RedirectResponse(_back("", "", opened=code), status_code=303)
 
 
