@@ -189,8 +189,13 @@ def distribute(
         item=label(vocab.ITEMS, item.strip().lower()), qty=qty, household=code_of(household))
     if override:
         msg += " " + _("Recorded as an override: {reason}").format(reason=override)
+    unrecorded = opsq.unrecorded_stock_of(st.replica(), code)
+    if unrecorded:
+        msg += "\n" + _("Warning: no stock of this item is recorded at {site}. The hand-out is recorded; "
+                        "count what is there: frontaid stock count --item {item} --at {site} --qty N").format(
+            site=unrecorded.partition("@")[2], item=unrecorded.partition("@")[0])
     done(st, msg, {"code": code, "household": code_of(household), "item": item, "qty": qty,
-                   "override": override})
+                   "override": override, "stock_recorded": unrecorded is None})
 
 
 def parse_day(value: str | None) -> date | None:
@@ -289,6 +294,13 @@ def stock_count(
         {"item": item, "at": at, "qty": qty, "difference": diff})
 
 
+def stock_cells(r: dict[str, Any]) -> tuple[Any, ...]:
+    """Quantity, per day and days of cover; "no stock recorded" where only hand-outs were ever seen."""
+    if not r.get("recorded", True):
+        return (_("no stock recorded"), r["per_day"], "—")
+    return (r["qty"], r["per_day"], "—" if r["days_of_cover"] is None else r["days_of_cover"])
+
+
 @stock_app.command("list")
 def stock_list(
     ctx: typer.Context,
@@ -305,12 +317,11 @@ def stock_list(
         rows = opsq.stock_by_item(rep)
         cols = [_("Item"), _("Quantity"), _("Per day"), _("Days of cover")]
         cells: list[tuple[Any, ...]] = [
-            (label(vocab.ITEMS, r["item"]), r["qty"], r["per_day"], r["days_of_cover"]) for r in rows]
+            (label(vocab.ITEMS, r["item"]), *stock_cells(r)) for r in rows]
     else:
         rows = opsq.stock_levels(rep)
         cols = [_("Item"), _("Site"), _("Quantity"), _("Per day"), _("Days of cover")]
-        cells = [(label(vocab.ITEMS, r["item"]), r["location"], r["qty"], r["per_day"], r["days_of_cover"])
-                 for r in rows]
+        cells = [(label(vocab.ITEMS, r["item"]), r["location"], *stock_cells(r)) for r in rows]
     emit(st, rows, lambda c: c.print(table(_("Stock"), cols, cells, empty=_("No stock recorded."))))
 
 

@@ -358,6 +358,7 @@ def flags_list(
     rows = list_flags(st.replica(), include_resolved=all_flags)
     kinds = {
         "double-handout": _("handed out twice in one round"), "stock-negative": _("stock below zero"),
+        "stock-unrecorded": _("handed out where no stock is recorded"),
         "conflict": _("conflicting changes"), "changed-after-merge": _("changed after a merge"),
         "changed-after-void": _("changed after it was voided"), "gap": _("changes missing from a device"),
         "clock-ahead": _("a device's clock is far ahead"),

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from frontaid.actions import corrections
 from frontaid.actions import validate as check
-from frontaid.cli.aid import evac_tables
+from frontaid.cli.aid import evac_tables, stock_cells
 from frontaid.cli.context import app, console, done, emit, fields_panel, label, state, table, when
 from frontaid.domain import vocab
 from frontaid.errors import AlreadyInitialised
@@ -55,7 +55,7 @@ def print_status(c: Console, s: dict[str, Any]) -> None:
                   [(label(vocab.NEEDS, n), k) for n, k in s["open_requests"].items()],
                   empty=_("No open requests."))
     stock = table(_("Stock cover"), [_("Item"), _("Quantity"), _("Per day"), _("Days of cover")], [
-        (label(vocab.ITEMS, r["item"]), r["qty"], r["per_day"], r["days_of_cover"]) for r in s["stock"]],
+        (label(vocab.ITEMS, r["item"]), *stock_cells(r)) for r in s["stock"]],
         empty=_("No stock recorded."))
     rep = s["replica"]
     replica = fields_panel(_("This replica"), [

@@ -30,35 +30,66 @@ def list_requests(rep: Replica, *, open_only: bool = False, need: str | None = N
 
 
 def stock_levels(rep: Replica, today: date | None = None) -> list[dict[str, Any]]:
-    """Stock per item and location, with days of cover at the recent hand-out rate."""
+    """Stock per item and location, with days of cover at the recent hand-out rate.
+
+    A location where that item was never received, moved in or counted has no stock on
+    record: its hand-outs alone would make it negative, so it shows `qty` None and
+    `recorded` False ("no stock recorded"), never "−1, −14 days of cover".
+    """
     since = ((today or date.today()) - timedelta(days=COVER_WINDOW_DAYS)).isoformat()
     rate = {eid: -drawn / COVER_WINDOW_DAYS for eid, drawn in rep.conn.execute(
         "SELECT eid, SUM(delta) FROM ledger WHERE entity = 'stock' AND reason = 'handout' AND day >= ? "
         "GROUP BY eid", (since,))}
+    recorded = stock_recorded(rep)
     out = []
     for eid, qty in rep.conn.execute(
         "SELECT eid, COALESCE(qty, 0) FROM stock WHERE created = 1 OR qty IS NOT NULL ORDER BY eid"
     ):
         item, _, location = eid.partition("@")
         r = rate.get(eid, 0.0)
-        out.append({"item": item, "location": location, "qty": qty,
-                    "per_day": round(r, 1), "days_of_cover": round(qty / r, 1) if r > 0 else None})
+        known = eid in recorded
+        out.append({"item": item, "location": location, "qty": qty if known else None, "recorded": known,
+                    "per_day": round(r, 1),
+                    "days_of_cover": round(max(qty, 0) / r, 1) if known and r > 0 else None})
     return out
+
+
+def stock_recorded(rep: Replica) -> set[str]:
+    """The stock records (item@site) that something other than hand-outs ever put a quantity in."""
+    return {eid for (eid,) in rep.conn.execute(
+        "SELECT DISTINCT eid FROM ledger WHERE entity = 'stock' AND reason != 'handout'")}
+
+
+def unrecorded_stock_of(rep: Replica, handout: str) -> str | None:
+    """The stock (item@site) a hand-out drew from, when nothing but hand-outs ever put a quantity
+    there: the desk says so at once, and the flags list it until someone counts."""
+    row = rep.conn.execute("SELECT item, at FROM handouts WHERE eid = ?", (handout,)).fetchone()
+    if row is None or not row[0] or not row[1]:
+        return None
+    eid = f"{row[0]}@{row[1]}"
+    known = rep.conn.execute("SELECT 1 FROM ledger WHERE entity = 'stock' AND eid = ? "
+                             "AND reason != 'handout' LIMIT 1", (eid,)).fetchone()
+    return None if known else eid
 
 
 def stock_by_item(rep: Replica, today: date | None = None,
                   sites: set[str] | None = None) -> list[dict[str, Any]]:
-    """Stock per item summed over every site, or over `sites` only."""
+    """Stock per item summed over every site, or over `sites` only; an item recorded nowhere has
+    `qty` None ("no stock recorded")."""
     totals: dict[str, dict[str, Any]] = {}
     for row in stock_levels(rep, today):
         if sites is not None and row["location"] not in sites:
             continue
-        t = totals.setdefault(row["item"], {"item": row["item"], "qty": 0, "per_day": 0.0})
-        t["qty"] += row["qty"]
+        t = totals.setdefault(row["item"], {"item": row["item"], "qty": None, "per_day": 0.0,
+                                            "recorded": False})
+        if row["recorded"]:
+            t["qty"] = (t["qty"] or 0) + row["qty"]
+            t["recorded"] = True
         t["per_day"] += row["per_day"]
     for t in totals.values():
         t["per_day"] = round(t["per_day"], 1)
-        t["days_of_cover"] = round(t["qty"] / t["per_day"], 1) if t["per_day"] > 0 else None
+        t["days_of_cover"] = (round(max(t["qty"], 0) / t["per_day"], 1)
+                              if t["recorded"] and t["per_day"] > 0 else None)
     return sorted(totals.values(), key=lambda t: t["item"])
 
 

@@ -47,8 +47,12 @@ def charts(fig: dict[str, Any], lang: str) -> dict[str, Any]:
     cover = []
     for s in fig["stock"]:
         days = s["days_of_cover"]
-        text = (gettext("{qty} · {days} days", lang).format(qty=s["qty"], days=days) if days is not None
-                else gettext("{qty} · not used lately", lang).format(qty=s["qty"]))
+        if not s.get("recorded", True):
+            text = gettext("no stock recorded", lang)
+        elif days is not None:
+            text = gettext("{qty} · {days} days", lang).format(qty=s["qty"], days=days)
+        else:
+            text = gettext("{qty} · not used lately", lang).format(qty=s["qty"])
         cover.append((word(vocab.ITEMS, s["item"]), days or 0, text))
     answers = _bars([(word(vocab.EVAC_ANSWERS, a), n, str(n))
                      for a, n in sorted(fig["evacuation"]["answers"].items(), key=lambda kv: -kv[1])])

@@ -20,6 +20,7 @@ from frontaid.domain import vocab
 from frontaid.domain.codes import looks_like_code, normalise_code
 from frontaid.errors import AlreadyHandedOut, BadInput, FrontaidError, NotFound, Refused
 from frontaid.i18n import gettext
+from frontaid.queries import aid as aidq
 from frontaid.queries import registry
 from frontaid.queries.handouts import recent_handouts
 from frontaid.store.replica import Replica
@@ -165,7 +166,8 @@ async def desk_hand_out(request: Request, sess: Session = Depends(need_post("han
             code = distribution.hand_out(rep, sess.name, household=fields["household"], item=fields["item"],
                                          at=fields["at"] or None, home=not fields["at"],
                                          override=fields["override"] or None)
-            ctx["done"] = {"code": code, "item": gettext(vocab.ITEMS.get(fields["item"], ""), lang)}
+            ctx["done"] = {"code": code, "item": gettext(vocab.ITEMS.get(fields["item"], ""), lang),
+                           "no_stock": aidq.unrecorded_stock_of(rep, code) is not None}
         except AlreadyHandedOut as err:
             # The CLI's wording names its --override flag; a volunteer at the desk gets the form below.
             p = err.params
