@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console, Group
 
 from frontaid.actions import registry as reg
+from frontaid.actions import shapes
 from frontaid.actions import validate as check
 from frontaid.cli.context import (
     N_,
@@ -113,7 +115,22 @@ def init(
     def human(c: Console) -> None:
         c.print(_("Created {path} for {town}.").format(path=st.db, town=data["town"]))
         c.print(fields_panel(_("This device"), [(_("Origin"), rep.origin), (_("Code prefix"), rep.prefix)]))
+        if not join:
+            c.print(_("Next: give the town its zones and sites, teams and stock, then open the desk:"))
+            for line in NEXT_STEPS:
+                c.print(f"  {line}")
     emit(st, data, human)
+
+
+# What a coordinator does after `init` of a new town (the guide's "a new town from nothing").
+NEXT_STEPS = (
+    "frontaid town import town.geojson",
+    'frontaid zone add east --name "Схід" --name-en East',
+    'frontaid site add school-5 --kind food-point --name "Школа №5" --name-en "School 5" --zone east',
+    'frontaid team add east-1 --name "Схід-1"',
+    "frontaid stock receive --item food-kit --at school-5 --qty 400",
+    "frontaid user add olha --role desk && frontaid serve",
+)
 
 
 # -- zones and sites --------------------------------------------------------------------
@@ -126,6 +143,8 @@ def zone_add(
     name: str = typer.Option(..., "--name", help="Name in Ukrainian."),
     name_en: str = typer.Option(..., "--name-en", help="Name in English."),
     population: int = typer.Option(None, "--population", help="Estimated people remaining."),
+    geojson: Path = typer.Option(None, "--geojson", help="Its outline: a GeoJSON Polygon or MultiPolygon "
+                                                        "(a geometry or a Feature), [longitude, latitude]."),
 ) -> None:
     """Add a zone.
 
@@ -133,9 +152,26 @@ def zone_add(
     Example: frontaid zone add east --name "Східний берег" --name-en "East bank" --population 900
     """
     st = state(ctx)
+    geometry = shapes.geometry_of(shapes.read(geojson)) if geojson else None
     reg.add_zone(st.replica(), st.actor, slug.strip(), name.strip(), name_en.strip(),
-                 population_estimate=population)
+                 population_estimate=population, geometry=geometry)
     done(st, _("Zone {zone} added.").format(zone=slug), {"zone": slug})
+
+
+@zone_app.command("shape")
+def zone_shape(
+    ctx: typer.Context,
+    zone: str = typer.Argument(..., help="The zone's id or name."),
+    geojson: Path = typer.Argument(..., help="A GeoJSON Polygon or MultiPolygon, [longitude, latitude]."),
+) -> None:
+    """Give a zone its outline (or a new one), drawn on the map and used to place sites and streets.
+
+    \b
+    Example: frontaid zone shape east east.geojson
+    """
+    st = state(ctx)
+    eid = shapes.set_zone_shape(st.replica(), st.actor, zone, shapes.geometry_of(shapes.read(geojson)))
+    done(st, _("Zone {zone} has its outline.").format(zone=eid), {"zone": eid})
 
 
 @zone_app.command("list")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from frontaid.actions import towns
+from frontaid.actions import shapes, towns
 from frontaid.cli.context import done, emit, group, state, table
 from frontaid.i18n import gettext as _
 from frontaid.queries import towns as townq
@@ -63,3 +65,23 @@ def town_list(ctx: typer.Context) -> None:
         _("Towns"), [_("Town"), _("Town's name"), _("P-code"), _("Zones"), _("Households"), _("People")], [
             (r["eid"], r["name_en"] if en else r["name"], r["pcode"] or "", r["zones"], r["households"],
              r["people"]) for r in rows], empty=_("No towns yet: this replica is one town."))))
+
+
+@town_app.command("import")
+def town_import(
+    ctx: typer.Context,
+    geojson: Path = typer.Argument(..., help="A GeoJSON FeatureCollection: polygons are zones, points are "
+                                             "sites."),
+) -> None:
+    """Add or update a town's zones (polygons) and sites (points) from one GeoJSON file, all or nothing.
+
+    A zone's properties: slug, name, name_en, population. A site's: slug, name, name_en, kind
+    (food-point, warehouse, shelter, crossing, ...) and zone (else the zone its point is in).
+    Importing the same file again changes nothing.
+
+    \b
+    Example: frontaid town import docs/examples/town.geojson
+    """
+    st = state(ctx)
+    counts = shapes.import_town(st.replica(), st.actor, geojson)
+    done(st, _("Imported: {added} added, {changed} changed, {unchanged} unchanged.").format(**counts), counts)

@@ -71,7 +71,10 @@ def danger(h: dict[str, int]) -> tuple[str, str]:
 def _centroid(geometry: dict[str, Any] | None) -> tuple[float, float] | None:
     """(lon, lat): the mean of a polygon's outer ring, where a record with no position of its own is drawn."""
     try:
-        ring = geometry["coordinates"][0] if geometry and geometry["type"] == "Polygon" else None
+        if geometry and geometry["type"] == "MultiPolygon":  # its first (largest, as drawn) part
+            ring = geometry["coordinates"][0][0]
+        else:
+            ring = geometry["coordinates"][0] if geometry and geometry["type"] == "Polygon" else None
     except (KeyError, IndexError, TypeError):
         return None
     if not ring:
@@ -85,6 +88,8 @@ def map_centre(zones: list[dict[str, Any]]) -> tuple[float, float]:
     ((0, 0) before any zone has one)."""
     points = [p for z in zones if z["geometry"] and z["geometry"].get("type") == "Polygon"
               for p in z["geometry"]["coordinates"][0]]
+    points += [p for z in zones if z["geometry"] and z["geometry"].get("type") == "MultiPolygon"
+               for poly in z["geometry"]["coordinates"] for p in poly[0]]
     if not points:
         return (0.0, 0.0)
     lons, lats = [p[0] for p in points], [p[1] for p in points]
