@@ -16,6 +16,7 @@ from tests.conftest import EPOCH, build_town
 from tests.serving import add_user, served
 from tests.web.test_browser import ARGS, CHROMIUM, PASSWORD
 
+from frontaid.actions import incidents, shapes
 from frontaid.store.replica import Replica
 
 
@@ -24,6 +25,9 @@ def town_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     assert os.access(CHROMIUM, os.X_OK), "chromium missing: run `make test` (installs Debian's chromium)"
     rep = Replica.create(tmp_path_factory.mktemp("household") / "hub.db", "Testtown", epoch=EPOCH)
     town = build_town(rep)
+    shapes.set_zone_shape(rep, "tester", "east", {"type": "Polygon", "coordinates": [[
+        [38.0, 48.59], [38.01, 48.59], [38.01, 48.6], [38.0, 48.6], [38.0, 48.59]]]})
+    incidents.report_incident(rep, "tester", kind="shelling", zone="east", lat=48.597, lon=38.004, wounded=1)
     db = str(rep.path)
     rep.close()
     add_user(db, "olha", "desk", PASSWORD)
@@ -115,3 +119,15 @@ def test_a_refusal_without_a_reason_is_refused_in_words_and_records_nothing(
         phone.tap("#evac-save")
         expect(page.locator("#evac-form [role=alert]")).to_be_visible()
     assert rows(db, "SELECT COUNT(*) FROM ops") == before
+
+
+def test_the_on_the_map_link_of_an_incident_opens_the_map_at_its_point(
+        town_served: tuple[str, str, Any, Any]) -> None:
+    with phone_at(town_served, "/incidents") as phone:
+        page = phone.page
+        phone.tap("#incidents-table a.on-map, table a.on-map")
+        page.wait_for_url("**/map?focus=incident:*")
+        page.locator("#map[data-ready]").wait_for(state="attached")
+        expect(page.locator(".leaflet-popup-content")).to_contain_text("обстріл")
+        centre = page.locator("#map").get_attribute("data-focus")
+        assert centre == "48.597,38.004"
