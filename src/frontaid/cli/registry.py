@@ -61,7 +61,10 @@ def init(
     town: str = typer.Option(None, "--town", help="The town this deployment serves (a new deployment)."),
     lang: str = typer.Option("uk", "--lang", help="Language of the deployment's printouts: uk or en."),
     device: str = typer.Option("hub", "--device", help="A name for this device (hub, desk-1, team-2)."),
-    join: str = typer.Option(None, "--join", help="Join a deployment with the code from `device enroll`."),
+    join: str = typer.Option(None, "--join", help="Join a deployment with the code from `device enroll` "
+                                                  "(the long one, or the short one with --hub)."),
+    hub: str = typer.Option(None, "--hub", help="With a short code: the hub's address on the LAN, e.g. "
+                                                "http://192.168.1.10:8080."),
     encrypt: bool = typer.Option(True, "--encrypt/--no-encrypt",
                                  help="Encrypt the database with a passphrase (asked twice) "
                                       "[default: encrypt]."),
@@ -87,8 +90,13 @@ def init(
     if not join and not (town and town.strip()):
         raise BadInput("Give the town (--town NAME) for a new deployment, or --join CODE to join one.")
     if join:
+        from frontaid.sync import shortcode
         from frontaid.sync.devices import parse_code
 
+        if shortcode.is_short(join):
+            if not hub:
+                raise BadInput("A short code needs the hub's address: --hub http://HUB-ADDRESS:8080.")
+            join = shortcode.fetch(join, hub)  # the long code, checked against the short one
         parse_code(join)  # a bad code is refused before a passphrase is asked
     key: bytes | None = None
     if encrypt:

@@ -281,6 +281,10 @@ def device_enroll(
 
         chosen = [*(chosen or []), *zones_of(rep, check.town(rep, town))]
     code = enroll(rep, st.actor, name.strip(), role.strip().lower(), zones=chosen)
+    from frontaid.sync import shortcode
+    from frontaid.sync.devices import parse_code
+
+    short = shortcode.make(rep, code, parse_code(code).hub_fingerprint)
 
     def human(c: Console) -> None:
         c.print(_("On the new device run:"))
@@ -293,7 +297,9 @@ def device_enroll(
             buf = io.StringIO()
             segno.make(code, error="m").terminal(out=buf, compact=True)
             c.print(buf.getvalue(), highlight=False, markup=False)
-    emit(st, {"name": name, "role": role, "code": code}, human)
+        c.print(_("Or type the short code (once, within 30 minutes, with `frontaid serve` running here):"))
+        c.print(f"  frontaid --db frontaid.db init --join {short} --hub http://HUB-ADDRESS:8080")
+    emit(st, {"name": name, "role": role, "code": code, "short_code": short}, human)
 
 
 @device_app.command("list")
