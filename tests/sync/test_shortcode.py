@@ -72,6 +72,10 @@ def test_the_wire_carries_only_the_sealed_code_and_a_wrong_anchor_is_refused(sk:
         proc.wait(timeout=10)
 
 
+def test_the_device_asks_where_the_hub_answers() -> None:
+    assert f"{PREFIX}/enrol" == shortcode.ENROL
+
+
 def test_a_code_expires_after_thirty_minutes(make_replica: Any) -> None:
     rep = make_replica()
     short = shortcode.make(rep, "LONG-CODE", b"\x00" * 32, now=1_000_000.0)

@@ -203,6 +203,24 @@ def town(rep: Replica, ref: str) -> str:
     return str(row[0])
 
 
+def item(rep: Replica, ref: str) -> str:
+    """An item of the deployment's catalogue from its slug, its Ukrainian or English name, or a word
+    for it (вода, хліб); a retired or unknown one is refused, naming `frontaid item add`."""
+    from frontaid.queries.items import catalogue
+
+    items = catalogue(rep)
+    v = _fold_word(ref or "")
+    for slug, it in items.items():
+        if v in (slug, _fold_word(it.name), _fold_word(it.name_en)):
+            return slug
+    word = _words(vocab_mod.ITEMS).get(v)
+    if word is not None and word in items:
+        return word
+    shown = [it.name for it in items.values()] if current_language() == "uk" else list(items)
+    raise UnknownChoice(value=ref or "", what="item", choices=", ".join(shown) +
+                        " (frontaid item add)")
+
+
 def team(rep: Replica, ref: str) -> str:
     """A team that still goes out, from its id or its name (case-insensitive)."""
     r = (ref or "").strip()

@@ -56,6 +56,7 @@ def root(
 from frontaid.cli import registry as _registry  # noqa: E402, F401, I001
 from frontaid.cli import towns as _towns  # noqa: E402, F401
 from frontaid.cli import teams as _teams  # noqa: E402, F401
+from frontaid.cli import items as _items  # noqa: E402, F401
 from frontaid.cli import aid as _aid  # noqa: E402, F401
 from frontaid.cli import system as _system  # noqa: E402, F401
 from frontaid.cli import sync as _sync  # noqa: E402, F401

@@ -9,6 +9,7 @@ import typer
 from rich.console import Group
 
 from frontaid.actions import distribution, evacuation, incidents, referrals, requests, stock, welfare
+from frontaid.actions import validate as check
 from frontaid.cli.context import N_, app, code_of, done, emit, group, label, state, table, when
 from frontaid.cli.registry import household_of
 from frontaid.domain import vocab
@@ -186,7 +187,7 @@ def distribute(
     code = distribution.hand_out(st.replica(), st.actor, household=code_of(household), item=item, qty=qty,
                                  at=at, home=home, on=typed(on), override=override, team=team)
     msg = _("Handed out: {item} × {qty} to {household}.").format(
-        item=label(vocab.ITEMS, item.strip().lower()), qty=qty, household=code_of(household))
+        item=label(vocab.ITEM_NAMES, check.item(st.replica(), item)), qty=qty, household=code_of(household))
     if override:
         msg += " " + _("Recorded as an override: {reason}").format(reason=override)
     unrecorded = opsq.unrecorded_stock_of(st.replica(), code)
@@ -226,8 +227,8 @@ def entitlements(
             for e in distribution.entitlements(rep, hh["eid"], parse_day(on))]
     emit(st, rows, lambda c: c.print(table(_("Entitlements of {code}").format(code=hh["eid"]), [
         _("Item"), _("Due now"), _("Received this round"), _("Next round starts")], [
-        (label(vocab.ITEMS, r["item"]), _("yes") if r["due"] else _("no"), (r["last"] or "")[:10] or None,
-         r["next_due"]) for r in rows])))
+        (label(vocab.ITEM_NAMES, r["item"]), _("yes") if r["due"] else _("no"),
+         when((r["last"] or "")[:10]) or None, when(r["next_due"])) for r in rows])))
 
 
 # -- stock ------------------------------------------------------------------------------
@@ -248,8 +249,8 @@ def stock_receive(
     """
     st = state(ctx)
     stock.receive(st.replica(), st.actor, item=item, location=at, qty=qty, on=on)
-    done(st, _("Received: {item} × {qty} at {site}.").format(item=label(vocab.ITEMS, item.strip().lower()),
-                                                              qty=qty, site=at),
+    done(st, _("Received: {item} × {qty} at {site}.").format(
+        item=label(vocab.ITEM_NAMES, item.strip().lower()), qty=qty, site=at),
          {"item": item, "at": at, "qty": qty})
 
 
@@ -270,7 +271,7 @@ def stock_move(
     st = state(ctx)
     stock.move(st.replica(), st.actor, item=item, source=source, target=target, qty=qty, on=on)
     done(st, _("Moved: {item} × {qty} from {source} to {target}.").format(
-        item=label(vocab.ITEMS, item.strip().lower()), qty=qty, source=source, target=target),
+        item=label(vocab.ITEM_NAMES, item.strip().lower()), qty=qty, source=source, target=target),
         {"item": item, "from": source, "to": target, "qty": qty})
 
 
@@ -290,7 +291,7 @@ def stock_count(
     st = state(ctx)
     diff = stock.count(st.replica(), st.actor, item=item, location=at, qty=qty, on=on)
     done(st, _("Counted: {item} at {site}: {qty} (difference {diff:+d}).").format(
-        item=label(vocab.ITEMS, item.strip().lower()), site=at, qty=qty, diff=diff),
+        item=label(vocab.ITEM_NAMES, item.strip().lower()), site=at, qty=qty, diff=diff),
         {"item": item, "at": at, "qty": qty, "difference": diff})
 
 
@@ -317,11 +318,11 @@ def stock_list(
         rows = opsq.stock_by_item(rep)
         cols = [_("Item"), _("Quantity"), _("Per day"), _("Days of cover")]
         cells: list[tuple[Any, ...]] = [
-            (label(vocab.ITEMS, r["item"]), *stock_cells(r)) for r in rows]
+            (label(vocab.ITEM_NAMES, r["item"]), *stock_cells(r)) for r in rows]
     else:
         rows = opsq.stock_levels(rep)
         cols = [_("Item"), _("Site"), _("Quantity"), _("Per day"), _("Days of cover")]
-        cells = [(label(vocab.ITEMS, r["item"]), r["location"], *stock_cells(r)) for r in rows]
+        cells = [(label(vocab.ITEM_NAMES, r["item"]), r["location"], *stock_cells(r)) for r in rows]
     emit(st, rows, lambda c: c.print(table(_("Stock"), cols, cells, empty=_("No stock recorded."))))
 
 

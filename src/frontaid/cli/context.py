@@ -156,6 +156,9 @@ class State:
 
             self.role = seat(device_role(self._rep), self.role_asked)
             allow(self.command, self.role)
+            from frontaid.queries.items import catalogue
+
+            catalogue(self._rep)  # the deployment's own items, named on every screen
         return self._rep
 
 

@@ -333,7 +333,7 @@ def plan_show(
                             v["household"],
                             v["address"],
                             v["people"],
-                            ", ".join(f"{label(vocab.ITEMS, k)} × {n}" for k, n in v["bring"].items()),
+                            ", ".join(f"{label(vocab.ITEM_NAMES, k)} × {n}" for k, n in v["bring"].items()),
                             v[why],
                             "✓" if v["done"] else "",
                         )

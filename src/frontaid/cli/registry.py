@@ -335,7 +335,7 @@ def _print_household(c: Console, hh: dict[str, Any]) -> None:
     if hh["handouts"]:
         parts.append(table(_("Hand-outs"), [_("Code"), _("Item"), _("Qty"), _("When"), _("Where"),
                                             _("Override")], [
-            (h["eid"], label(vocab.ITEMS, h["item"]), h["qty"], when(h["on"]),
+            (h["eid"], label(vocab.ITEM_NAMES, h["item"]), h["qty"], when(h["on"]),
              _("at home") if h["home"] else h["at"], h["override"]) for h in hh["handouts"]]))
     if hh["evacuation"]:
         parts.append(table(_("Evacuation offers"), [_("Code"), _("Offered on"), _("Answer"), _("Reason")], [

@@ -36,7 +36,8 @@ COMMANDS: Final[dict[str, frozenset[str]]] = {
     "device list": ALL, "device enroll": ALL, "device revoke": ALL,
     # figures and reference data: aggregates, no person (analysts' work)
     "report sitrep": ALL, "report bulletin": ALL, "export": ALL, "plan danger": ALL,
-    "zone list": ALL, "town list": ALL, "team list": ALL, "site list": ALL, "stock list": ALL,
+    "zone list": ALL, "town list": ALL, "team list": ALL, "item list": ALL, "site list": ALL,
+    "stock list": ALL,
     "incident list": ALL,
     # the registry and the desk: people by name
     "household add": STAFF, "household list": STAFF, "household move": STAFF, "household set": STAFF,
@@ -59,6 +60,7 @@ COMMANDS: Final[dict[str, frozenset[str]]] = {
     "zone add": COORD, "town add": COORD, "town zones": COORD, "town import": COORD,
     "zone shape": COORD, "site add": COORD, "init": COORD,
     "demo": COORD, "serve": COORD, "team add": COORD, "team retire": COORD,
+    "item add": COORD, "item set": COORD, "item retire": COORD,
     "user add": COORD, "user list": COORD, "user disable": COORD, "user enable": COORD,
     "user passwd": COORD, "user remove": COORD, "user unlock": COORD,
     "audit": COORD, "purge": COORD,

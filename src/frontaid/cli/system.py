@@ -55,7 +55,7 @@ def print_status(c: Console, s: dict[str, Any]) -> None:
                   [(label(vocab.NEEDS, n), k) for n, k in s["open_requests"].items()],
                   empty=_("No open requests."))
     stock = table(_("Stock cover"), [_("Item"), _("Quantity"), _("Per day"), _("Days of cover")], [
-        (label(vocab.ITEMS, r["item"]), *stock_cells(r)) for r in s["stock"]],
+        (label(vocab.ITEM_NAMES, r["item"]), *stock_cells(r)) for r in s["stock"]],
         empty=_("No stock recorded."))
     rep = s["replica"]
     replica = fields_panel(_("This replica"), [

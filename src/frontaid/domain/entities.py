@@ -136,6 +136,9 @@ ENTITIES: Final[dict[str, Entity]] = {
             indexes=(("status",),),
         ),
         _e("team", "teams", F("name"), F("members"), F("note"), F("retired_on")),
+        # A deployment's own items and their entitlement cycles (domain/cycles.py: schedule).
+        _e("item", "items", F("name"), F("name_en"), F("unit"), F("schedule", "json", critical=True),
+           F("retired_on")),
         # Planning (plan/): the street network in chunks of one import, the day's plans and
         # their visits, and a point's arrival slots for one day.
         _e("street", "streets", F("source"), F("part", "int"), F("nodes", "json"), F("edges", "json"),

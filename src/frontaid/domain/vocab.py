@@ -5,6 +5,8 @@ Labels are gettext msgids; the Ukrainian lives in the catalog.
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Mapping
 from typing import Final
 
 Vocab = dict[str, str]
@@ -180,6 +182,12 @@ ITEMS: Final[Vocab] = {
     "animal-feed": "animal feed",
     "burial-kit": "burial kit",
 }
+
+
+# A deployment's own items and renamed built-in ones (queries/items.py fills it from the item
+# records): slug → English name. ITEM_NAMES is every item's English name, the deployment's first.
+OWN_ITEMS: dict[str, str] = {}
+ITEM_NAMES: Final[Mapping[str, str]] = ChainMap(OWN_ITEMS, ITEMS)
 
 
 # Words people type for a slug besides the slug itself and its labels (the English label and

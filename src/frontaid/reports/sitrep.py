@@ -8,6 +8,7 @@ published table, so that no one is identified by a count of one.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from frontaid.reports.pdf import SMALL, html_to_pdf, published, render_html, tow
 from frontaid.store.replica import Replica
 
 
-def _word(table: dict[str, str], slug: str | None, lang: str) -> str:
+def _word(table: Mapping[str, str], slug: str | None, lang: str) -> str:
     if not slug:
         return gettext("unknown", lang)
     return gettext(table.get(slug, slug), lang)
@@ -56,7 +57,7 @@ def sitrep_view(
         )
     stock = [
         {
-            "item": _word(vocab.ITEMS, s["item"], lang),
+            "item": _word(vocab.ITEM_NAMES, s["item"], lang),
             "qty": s["qty"],
             "per_day": s["per_day"],
             "days_of_cover": s["days_of_cover"],

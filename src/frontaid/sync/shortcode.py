@@ -34,6 +34,7 @@ ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32
 SECRET_CHARS: Final = 8  # 40 bits
 ANCHOR_CHARS: Final = 6  # 30 bits of the anchor's fingerprint
 LIFETIME_S: Final = 30 * 60
+ENROL: Final = "/sync/v1/enrol"  # sync/http.py's PREFIX + "/enrol" (http imports this module, not back)
 TABLE: Final = ("CREATE TABLE IF NOT EXISTS short_codes (lookup TEXT PRIMARY KEY, sealed BLOB NOT NULL, "
                 "expires INTEGER NOT NULL) WITHOUT ROWID")
 
@@ -119,11 +120,10 @@ def fetch(short: str, hub: str, timeout: float = 20.0) -> str:
     import httpx
 
     from frontaid.errors import HubUnreachable
-    from frontaid.sync.http import PREFIX
 
     if not is_short(short):
         raise BadInput("That short code is not valid: it has 14 letters and digits, e.g. K7M2-9QXD-4FABC3.")
-    url = hub.rstrip("/") + f"{PREFIX}/enrol/{lookup_of(normalise(short)[:SECRET_CHARS])}"
+    url = hub.rstrip("/") + f"{ENROL}/{lookup_of(normalise(short)[:SECRET_CHARS])}"
     try:
         # Not verified here: the answer is sealed, and what it holds is checked against the code.
         answer = httpx.get(url, timeout=timeout, verify=False)  # noqa: S501

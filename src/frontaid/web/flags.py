@@ -60,7 +60,7 @@ def explain(flag: dict[str, Any], lang: str) -> dict[str, Any]:
     if flag["status"] == "resolved" and not d:
         pass  # a resolved flag no longer derived (e.g. one hand-out voided): only the decision is left
     elif kind == "double-handout":
-        item = gettext(vocab.ITEMS.get(d["item"], d["item"]), lang)
+        item = gettext(vocab.ITEM_NAMES.get(d["item"], d["item"]), lang)
         lines.append(gettext("{item}, round {round}: {count} hand-outs", lang).format(
             item=item, round=d["round"], count=d["count"]))
         choices.append(("both", gettext("Keep both", lang)))
