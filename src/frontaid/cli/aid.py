@@ -10,7 +10,7 @@ from rich.console import Group
 
 from frontaid.actions import distribution, evacuation, incidents, referrals, requests, stock, welfare
 from frontaid.actions import validate as check
-from frontaid.cli.context import N_, app, code_of, done, emit, group, label, state, table, when
+from frontaid.cli.context import N_, app, code_of, done, emit, group, label, state, table, when, zone_name
 from frontaid.cli.registry import household_of
 from frontaid.domain import vocab
 from frontaid.domain.localtime import typed
@@ -158,7 +158,8 @@ def request_list(
     emit(st, rows, lambda c: c.print(table(_("Requests"), [
         _("Code"), _("Need"), _("Urgency"), _("Status"), _("Team"), _("Household"), _("Zone"), _("Opened")], [
         (r["eid"], label(vocab.NEEDS, r["need"]), label(vocab.URGENCIES, r["urgency"]),
-         label(vocab.REQUEST_STATES, r["status"]), r["team"], r["household"], r["zone"], when(r["opened_at"]))
+         label(vocab.REQUEST_STATES, r["status"]), r["team"], r["household"], zone_name(st, r["zone"]),
+         when(r["opened_at"]))
         for r in rows], empty=_("No requests match."))))
 
 
@@ -369,8 +370,9 @@ def incident_list(
     rows = opsq.list_incidents(st.replica(), since=since)
     emit(st, rows, lambda c: c.print(table(_("Incidents"), [
         _("Code"), _("When"), _("Kind"), _("Zone"), _("Killed"), _("Wounded"), _("Site"), _("Note")], [
-        (r["eid"], when(r["at"]), label(vocab.INCIDENT_KINDS, r["kind"]), r["zone"], r["killed"],
-         r["wounded"], r["site"], r["note"]) for r in rows], empty=_("No incidents in this period."))))
+        (r["eid"], when(r["at"]), label(vocab.INCIDENT_KINDS, r["kind"]), zone_name(st, r["zone"]),
+         r["killed"], r["wounded"], r["site"], r["note"]) for r in rows],
+        empty=_("No incidents in this period."))))
 
 
 # -- evacuation -------------------------------------------------------------------------
@@ -559,7 +561,7 @@ def welfare_list(
     rows = opsq.list_welfare(st.replica(), open_only=open_only)
     emit(st, rows, lambda c: c.print(table(_("Welfare checks"), [
         _("Code"), _("Sought"), _("Asked by"), _("Zone"), _("Status"), _("Answer"), _("Opened")], [
-        (r["eid"], r["sought"], r["asked_by"], r["zone"], label(WELFARE_STATES, r["status"]),
+        (r["eid"], r["sought"], r["asked_by"], zone_name(st, r["zone"]), label(WELFARE_STATES, r["status"]),
          label(vocab.WELFARE_ANSWERS, r["answer"]), when(r["opened_on"])) for r in rows],
         empty=_("No welfare checks match."))))
 

@@ -139,6 +139,7 @@ class State:
     role_asked: str | None = None
     role: str = "coordinator"
     _rep: Replica | None = field(default=None, repr=False)
+    _zones: dict[str, str] | None = field(default=None, repr=False)
 
     def replica(self) -> Replica:
         """The replica at --db, opened once per command."""
@@ -216,6 +217,19 @@ def when(value: Any) -> str:
     from frontaid.i18n import current_language
 
     return shown(value, current_language()) if value else ""
+
+
+def zone_name(st: State, zone: Any) -> str:
+    """A zone's name in the user's language (its id when unknown): no zone slug on a Ukrainian screen."""
+    if not zone:
+        return ""
+    if st._zones is None:
+        from frontaid.queries.registry import list_zones
+
+        en = st.lang == "en"
+        st._zones = {str(z["eid"]): str((z["name_en"] if en and z["name_en"] else z["name"]) or z["eid"])
+                     for z in list_zones(st.replica())}
+    return st._zones.get(str(zone), str(zone))
 
 
 def label(vocab: Mapping[str, str], slug: Any) -> str:

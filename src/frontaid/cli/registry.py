@@ -25,6 +25,7 @@ from frontaid.cli.context import (
     state,
     table,
     when,
+    zone_name,
 )
 from frontaid.domain import vocab
 from frontaid.errors import NotFound, PossibleDuplicate
@@ -252,8 +253,8 @@ def site_list(ctx: typer.Context) -> None:
     states = {**vocab.CROSSING_STATES, "closed": N_("closed")}
     emit(st, rows, lambda c: c.print(table(_("Sites"), [_("Site"), _("Kind"), _("Name"), _("Zone"),
                                                           _("State")], [
-        (r["eid"], label(vocab.SITE_KINDS, r["kind"]), r["name_en"] if en else r["name"], r["zone"],
-         label(states, r["state"])) for r in rows], empty=_("No sites yet."))))
+        (r["eid"], label(vocab.SITE_KINDS, r["kind"]), r["name_en"] if en else r["name"],
+         zone_name(st, r["zone"]), label(states, r["state"])) for r in rows], empty=_("No sites yet."))))
 
 
 # -- households -------------------------------------------------------------------------
@@ -307,12 +308,12 @@ def household_show(ctx: typer.Context, code: str = typer.Argument(..., help="The
     hh["history"] = [{k: v for k, v in e.items() if k != "data"}
                      for e in logq.entries(rep, entity="household", eid=hh["eid"], limit=30)]
     hh = screened(st, rep, hh)
-    emit(st, hh, lambda c: _print_household(c, hh))
+    emit(st, hh, lambda c: _print_household(c, hh, zone_name(st, hh["zone"])))
 
 
-def _print_household(c: Console, hh: dict[str, Any]) -> None:
+def _print_household(c: Console, hh: dict[str, Any], zone: str) -> None:
     parts: list[Any] = [fields_panel(_("Household {code}").format(code=hh["eid"]), [
-        (_("Zone"), hh["zone"]), (_("Address"), hh["address"]),
+        (_("Zone"), zone), (_("Address"), hh["address"]),
         (_("Shelter"), label(vocab.SHELTERS, hh["shelter"])),
         (_("People"), hh["size"]), (_("Animals"), hh["animals"]), (_("Which animals"), hh["animal_kinds"]),
         (_("Utilities"), labels(vocab.UTILITIES, hh["utilities"])),
@@ -413,8 +414,9 @@ def household_list(
                                 limit=limit, town=town and check.town(rep, town))
     emit(st, rows, lambda c: c.print(table(_("Households"), [
         _("Code"), _("Zone"), _("Address"), _("Shelter"), _("Members"), _("Animals"), _("Utilities")], [
-        (r["eid"], r["zone"], r["address"], label(vocab.SHELTERS, r["shelter"]), r["members"], r["animals"],
-         labels(vocab.UTILITIES, r["utilities"])) for r in rows], empty=_("No households match."))))
+        (r["eid"], zone_name(st, r["zone"]), r["address"], label(vocab.SHELTERS, r["shelter"]), r["members"],
+         r["animals"], labels(vocab.UTILITIES, r["utilities"])) for r in rows],
+        empty=_("No households match."))))
 
 
 # -- people -----------------------------------------------------------------------------
