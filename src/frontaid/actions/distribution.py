@@ -78,7 +78,7 @@ def _hand_out(
     # The usual case, a live household's code and a rationed item, costs one query for the
     # household and its hand-out this round together; anything else takes the checks in turn.
     item = check.item(rep, item)
-    schedule = schedule_of(rep, item)
+    schedule = catalogue(rep)[item].schedule  # memoised in the transaction with the check above
     fast = _live_household_and_last(rep, household, item, on, schedule)
     hh = fast[0] if fast else check.existing(rep, "household", household)
     qty = check.count(qty, "quantity", 1, 1000)

@@ -14,7 +14,7 @@ from frontaid.actions import validate as check
 from frontaid.actions.fields import set_field
 from frontaid.domain import cycles, vocab
 from frontaid.errors import BadInput, Refused
-from frontaid.queries.items import catalogue, schedule_of
+from frontaid.queries.items import catalogue, forget, schedule_of
 from frontaid.store.replica import Change, Replica
 
 MAX_CYCLE_DAYS = 365
@@ -40,6 +40,7 @@ def add_item(rep: Replica, actor: str, slug: str, name: str, name_en: str, unit:
             "name": check.text(name, "name", limit=80), "name_en": check.text(name_en, "name", limit=80),
             "unit": check.text(unit, "unit", required=False, limit=30) or None,
             "schedule": json.loads(_schedule_json(schedule) or "null")}.items() if v is not None})], actor)
+        forget(rep)
     return slug
 
 
@@ -52,6 +53,7 @@ def set_cycle(rep: Replica, actor: str, item: str, cycle: int | None, today: dat
         new = cycles.with_cycle(current, days, today or date.today()) if days else None
         _ensure_row(rep, actor, slug)
         rep.record([set_field("item", slug, "schedule", json.loads(_schedule_json(new) or "null"))], actor)
+        forget(rep)
     return slug
 
 
@@ -65,6 +67,7 @@ def rename(rep: Replica, actor: str, item: str, name: str | None = None, name_en
         if not changes:
             raise BadInput("Say what to change: --name, --name-en, --unit or --cycle.")
         rep.record(changes, actor)
+        forget(rep)
     return slug
 
 
@@ -74,6 +77,7 @@ def retire_item(rep: Replica, actor: str, item: str, on: str | None = None) -> s
         slug = check.item(rep, item)
         _ensure_row(rep, actor, slug)
         rep.record([set_field("item", slug, "retired_on", check.day(on))], actor)
+        forget(rep)
     return slug
 
 
@@ -87,3 +91,4 @@ def _ensure_row(rep: Replica, actor: str, slug: str) -> None:
     rep.record([Change("item", slug, "create", {k: v for k, v in {
         "name": item.name, "name_en": item.name_en,
         "schedule": json.loads(_schedule_json(item.schedule) or "null")}.items() if v is not None})], actor)
+    forget(rep)

@@ -11,6 +11,8 @@ from frontaid.domain import cycles, vocab
 from frontaid.i18n import add_names, gettext
 from frontaid.store.replica import Replica
 
+MEMO = ("items", "catalogue")
+
 
 @dataclass(frozen=True)
 class Item:
@@ -27,7 +29,11 @@ class Item:
 
 def catalogue(rep: Replica) -> dict[str, Item]:
     """Every item a hand-out may name, by slug: the built-in ones unless retired or changed, and
-    the deployment's own. Their names are made known to every screen of this process."""
+    the deployment's own. Their names are made known to every screen of this process. Memoised
+    while a transaction lasts (a demo build hands out hundreds of thousands of times in one)."""
+    memo = rep.lookups()
+    if memo is not None and MEMO in memo:
+        return memo[MEMO]  # type: ignore[no-any-return]
     out = {slug: Item(slug, gettext(label, "uk"), label, None, cycles.default_schedule(slug, rep.epoch))
            for slug, label in vocab.ITEMS.items()}
     for slug, name, name_en, unit, schedule, retired in rep.conn.execute(
@@ -43,7 +49,16 @@ def catalogue(rep: Replica) -> dict[str, Item]:
     if own:
         vocab.OWN_ITEMS.update({s: i.name_en for s, i in own.items()})
         add_names({i.name_en: i.name for i in own.values()})
+    if memo is not None:
+        memo[MEMO] = out
     return out
+
+
+def forget(rep: Replica) -> None:
+    """After an item changes inside a transaction: the memo no longer holds."""
+    memo = rep.lookups()
+    if memo is not None:
+        memo.pop(MEMO, None)
 
 
 def schedule_of(rep: Replica, item: str) -> list[cycles.Segment] | None:
