@@ -348,23 +348,48 @@ def _shown(x: _Rec, y: _Rec, levels: Levels) -> dict[str, str]:
     return fields
 
 
-def _capped(score: float, levels: Levels, x: _Rec, y: _Rec) -> float:
+# A name this many others in the registry are expected to share by chance (its frequency times
+# the registry's size) needs more than the name and a birth year to link: see `_capped`.
+NAMESAKES_TO_CORROBORATE: Final = 0.5
+
+
+def namesakes(x: _Rec, tf: dict[str, float], people: int) -> float:
+    """How many other records are expected to carry `x`'s name by chance: each word's frequency in
+    this registry, multiplied, times its size (the name's u times N; common names count high)."""
+    share = 1.0
+    for w in x.words:
+        share *= tf[w.tf]
+    return share * people
+
+
+def _capped(score: float, levels: Levels, x: _Rec, y: _Rec, expected: float = 0.0) -> float:
     """Pairs the rule never links, however the weights add up; at most a person decides, in review.
 
-    Namesakes in one household (father and son, mother and daughter: both birth years known and
-    not the same) are different people. Birth years a year apart (or with swapped digits), written
-    as years only, in two different households, are namesakes as often as they are one person."""
-    home_namesakes = levels[6] == "agree" and levels[1] in ("close", "near", "far")
+    Namesakes in one household (father and son, mother and daughter) whose birth years are not
+    known to agree may be different people. Birth years a year apart (or with swapped digits), written
+    as years only, in two different households, are namesakes as often as they are one person.
+    And a name common enough in this registry that another person is expected to carry it
+    (`expected`, from `namesakes`: the bigger the registry, the more names are) links only with
+    something a namesake would not share: the full birth date, a document, the address or the
+    household; else it goes to review."""
+    # In one household, the same name without the same birth year (or with one missing) may be
+    # father and son: never linked.
+    home_namesakes = levels[6] == "agree" and levels[1] not in ("date", "year")
     year_apart = levels[6] == "disagree" and levels[1] == "close" and not (x.date and y.date)
-    if home_namesakes or year_apart:
+    # The address or the household vouch only with the birth year: a son named after his father
+    # lives at his father's address.
+    corroborated = levels[1] == "date" or levels[3] == "agree" or (
+        levels[1] == "year" and (levels[4] == "agree" or levels[6] == "agree"))
+    common = expected >= NAMESAKES_TO_CORROBORATE and not corroborated
+    if home_namesakes or year_apart or common:
         return min(score, math.nextafter(LINK, -math.inf))
     return score
 
 
 def _score(x: _Rec, y: _Rec, tf: dict[str, float],
-           model: Model | None = None) -> tuple[float, dict[str, str]]:
+           model: Model | None = None, people: int = 0) -> tuple[float, dict[str, str]]:
     levels, log_u = _levels(x, y, tf)
-    score = _capped((model or _DEFAULT).weight(levels, log_u), levels, x, y)
+    score = _capped((model or _DEFAULT).weight(levels, log_u), levels, x, y, namesakes(x, tf, people))
     return score, _shown(x, y, levels)
 
 
@@ -402,14 +427,15 @@ def _score_slice(bounds: tuple[int, int]) -> list[tuple[int, float, Levels]]:
         i, j = divmod(code, n)
         hit = model.quick(recs[i], recs[j], tf, names_seen, REVIEW + shift)
         if hit is not None:
-            out.append((code, _capped(hit[0] - shift, hit[1], recs[i], recs[j]), hit[1]))
+            out.append((code, _capped(hit[0] - shift, hit[1], recs[i], recs[j], namesakes(recs[i], tf, n)),
+                        hit[1]))
     return out
 
 
 def compare(a: Record, b: Record, population: Iterable[Record] = ()) -> tuple[float, dict[str, str]]:
     """The match weight and field levels of one pair; name frequencies from `population`."""
     pop = [_features(r) for r in population] or [_features(a), _features(b)]
-    return _score(_features(a), _features(b), _tf_table(pop))
+    return _score(_features(a), _features(b), _tf_table(pop), people=len(pop))
 
 
 def name_key(w: _Word) -> str:
@@ -436,7 +462,7 @@ def rank_candidates(me: Record, people: Iterable[Record], key_counts: dict[str, 
         tf[w.tf] = (key_counts.get(name_key(w), 0) + _TF_PRIOR * _TF_PSEUDO) / (n + _TF_PSEUDO)
     found: list[tuple[Record, float, dict[str, str]]] = []
     for other in people:
-        score, fields = _score(mine, _features(other), tf)
+        score, fields = _score(mine, _features(other), tf, people=n)
         score -= scale_odds(n)
         if score >= REVIEW:
             found.append((other, round(score, 2), fields))
