@@ -197,3 +197,14 @@ def test_namesakes_in_one_household_with_a_birth_year_missing_never_link() -> No
     x = Record("a", "Рябоконь Олександр Дмитрович", "", "m", "вул. Соборна, 83", "east", "H1")
     y = Record("b", "Рябоконь Олександр Дмитрович", "2011-08-10", "m", "вул. Соборна, 83", "east", "H1")
     assert band(compare(x, y)[0]) == "review"
+
+
+def test_a_shelter_written_as_the_address_is_the_house_number_not_another_street() -> None:
+    # One team writes where he sleeps, the other where he lives: the same house, number 22.
+    x = Record("a", "Гнатюк Тарас Петрович", "1952", "m", "вул. Миру, 22", "east", "H1")
+    y = Record("b", "Гнатюк Тарас", "1952", "m", "підвал, 22", "east", "H2")
+    z = Record("c", "Гнатюк Тарас", "1952", "m", "Myru st 22", "east", "H3")
+    assert compare(x, y)[1]["address"] == "close" and band(compare(x, y)[0]) != "distinct"
+    assert compare(x, z)[1]["address"] == "agree"  # the street across scripts, "вул." and "st" dropped
+    other = Record("d", "Гнатюк Тарас", "1952", "m", "укриття, 40", "east", "H4")
+    assert compare(x, other)[1]["address"] == "disagree"

@@ -155,11 +155,18 @@ def _born_level(a: _Rec, b: _Rec) -> str:
     return "near" if gap <= 5 else "far"
 
 
+_WORDS_IN: Final = re.compile(r"[^\W\d_]{2,}")
+
+
 def _address_level(a: str, b: str) -> str:
     if not a or not b:
         return "missing"
     if a == b:
         return "agree"
+    if not _WORDS_IN.search(a) or not _WORDS_IN.search(b):
+        # One side is a house number alone ("підвал, 22": its street was not written): the same
+        # number is weak evidence, a different one says little either.
+        return "partial" if _DIGITS.findall(a)[:1] == _DIGITS.findall(b)[:1] else "disagree"
     r = fuzz.token_set_ratio(a, b)
     if _DIGITS.findall(a) != _DIGITS.findall(b):
         # Another house or flat on the same street is a neighbour, not the same door.
