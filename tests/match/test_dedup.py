@@ -208,3 +208,18 @@ def test_a_shelter_written_as_the_address_is_the_house_number_not_another_street
     assert compare(x, z)[1]["address"] == "agree"  # the street across scripts, "вул." and "st" dropped
     other = Record("d", "Гнатюк Тарас", "1952", "m", "укриття, 40", "east", "H4")
     assert compare(x, other)[1]["address"] == "disagree"
+
+
+def test_a_household_registered_twice_vouches_for_its_common_named_member() -> None:
+    # Олександр Коваленко is a common name here; his wife's is not. Their household registered at
+    # two doors (the second in Latin) is one family: he links. Alone at the second door, review.
+    crowd = [Record(f"K{i:03d}", "Коваленко Олександр", str(1930 + i % 70), "m", f"вул. Степова, {i}",
+                    "east", f"HK{i}") for i in range(60)] + _crowd(300, seed=5)
+    family = [Record("a", "Коваленко Олександр", "1950", "m", "вул. Польова, 3", "east", "H1"),
+              Record("b", "Коваленко Євпраксія", "1952", "f", "вул. Польова, 3", "east", "H1")]
+    again = [Record("c", "Kovalenko Oleksandr", "1950", "m", "Polova st 5", "east", "H2"),
+             Record("d", "Kovalenko Yevpraksiia", "1952", "f", "Polova st 5", "east", "H2")]
+    pairs = {(p.a, p.b): p.band for p in find_pairs([*crowd, *family, *again])}
+    assert pairs[("a", "c")] == "link" and pairs[("b", "d")] == "link"
+    alone = {(p.a, p.b): p.band for p in find_pairs([*crowd, *family, again[0]])}
+    assert alone.get(("a", "c")) == "review"

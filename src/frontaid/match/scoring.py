@@ -369,7 +369,8 @@ def namesakes(x: _Rec, tf: dict[str, float], people: int) -> float:
     return share * people
 
 
-def _capped(score: float, levels: Levels, x: _Rec, y: _Rec, expected: float = 0.0) -> float:
+def _capped(score: float, levels: Levels, x: _Rec, y: _Rec, expected: float = 0.0,
+            shared_mates: bool = False) -> float:
     """Pairs the rule never links, however the weights add up; at most a person decides, in review.
 
     Namesakes in one household (father and son, mother and daughter) whose birth years are not
@@ -385,7 +386,7 @@ def _capped(score: float, levels: Levels, x: _Rec, y: _Rec, expected: float = 0.
     year_apart = levels[6] == "disagree" and levels[1] == "close" and not (x.date and y.date)
     # The address or the household vouch only with the birth year: a son named after his father
     # lives at his father's address.
-    corroborated = levels[1] == "date" or levels[3] == "agree" or (
+    corroborated = levels[1] == "date" or levels[3] == "agree" or shared_mates or (
         levels[1] == "year" and (levels[4] == "agree" or levels[6] == "agree"))
     common = expected >= NAMESAKES_TO_CORROBORATE and not corroborated
     if home_namesakes or year_apart or common:
@@ -426,16 +427,37 @@ def _levels_slice(bounds: tuple[int, int]) -> list[tuple[Levels, float]]:
     return [_levels(recs[i], recs[j], tf) for i, j in (divmod(c, n) for c in sample[bounds[0]:bounds[1]])]
 
 
+# Two records whose households have another member in common (by name, in any script: the wife,
+# the grandson) are one family registered twice: this much more evidence, and corroboration.
+MATES_BONUS: Final = 3.0
+
+
+def household_mates(recs: list[_Rec], tf: dict[str, float]) -> list[frozenset[str]]:
+    """For each record, the names of the other people in its household (their sorted loose words),
+    only names rare enough in this registry that two households sharing one are one family."""
+    members: dict[str, set[str]] = {}
+    n = len(recs)
+    for x in recs:
+        if x.rec.household and x.spelling and namesakes(x, tf, n) < NAMESAKES_TO_CORROBORATE:
+            members.setdefault(x.rec.household, set()).add(x.spelling)
+    return [frozenset(members.get(x.rec.household, set()) - {x.spelling}) if x.rec.household else frozenset()
+            for x in recs]
+
+
 def _score_slice(bounds: tuple[int, int]) -> list[tuple[int, float, Levels]]:
-    recs, tf, codes, n, shift, model = parallel.job()
+    recs, tf, codes, n, shift, model, mates = parallel.job()
     names_seen: dict[tuple[str, str], tuple[str, float]] = {}
     out = []
     for code in codes[bounds[0]:bounds[1]]:
         i, j = divmod(code, n)
-        hit = model.quick(recs[i], recs[j], tf, names_seen, REVIEW + shift)
+        x, y = recs[i], recs[j]
+        shared = x.rec.household != y.rec.household and not mates[i].isdisjoint(mates[j])
+        hit = model.quick(x, y, tf, names_seen, REVIEW + shift - (MATES_BONUS if shared else 0.0))
         if hit is not None:
-            out.append((code, _capped(hit[0] - shift, hit[1], recs[i], recs[j], namesakes(recs[i], tf, n)),
-                        hit[1]))
+            # A family in common with different birth years is father and son: no evidence then.
+            shared = shared and hit[1][1] in ("date", "year")
+            score = hit[0] - shift + (MATES_BONUS if shared else 0.0)
+            out.append((code, _capped(score, hit[1], x, y, namesakes(x, tf, n), shared), hit[1]))
     return out
 
 
