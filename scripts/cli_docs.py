@@ -41,9 +41,7 @@ def command_paths() -> Iterator[list[str]]:
 
 
 def help_text(path: list[str]) -> str:
-    # English whatever the machine's locale: the reference is written from the help as coded.
-    res = CliRunner().invoke(app, [*path, "--help"], prog_name="frontaid",
-                             env={"COLUMNS": "100", "FRONTAID_LANG": "en"})
+    res = CliRunner().invoke(app, [*path, "--help"], prog_name="frontaid", env={"COLUMNS": "100"})
     if res.exit_code != 0:
         raise RuntimeError(f"frontaid {' '.join(path)} --help failed: {res.stderr}")
     return "\n".join(line.rstrip() for line in res.stdout.strip().splitlines())

@@ -69,7 +69,7 @@ def test_api_open_assign_start_done_moves_the_card(teams) -> None:
     assert column_of(code) == "done"
     again = c.post(f"/api/requests/{code}/start", headers=h)
     assert again.status_code == 409 and again.json()["kind"] == "BadTransition"
-    assert c.get("/api/teams").json()["teams"][0]["eid"] == "team-east"
+    assert "team-east" in [t["eid"] for t in c.get("/api/teams").json()["teams"]]
 
 
 def test_assign_on_the_page_moves_the_card_and_shows_the_team(teams) -> None:
@@ -87,6 +87,31 @@ def test_assign_on_the_page_moves_the_card_and_shows_the_team(teams) -> None:
     assert f'id="req-{code}"' not in _column(page.text, "open")
     r = c.post(f"/board/{code}/start", data={"csrf": _csrf(page.text)}, follow_redirects=False)
     assert r.status_code == 303 and _status(web, code)[0] == "in-progress"
+
+
+def test_after_assigning_the_coordinator_is_told_and_the_card_says_where(teams) -> None:
+    web = teams
+    code = requests.open_request(web.town.rep, "tester", need="water", household=web.town.ihor)
+    c = web.page_login("coordinator")
+    page = c.get("/board")
+    card = _column(page.text, "open")
+    assert "Myru 12" in card and "Захід" in card  # the household's address and its zone, no slug
+    # A plain form: back to the board, which says what was done.
+    r = c.post(f"/board/{code}/assign", data={"csrf": _csrf(page.text), "team": "team-west"})
+    assert r.status_code == 200 and f"Заявку {code} доручено команді «Team West»." in r.text
+    # Through htmx: the hub says where to go, the board marks the card in its new column.
+    r = c.post(f"/board/{code}/start", data={"csrf": _csrf(page.text)}, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and r.headers["HX-Redirect"] == f"/board?changed={code}&did=start"
+    page = c.get(r.headers["HX-Redirect"])
+    assert f"Заявка {code} тепер: виконується." in page.text
+    assert f'class="card normal opened" id="req-{code}"' in _column(page.text, "in-progress")
+    # An unknown team is refused in words and changes nothing.
+    other = requests.open_request(web.town.rep, "tester", need="food", zone="east")
+    bad = c.post(f"/board/{other}/assign", data={"csrf": _csrf(page.text), "team": "nobody"},
+                 headers={"HX-Request": "true"})
+    assert bad.status_code == 400 and "nobody" in bad.text and _status(web, other)[0] == "open"
+    # The analyst sees the card without the address.
+    assert "Myru 12" not in web.page_login("analyst").get("/board").text
 
 
 def test_filters_by_need_and_zone(web) -> None:
@@ -187,7 +212,13 @@ def test_columns_are_capped_with_a_count(web) -> None:
     cols = c.get("/api/requests/board").json()["columns"]
     assert cols[0]["count"] == 105 and len(cols[0]["requests"]) == 100
     column = _column(c.get("/board").text, "open")
-    assert column.count('id="req-') == 100 and "100" in column and "105" in column
+    # The page shows a screenful per column and a link for more, up to every card.
+    assert column.count('id="req-') == 20 and "20 з 105" in column
+    assert 'href="/board?shown=40#col-open"' in column
+    more = _column(c.get("/board?shown=40").text, "open")
+    assert more.count('id="req-') == 40 and 'href="/board?shown=60#col-open"' in more
+    every = _column(c.get("/board?shown=200").text, "open")
+    assert every.count('id="req-') == 105 and "show-more" not in every
 
 
 def test_the_board_is_documented(web) -> None:

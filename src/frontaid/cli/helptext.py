@@ -1,149 +1,104 @@
-"""`--help` in the user's language, translated when it is rendered.
+"""`--help` in the user's language (issue 12): every command's and option's help, and click's own
+words ("Usage:", "Options", "[required]"), translated when the command tree is built for a run.
 
-Help texts stay English in the code (docstrings and `help=`), so docs/cli.md, generated from
-them, stays English. When `frontaid` starts, the language is known from the command line
-(`--lang uk` before the command) or the environment (FRONTAID_LANG, LC_ALL, LC_MESSAGES, LANG);
-when one of them names a language, every command's help, short help and option help in the
-freshly built command tree is replaced by its translation before click parses anything, and
-the headings click writes (Usage, Options, Commands, Arguments, [default: …], [required]) are
-translated by the formatter. When nothing names a language, help stays English, as it was.
-
-Msgids: each paragraph of a help text with its whitespace folded to single spaces, and each
-option's help the same way; the `Example:` line keeps its command and translates its first
-word. They live in locale/uk/LC_MESSAGES/help.po (`python scripts/help_po.py` adds new ones).
+Help texts stay English in the code (docs/cli.md is generated from them); their Ukrainian is in
+locale/uk/LC_MESSAGES/help.po, one msgid per paragraph (a paragraph's line breaks are not part of
+it: click wraps paragraphs again) and one per line of a `\\b` block. An "Example:" line keeps its
+command and translates its label.
 """
 
 from __future__ import annotations
 
-import inspect
-import os
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
-from typer._click.core import Context
-from typer._click.formatting import HelpFormatter
+from frontaid.i18n import gettext as tr  # not `gettext`: its msgids are help texts, not literals
 
-from frontaid.i18n import LANGUAGES, gettext
-
-
-def N_(msgid: str) -> str:
-    return msgid
+NO_WRAP = "\b"
+EXAMPLE = "Example:"
 
 
-# What click and typer write around the help texts (their own English).
-USAGE = N_("Usage: ")
-HEADINGS = {"Options": N_("Options"), "Commands": N_("Commands"), "Arguments": N_("Arguments")}
-EXTRAS = {"default: ": N_("default: "), "required": N_("required"), "env var: ": N_("env var: ")}
-EXAMPLE = N_("Example:")
-_EXTRA = re.compile(r"^(?P<text>.*?)(?P<extra>\s*\[(?:default: |required|env var: )[^\]]*\])?$", re.S)
+def paragraphs(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, msgid) of each part of a help text: 'text' paragraphs, 'line's of \\b blocks, 'example's."""
+    for para in text.split("\n\n"):
+        if para.startswith(NO_WRAP):
+            for line in para.split("\n")[1:]:
+                if line.strip().startswith(EXAMPLE):
+                    yield "example", line
+                elif line.strip():
+                    yield "line", line.strip()
+        elif para.strip():
+            yield "text", " ".join(para.split())
 
 
-def help_language(argv: Sequence[str]) -> str | None:
-    """The language --help should speak: `--lang X` before the command, else the environment's
-    when it names one of ours; None (English, the help as written) when nothing names one."""
-    for i, word in enumerate(argv):
-        if word == "--lang" and i + 1 < len(argv):
-            value = argv[i + 1].lower()
-            return value if value in LANGUAGES else None
-        if word.startswith("--lang="):
-            value = word.split("=", 1)[1].lower()
-            return value if value in LANGUAGES else None
-        if not word.startswith("-") and (i == 0 or argv[i - 1] not in ("--db", "--actor", "--role")):
-            break  # the command: options after it are its own (init --lang is the deployment's)
-    for var in ("FRONTAID_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        code = os.environ.get(var, "").split(".")[0].split("_")[0].lower()
-        if code in LANGUAGES:
-            return code
-    return None
-
-
-def msgid(text: str) -> str:
-    return " ".join(text.split())
-
-
-def translate_help(text: str | None, lang: str) -> str | None:
-    """A command's help, paragraph by paragraph; untranslated paragraphs stay as written."""
-    if not text:
+def translated(text: str | None, lang: str) -> str | None:
+    """`text` in `lang`: each paragraph and line by its own msgid; what has none stays as it is."""
+    if not text or lang == "en":
         return text
     out = []
-    for para in inspect.cleandoc(text).split("\n\n"):
-        if para.startswith("\b"):
-            lines = [_example(line, lang) for line in para.split("\n")]
-            out.append("\n".join(lines))
-            continue
-        key = msgid(para)
-        done = gettext(key, lang)
-        out.append(done if done != key else para)
+    for para in text.split("\n\n"):
+        if para.startswith(NO_WRAP):
+            lines = []
+            for line in para.split("\n")[1:]:
+                indent = line[:len(line) - len(line.lstrip())]
+                body = line.strip()
+                if body.startswith(EXAMPLE):
+                    lines.append(indent + tr(EXAMPLE, lang) + body[len(EXAMPLE):])
+                else:
+                    lines.append(indent + tr(body, lang) if body else line)
+            out.append("\n".join([NO_WRAP, *lines]))
+        elif para.strip():
+            out.append(tr(" ".join(para.split()), lang))
     return "\n\n".join(out)
 
 
-def _example(line: str, lang: str) -> str:
-    if line.lstrip().startswith("Example:"):
-        return line.replace("Example:", gettext(EXAMPLE, lang), 1)
-    key = msgid(line)
-    done = gettext(key, lang) if key else key
-    return line if done == key else line[: len(line) - len(line.lstrip())] + done
+def _walk(command: Any) -> Iterator[Any]:
+    yield command
+    for sub in (getattr(command, "commands", None) or {}).values():
+        yield from _walk(sub)
 
 
-def translate_option(text: str | None, lang: str) -> str | None:
-    if not text:
-        return text
-    key = msgid(text)
-    done = gettext(key, lang)
-    return done if done != key else text
+# The language typer's own words are shown in, for this run (the patches below read it).
+_WORDS_IN = ["en"]
 
 
-def walk(cmd: Any) -> Iterator[Any]:
-    yield cmd
-    for sub in getattr(cmd, "commands", {}).values():
-        yield from walk(sub)
-
-
-def translate_tree(root: Any, lang: str) -> None:
-    """Every help text of the command tree in `lang`, and its headings through `HelpContext`."""
-    for cmd in walk(root):
-        cmd.help = translate_help(cmd.help, lang)
-        if cmd.short_help:
-            cmd.short_help = translate_option(cmd.short_help, lang)
-        for p in cmd.params:
+def translate(command: Any, lang: str) -> Any:
+    """The command tree with its help in `lang`, and typer's own words (typer vendors click: its
+    "Usage:", "Options", "[required]", the help option's text), for this run (in place)."""
+    _typer_words()
+    _WORDS_IN[0] = lang
+    if lang == "en":
+        return command
+    for c in _walk(command):
+        c.help = translated(c.help, lang)
+        c.short_help = translated(c.short_help, lang)
+        for p in c.params:
             if getattr(p, "help", None):
-                p.help = translate_option(p.help, lang)
-        cmd.context_class = _context_for(lang)
+                p.help = translated(p.help, lang)
+    return command
 
 
-class TranslatedFormatter(HelpFormatter):
-    """Click's formatter, writing its own words (headings, usage, [default: …]) in `lang`."""
+def _typer_words() -> None:
+    """Route typer's own words through our catalog, in the language of `_WORDS_IN` (once)."""
+    import typer.core
+    from typer._click import core, formatting
 
-    lang = "en"
+    if getattr(formatting.HelpFormatter.write_usage, "translated", False):
+        return
+    typer.core._ = lambda msgid: tr(msgid, _WORDS_IN[0])  # type: ignore[attr-defined,assignment]
+    write_usage = formatting.HelpFormatter.write_usage
 
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, gettext(USAGE, self.lang) if prefix is None else prefix)
+    def usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        write_usage(self, prog, args, tr("Usage:", _WORDS_IN[0]) + " " if prefix is None else prefix)
 
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(gettext(HEADINGS.get(heading, heading), self.lang))
+    usage.translated = True  # type: ignore[attr-defined]
+    formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
+    help_option = core.Command.get_help_option
 
-    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(term, self._row(text)) for term, text in rows], col_max, col_spacing)
+    def translated_help_option(self: Any, ctx: Any) -> Any:
+        option = help_option(self, ctx)
+        if option is not None and option.help:
+            option.help = tr(option.help, _WORDS_IN[0])
+        return option
 
-    def _row(self, text: str) -> str:
-        m = _EXTRA.match(text)
-        if m is None:
-            return text
-        body, extra = m["text"], m["extra"] or ""
-        key = msgid(body)
-        done = gettext(key, self.lang) if key else key
-        body = done if done != key else body
-        for english, mid in EXTRAS.items():
-            extra = extra.replace(english, gettext(mid, self.lang))
-        return body + extra
-
-
-_CONTEXTS: dict[str, type[Context]] = {}
-
-
-def _context_for(lang: str) -> type[Context]:
-    if lang not in _CONTEXTS:
-        formatter = type(f"Formatter_{lang}", (TranslatedFormatter,), {"lang": lang})
-        _CONTEXTS[lang] = type(f"HelpContext_{lang}", (Context,), {"formatter_class": formatter})
-    return _CONTEXTS[lang]
+    core.Command.get_help_option = translated_help_option  # type: ignore[method-assign]

@@ -8,7 +8,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from typer._click.core import Context  # typer 0.29 vendors click: its Context is this one
 from typer.core import TyperGroup
@@ -260,29 +259,32 @@ def device_enroll(
     zones: str = typer.Option(None, "--zones",
                               help="Zone slugs, comma-separated: the device will hold only the "
                                    "households of these zones (for devices at risk of capture)."),
+    town: str = typer.Option(None, "--town", help="A regional hub: the device holds only this town's zones "
+                                                 "(as they are now)."),
     qr: bool = typer.Option(True, "--qr/--no-qr", help="Also show the code as a QR code."),
 ) -> None:
     """On the hub: a one-time code that lets a new device join this deployment.
 
     The code carries the deployment key: show it only to the person setting up the device.
-    Besides the long code and its QR, a short code (like K7M2-9QXD) to type on the new device
-    while this hub runs `frontaid serve`: it fetches the long code over the local network,
-    once, within 30 minutes.
 
     \b
     Example: frontaid device enroll team-east --zones east-north,east-south
     """
-    from frontaid.sync import shortcode
     from frontaid.sync.devices import enroll
-    from frontaid.sync.tls import local_names
 
     st = state(ctx)
     rep = st.replica()
-    code = enroll(rep, st.actor, name.strip(), role.strip().lower(),
-                  zones=zones.split(",") if zones is not None else None)
-    short = shortcode.offer(rep, code)
-    lan = [n for n in local_names() if n.count(".") == 3 and not n.startswith("127.")]
-    hub = f"http://{lan[0] if lan else _('ADDRESS')}:8080"
+    chosen = zones.split(",") if zones is not None else None
+    if town is not None:
+        from frontaid.actions import validate as check
+        from frontaid.queries.towns import zones_of
+
+        chosen = [*(chosen or []), *zones_of(rep, check.town(rep, town))]
+    code = enroll(rep, st.actor, name.strip(), role.strip().lower(), zones=chosen)
+    from frontaid.sync import shortcode
+    from frontaid.sync.devices import parse_code
+
+    short = shortcode.make(rep, code, parse_code(code).hub_fingerprint)
 
     def human(c: Console) -> None:
         c.print(_("On the new device run:"))
@@ -295,12 +297,9 @@ def device_enroll(
             buf = io.StringIO()
             segno.make(code, error="m").terminal(out=buf, compact=True)
             c.print(buf.getvalue(), highlight=False, markup=False)
-        c.print(_("Or, while this hub runs `frontaid serve`, type the short code (valid {minutes} minutes, "
-                  "once):").format(minutes=shortcode.MINUTES))
-        c.print(Panel(f"[bold]{short}[/bold]", expand=False))
-        c.print(f"  frontaid --db frontaid.db init --join {short} --hub {hub}")
-    emit(st, {"name": name, "role": role, "code": code, "short_code": short,
-              "short_code_minutes": shortcode.MINUTES}, human)
+        c.print(_("Or type the short code (once, within 30 minutes, with `frontaid serve` running here):"))
+        c.print(f"  frontaid --db frontaid.db init --join {short} --hub http://HUB-ADDRESS:8080")
+    emit(st, {"name": name, "role": role, "code": code, "short_code": short}, human)
 
 
 @device_app.command("list")
@@ -365,6 +364,7 @@ def flags_list(
     rows = list_flags(st.replica(), include_resolved=all_flags)
     kinds = {
         "double-handout": _("handed out twice in one round"), "stock-negative": _("stock below zero"),
+        "stock-unrecorded": _("handed out where no stock is recorded"),
         "conflict": _("conflicting changes"), "changed-after-merge": _("changed after a merge"),
         "changed-after-void": _("changed after it was voided"), "gap": _("changes missing from a device"),
         "clock-ahead": _("a device's clock is far ahead"),

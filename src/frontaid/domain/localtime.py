@@ -53,69 +53,44 @@ def stored(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
-# -- one written form of a date and a moment per language ---------------------------------------
-# "5 груд. 2026, 14:05" / "5 Dec 2026, 14:05": the day first as both languages say it, the month
-# as a word so 05.12 and 12/05 are never confused, the time on the town's clock.
-MONTHS = {
-    "uk": ("січ.", "лют.", "бер.", "квіт.", "трав.", "черв.", "лип.", "серп.", "вер.", "жовт.", "лист.",
-           "груд."),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
+def typed(text: str | None) -> str | None:
+    """A moment a person typed, read on the town's clock, in the stored form (UTC, YYYY-MM-DDTHH:MM).
 
-
-def _parse_stored(value: object) -> datetime | date | None:
-    """A stored moment (ISO, UTC; "T" or a space; seconds and "Z" allowed) or a bare day."""
-    if isinstance(value, datetime | date):
-        return value
-    text = str(value or "").strip()
-    if not text:
+    "2026-12-05 14:05" and the browser's "2026-12-05T14:05" are Kyiv time; "14:05" is today
+    in Kyiv; an explicit offset ("…+00:00", "…Z") is honoured; a date alone stays a date.
+    What does not parse is returned as typed, for the action's check to refuse in words.
+    """
+    if text is None or not text.strip():
         return None
+    s = text.strip().replace(" ", "T")
+    if len(s) <= 10 and "T" not in s and ":" not in s:
+        return s  # a day: no clock involved
     try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
-        return datetime.fromisoformat(text.replace(" ", "T").removesuffix("Z"))
+        if "T" not in s:
+            parsed = datetime.combine(today(), time.fromisoformat(s), tzinfo=TOWN_TZ)
+        else:
+            parsed = datetime.fromisoformat(s.replace("Z", "+00:00"))
     except ValueError:
-        return None
+        return text
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=TOWN_TZ)
+    return stored(parsed.astimezone(UTC).replace(tzinfo=None))
 
 
-def day_text(day: date, lang: str) -> str:
-    """A calendar day: "5 груд. 2026" / "5 Dec 2026"."""
-    months = MONTHS.get(lang, MONTHS["en"])
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+def shown(value: str | date | datetime | None, lang: str) -> str:
+    """A stored day or moment as people read it, one form per language everywhere: a day as
+    "4 грудня 2026" / "4 December 2026"; a moment (stored UTC) on the town's clock as
+    "4 грудня 2026, 14:05"."""
+    from babel.dates import format_date
 
-
-def shown(value: object, lang: str) -> str:
-    """A stored moment on the town's clock ("5 груд. 2026, 14:05"), a stored day as a day
-    ("5 груд. 2026"); anything else as given, and nothing as ""."""
-    parsed = _parse_stored(value)
-    if parsed is None:
-        return "" if value is None else str(value)
-    if not isinstance(parsed, datetime):
-        return day_text(parsed, lang)
-    local = to_town(parsed)
-    return f"{day_text(local.date(), lang)}, {local:%H:%M}"
-
-
-def typed_moment(text: str, day: date | None = None) -> str | None:
-    """What a person typed for a moment, on the town's clock, as the stored UTC form; None if it is
-    not one. "14:05" is today (the town's); "2026-12-05 14:05", "2026-12-05T14:05" and
-    "05.12.2026 14:05" are that day; a bare day ("2026-12-05") is returned as it is (a day, no hour)."""
-    t = " ".join(text.strip().replace("T", " ").split())
-    try:
-        if len(t) <= 5 and ":" in t:
-            return stored(to_utc(day or today(), time.fromisoformat(t.zfill(5))))
-        if len(t) == 10 and "." not in t:
-            return date.fromisoformat(t).isoformat()
-        if "." in t.split(" ")[0]:
-            d, _sep, hm = t.partition(" ")
-            dd, mm, yyyy = d.split(".")
-            day_ = date(int(yyyy), int(mm), int(dd))
-            if not hm:
-                return day_.isoformat()
-            t = f"{day_.isoformat()} {hm}"
-        local = datetime.fromisoformat(t)
-    except ValueError:
-        return None
-    if local.tzinfo is not None:  # typed with its own offset: honoured
-        return stored(local.astimezone(UTC).replace(tzinfo=None))
-    return stored(to_utc(local.date(), local.time()))
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) <= 10:
+            return str(format_date(date.fromisoformat(text), "d MMMM y", locale=lang))
+        value = datetime.fromisoformat(text.replace(" ", "T").replace("Z", "+00:00"))
+    if isinstance(value, datetime):
+        local = to_town(value)
+        return f"{format_date(local.date(), 'd MMMM y', locale=lang)}, {local:%H:%M}"
+    return str(format_date(value, "d MMMM y", locale=lang))

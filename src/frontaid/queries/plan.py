@@ -16,7 +16,6 @@ import numpy as np
 
 from frontaid.domain import vocab
 from frontaid.domain.localtime import town_hhmm
-from frontaid.domain.shapes import ring_mean
 from frontaid.i18n import gettext
 from frontaid.plan import danger as dm
 from frontaid.plan.network import Network, demo_network
@@ -70,11 +69,12 @@ def zone_centres(rep: Replica) -> dict[str, tuple[float, float]]:
     out = {}
     for eid, geometry in rep.conn.execute(f"SELECT eid, geometry FROM zones WHERE {LIVE}"):
         try:
-            mean = ring_mean(json.loads(geometry)) if geometry else None
-        except ValueError:
+            ring = json.loads(geometry)["coordinates"][0]
+        except (TypeError, ValueError, KeyError, IndexError):
             continue
-        if mean is not None:
-            out[eid] = (mean[1], mean[0])
+        pts = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
+        if pts:
+            out[eid] = (sum(p[1] for p in pts) / len(pts), sum(p[0] for p in pts) / len(pts))
     return out
 
 

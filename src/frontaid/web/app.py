@@ -24,7 +24,6 @@ from frontaid import __version__
 from frontaid.errors import FrontaidError, LoginRequired
 from frontaid.i18n import LANGUAGES, set_language
 from frontaid.store.replica import Replica
-from frontaid.sync import shortcode
 from frontaid.sync.http import CT, sync_router
 from frontaid.web import (
     api,
@@ -106,7 +105,6 @@ def create_app(db: Path, clock: Callable[[], float] = time.time, users: Users | 
     app.state.users = users or Users(users_path(Path(db)), clock=clock)
     set_pseudonym_key(app.state.users.pseudonym_key())
     app.include_router(sync_router(lambda: Replica.open(db)))
-    app.include_router(shortcode.router(lambda: Replica.open(db)))
     app.include_router(api.router)
     app.include_router(desk.router)
     app.state.stop_serving = None  # set by `frontaid serve`: what a wipe calls to stop the server

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,6 +19,7 @@ from frontaid.actions import validate as check
 from frontaid.domain import vocab
 from frontaid.domain.workflow import can_move
 from frontaid.errors import FrontaidError, UnknownChoice
+from frontaid.i18n import gettext
 from frontaid.queries import aid, registry
 from frontaid.store.replica import Replica
 from frontaid.web import auth, desk
@@ -45,12 +46,8 @@ def teams(rep: Replica) -> list[dict[str, Any]]:
 
 
 def team_of(rep: Replica, ref: str | None) -> str:
-    """The slug of an existing team (requests.assign takes any text: the web offers only real teams)."""
-    slug = (ref or "").strip()
-    known = [t["eid"] for t in teams(rep)]
-    if slug not in known:
-        raise UnknownChoice(value=slug, what="team", choices=", ".join(known) or "-")
-    return slug
+    """The id of a team that still goes out (by id or name); an unknown or retired one is refused."""
+    return check.team(rep, ref or "")
 
 
 def filters(rep: Replica, need: str | None, zone: str | None) -> tuple[str | None, str | None]:
@@ -59,10 +56,18 @@ def filters(rep: Replica, need: str | None, zone: str | None) -> tuple[str | Non
             check.zone(rep, zone) if zone else None)
 
 
-def board(rep: Replica, role: str, need: str | None = None, zone: str | None = None) -> list[dict[str, Any]]:
+# Cards per column on the page, and how many more "show more" adds: a town's board holds
+# thousands of requests; the page stays a few screens tall on a laptop and loads on a phone.
+PAGE = 20
+MAX_CARDS = 500
+
+
+def board(rep: Replica, role: str, need: str | None = None, zone: str | None = None,
+          cap: int = aid.BOARD_CAP) -> list[dict[str, Any]]:
     """The columns in workflow order, each with its count and newest cards; no names for the analyst."""
     need, zone = filters(rep, need, zone)
-    columns = aid.request_board(rep, need=need, zone=zone, states=STATES)
+    cap = max(1, min(cap, MAX_CARDS))
+    columns = aid.request_board(rep, need=need, zone=zone, states=STATES, cap=cap, closed_cap=min(cap, 25))
     out = [{"status": s, "count": columns[s]["count"], "requests": columns[s]["requests"]} for s in STATES]
     return out if sees_names(role) else without_names(out)
 
@@ -97,17 +102,18 @@ def move(rep: Replica, actor: str, code: str, action: str, note: str | None = No
 
 
 def _board_page(request: Request, sess: Session, need: str = "", zone: str = "", status_code: int = 200,
-                **extra: Any) -> Response:
+                shown: int = PAGE, **extra: Any) -> Response:
     lang = language(request)
     with desk.replica(request) as rep:
         ctx: dict[str, Any] = {"need": need, "zone": zone, "zones": zone_names(rep, lang),
                                "teams": teams(rep)}
         try:
-            ctx["columns"] = board(rep, sess.role, need, zone)
+            ctx["columns"] = board(rep, sess.role, need, zone, cap=shown)
         except FrontaidError as err:  # a bad filter: say so, show the whole board
-            ctx.update(columns=board(rep, sess.role), need="", zone="", error=err.text(lang))
+            ctx.update(columns=board(rep, sess.role, cap=shown), need="", zone="", error=err.text(lang))
             status_code = err.http_status
     ctx["team_names"] = {t["eid"]: t["name"] for t in ctx["teams"]}
+    ctx["more_url"] = _back(ctx["need"], ctx["zone"], shown=str(min(shown + PAGE, MAX_CARDS)))
     ctx.update(extra)
     return render(request, "board.html", sess, status_code=status_code, can_move=can_move,
                   names=sees_names(sess.role), **ctx)
@@ -118,10 +124,40 @@ def _back(need: str, zone: str, **more: str) -> str:
     return "/board" + (f"?{query}" if query else "")
 
 
+def confirmation(rep: Replica, code: str, did: str, lang: str) -> str:
+    """What the coordinator is told after a change to a request, in words."""
+    found = aid.request(rep, code)
+    if found is None or did not in DID:
+        return ""
+    if did == "assigned":
+        team = {t["eid"]: t["name"] for t in teams(rep)}.get(found["team"], found["team"] or "")
+        return gettext("Request {code} assigned to team {team}.", lang).format(code=code, team=team)
+    state = gettext(vocab.REQUEST_STATES.get(found["status"], found["status"]), lang)
+    return gettext("Request {code} is now: {state}.", lang).format(code=code, state=state)
+
+
+DID = ("assigned", "start", "done", "cancel", "reopen")
+
+
+def _changed(request: Request, code: str, did: str, need: str, zone: str) -> Response:
+    """After a change, back to the board, which says what was done and marks the card in its new
+    column: a plain form by a redirect, htmx by HX-Redirect (its failures are shown in place)."""
+    url = _back(need, zone, changed=code, did=did)
+    if request.headers.get("HX-Request") == "true":
+        return Response(status_code=200, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
 @router.get("/board", response_class=HTMLResponse, include_in_schema=False)
-def board_page(request: Request, need: str = "", zone: str = "", opened: str = "",
+def board_page(request: Request, need: str = "", zone: str = "", opened: str = "", changed: str = "",
+               did: str = "", shown: int = PAGE,
                sess: Session = Depends(auth.need("requests"))) -> Response:
-    return _board_page(request, sess, need, zone, opened=opened)
+    confirmed = ""
+    if changed:
+        with desk.replica(request) as rep:
+            confirmed = confirmation(rep, changed, did, language(request))
+    return _board_page(request, sess, need, zone, opened=opened, shown=shown, changed=changed,
+                       confirmed=confirmed)
 
 
 async def _form(request: Request, *names: str) -> dict[str, str]:
@@ -132,7 +168,7 @@ async def _form(request: Request, *names: str) -> dict[str, str]:
 @router.post("/board/open", response_class=HTMLResponse, include_in_schema=False)
 async def board_open(request: Request, sess: Session = Depends(auth.need_post("request_open"))) -> Response:
     """The desk's household panel (or any form) opens a request, then shows it on the board."""
-    f = await _form(request, "household", "zone", "need", "urgency", "reported_by", "note")
+    f = await _form(request, "household", "zone", "need", "urgency", "reported_by", "note", "back")
     lang = language(request)
     with desk.replica(request) as rep:
         try:
@@ -144,6 +180,9 @@ async def board_open(request: Request, sess: Session = Depends(auth.need_post("r
             ctx.update(points=desk.points(rep, lang), q="", results=None, error=err.text(lang),
                        point=request.cookies.get(desk.POINT_COOKIE))
             return render(request, "desk.html", sess, status_code=err.http_status, **ctx)
+    if f["back"] == "household" and f["household"]:  # opened from the household's own page: back there
+        hh = quote(check.existing(rep, "household", f["household"]))
+        return RedirectResponse(f"/registry/household/{hh}?opened={quote(code)}", status_code=303)
     return RedirectResponse(_back("", "", opened=code), status_code=303)
 
 
@@ -153,11 +192,11 @@ async def board_assign(request: Request, code: str,
     f = await _form(request, "team", "need", "zone")
     with desk.replica(request) as rep:
         try:
-            assign(rep, sess.name, code, f["team"])
+            eid = assign(rep, sess.name, code, f["team"])
         except FrontaidError as err:
             error, status = err.text(language(request)), err.http_status
         else:
-            return RedirectResponse(_back(f["need"], f["zone"]), status_code=303)
+            return _changed(request, eid, "assigned", f["need"], f["zone"])
     return _board_page(request, sess, f["need"], f["zone"], status_code=status, error=error)
 
 
@@ -167,11 +206,11 @@ async def board_move(request: Request, code: str, action: str,
     f = await _form(request, "need", "zone", "note")
     with desk.replica(request) as rep:
         try:
-            move(rep, sess.name, code, action, f["note"])
+            eid = move(rep, sess.name, code, action, f["note"])
         except FrontaidError as err:
             error, status = err.text(language(request)), err.http_status
         else:
-            return RedirectResponse(_back(f["need"], f["zone"]), status_code=303)
+            return _changed(request, eid, action, f["need"], f["zone"])
     return _board_page(request, sess, f["need"], f["zone"], status_code=status, error=error)
 
 

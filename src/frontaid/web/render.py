@@ -44,8 +44,7 @@ def render(request: Request, template: str, sess: Session | None, status_code: i
         path=request.url.path, vocab=vocab,
         here=request.url.path + ("?" + request.url.query if request.url.query else ""),
         can=lambda permission: can(sess, permission),
-        label=lambda slug: gettext(vocab.ITEMS.get(slug) or str(slug), lang),
-        # A stored moment (UTC) on the town's clock, a stored day as a day: one form per language.
+        label=lambda slug: gettext(vocab.ITEM_NAMES.get(slug) or str(slug), lang),
         when=lambda value: shown(value, lang),
         **context)
     return HTMLResponse(html, status_code=status_code)
