@@ -22,7 +22,7 @@ from frontaid.store.replica import Replica
 
 A = "tester"
 # Words on the pages' menus, buttons and filters: none may reach the paper.
-CONTROLS = ("Вийти", "Показати", "Доручити", "Розпочати", "Скасувати", "Видати",
+CONTROLS = ("Вийти", "Показати", "Доручити", "Призначити", "Розпочати", "Скасувати", "Видати",
             "English", "Надрукувати")
 
 

@@ -14,27 +14,12 @@ from zoneinfo import ZoneInfo
 from frontaid.queries import LIVE
 from frontaid.queries import registry as regq
 from frontaid.queries.aid import evacuation_answers, harm, harm_by_zone, stock_by_item
-from frontaid.queries.status import harm_by_day
+from frontaid.queries.status import harm_by_day, people_remaining
 from frontaid.queries.towns import ALL, Cut, sites_of, town_name
 from frontaid.store.replica import Replica
 
 PERIOD_DAYS = 7
 KYIV = ZoneInfo("Europe/Kyiv")
-
-
-def people_remaining(rep: Replica, cut: Cut = ALL) -> dict[str, int]:
-    """The zones' estimate of people still in town, and how many of them are registered."""
-    c = rep.conn
-    zones, zp = cut.where("eid")
-    in_zone, hp = cut.where("zone")
-    of_hh, op = cut.households("household")
-    estimate = c.execute(f"SELECT COALESCE(SUM(population_estimate), 0) FROM zones WHERE created = 1{zones}",
-                         zp).fetchone()[0]
-    households = c.execute(f"SELECT COUNT(*) FROM households WHERE {LIVE} AND status = 'active'{in_zone}",
-                           hp).fetchone()[0]
-    people = c.execute(f"SELECT COUNT(*) FROM people WHERE {LIVE} AND status = 'present'{of_hh}",
-                       op).fetchone()[0]
-    return {"estimate": estimate, "registered": people, "households": households}
 
 
 _REACHED = """

@@ -7,7 +7,7 @@ from typing import Any
 
 from frontaid.queries import LIVE
 from frontaid.queries.aid import evacuation_answers, harm, stock_by_item
-from frontaid.queries.towns import Cut, sites_of, town_name
+from frontaid.queries.towns import ALL, Cut, sites_of, town_name
 from frontaid.store.replica import Replica
 
 
@@ -18,15 +18,8 @@ def status(rep: Replica, now: datetime | None = None, town: str | None = None) -
     c = rep.conn
     week_ago = (today - timedelta(days=7)).isoformat()
     cut = Cut.all() if town is None else Cut.town(rep, town)
-    zones, zp = cut.where("eid")
     in_zone, hp = cut.where("zone")
     of_hh, op = cut.households("household")
-    estimate = c.execute(f"SELECT COALESCE(SUM(population_estimate), 0) FROM zones WHERE created = 1{zones}",
-                         zp).fetchone()[0]
-    households = c.execute(f"SELECT COUNT(*) FROM households WHERE {LIVE} AND status = 'active'{in_zone}",
-                           hp).fetchone()[0]
-    people = c.execute(f"SELECT COUNT(*) FROM people WHERE {LIVE} AND status = 'present'{of_hh}",
-                       op).fetchone()[0]
     reached = c.execute(
         f"""SELECT COUNT(*) FROM (
              SELECT household FROM handouts WHERE created = 1 AND "on" >= ?{of_hh}
@@ -43,7 +36,7 @@ def status(rep: Replica, now: datetime | None = None, town: str | None = None) -
     return {
         "town": rep.town if town is None else town_name(rep, town),
         "date": today.isoformat(),
-        "people": {"estimate": estimate, "registered": people, "households": households},
+        "people": people_remaining(rep, cut),
         "reached_7d": reached,
         "open_requests": needs,
         "bodies_awaiting_recovery": deceased_unburied,
@@ -53,6 +46,21 @@ def status(rep: Replica, now: datetime | None = None, town: str | None = None) -
         "evacuation": evacuation_answers(rep, cut.households("o.household")),
         "replica": replica_summary(rep),
     }
+
+
+def people_remaining(rep: Replica, cut: Cut = ALL) -> dict[str, int]:
+    """The zones' estimate of people still in town, and how many of them are registered."""
+    c = rep.conn
+    zones, zp = cut.where("eid")
+    in_zone, hp = cut.where("zone")
+    of_hh, op = cut.households("household")
+    estimate = c.execute(f"SELECT COALESCE(SUM(population_estimate), 0) FROM zones WHERE created = 1{zones}",
+                         zp).fetchone()[0]
+    households = c.execute(f"SELECT COUNT(*) FROM households WHERE {LIVE} AND status = 'active'{in_zone}",
+                           hp).fetchone()[0]
+    people = c.execute(f"SELECT COUNT(*) FROM people WHERE {LIVE} AND status = 'present'{of_hh}",
+                       op).fetchone()[0]
+    return {"estimate": estimate, "registered": people, "households": households}
 
 
 def replica_summary(rep: Replica) -> dict[str, Any]:
