@@ -178,16 +178,35 @@ def test_the_analyst_sees_the_board_without_names(teams) -> None:
     assert 'action="/board/' not in page.text  # no buttons for a role that may not press them
 
 
-def test_columns_are_capped_with_a_count(web) -> None:
+def test_columns_show_a_page_and_more_on_demand(web) -> None:
     rep = web.town.rep
+    made = []
     for i in range(105):
         at = f"2025-01-{1 + i // 24:02d}T{i % 24:02d}:00"
-        requests.open_request(rep, "tester", need="food", zone="east", at=at)
+        urgency = "critical" if i == 3 else "normal"
+        made.append(requests.open_request(rep, "tester", need="food", zone="east", at=at, urgency=urgency))
     c = web.page_login("desk")
     cols = c.get("/api/requests/board").json()["columns"]
-    assert cols[0]["count"] == 105 and len(cols[0]["requests"]) == 100
+    assert cols[0]["count"] == 105 and len(cols[0]["requests"]) == 100  # the API keeps its cap
     column = _column(c.get("/board").text, "open")
-    assert column.count('id="req-') == 100 and "100" in column and "105" in column
+    shown = re.findall(r'id="req-([^"]+)"', column)
+    assert len(shown) == 10 and "(105)" in column and "показано 10 з 105" in column
+    assert shown[0] == made[3] and shown[1:] == made[::-1][:9]  # the critical one first, then the newest
+    seen = list(shown)
+    offset = 10
+    while True:  # what "show more" fetches: the next cards, none twice, until none are left
+        more = c.get("/board/more", params={"status": "open", "offset": offset, "step": 40})
+        assert more.status_code == 200
+        got = re.findall(r'id="req-([^"]+)"', more.text)
+        seen += got
+        offset += len(got)
+        if "more-wrap" not in more.text:
+            break
+    assert set(made) == set(seen) and len(seen) == 105  # every card once
+    # Without JavaScript the same link reloads the page with more cards.
+    page = c.get("/board", params={"status": "open", "shown": 30}).text
+    assert page.count('id="req-') == 30 and 'id="col-assigned"' not in page
+    assert c.get("/board/more", params={"status": "lost"}).status_code == 400
 
 
 def test_the_board_is_documented(web) -> None:
