@@ -214,3 +214,47 @@ def test_the_board_is_documented(web) -> None:
     for path in ("/api/requests", "/api/requests/board", "/api/requests/{code}/assign", "/api/teams"):
         assert path in spec
     assert "/board" not in spec
+
+
+def test_htmx_answers_with_the_card_or_a_ukrainian_refusal(teams) -> None:
+    web = teams
+    rep = web.town.rep
+    code = requests.open_request(rep, "tester", need="food", household=web.town.anna)
+    page = web.page_login("coordinator")
+    csrf = _csrf(page.get("/board").text)
+    hx = {"HX-Request": "true"}
+    before = rep.op_count()
+    r = page.post(f"/board/{code}/assign", data={"csrf": csrf, "team": "team-nowhere"}, headers=hx)
+    assert r.status_code == 400
+    alert = re.search(r'role="alert">([^<]+)<', r.text).group(1)
+    assert "team-nowhere" in alert and "команда" in alert
+    assert "Team East, Team West" in alert  # the names the list shows, not ids
+    assert 'id="col-open"' not in r.text  # the reason alone, for the card it was sent from
+    assert rep.op_count() == before and _status(web, code) == ("open", None)
+    r = page.post(f"/board/{code}/assign", data={"csrf": csrf, "team": "team-east"}, headers=hx)
+    assert r.status_code == 200 and r.text.lstrip().startswith("<article")
+    assert f"Заявку {code} доручено команді: Team East." in r.text and "Команда: Team East" in r.text
+    assert '<p class="where"><span class="address">Chasiv Yar Rd 4</span> · Схід</p>' in r.text  # where it is
+    assert 'id="count-tab-assigned" hx-swap-oob="true">(1)' in r.text
+    r = page.post(f"/board/{code}/done", data={"csrf": csrf}, headers=hx)
+    assert r.status_code == 200 and f"Заявку {code} виконано." in r.text
+    assert _status(web, code) == ("done", "team-east")
+    r = page.post(f"/board/{code}/start", data={"csrf": csrf}, headers=hx)  # done cannot start again
+    assert r.status_code == 409 and 'role="alert"' in r.text and _status(web, code)[0] == "done"
+
+
+def test_the_filters_count_what_each_choice_would_show(web) -> None:
+    rep = web.town.rep
+    for need, zone in (("food", "east"), ("food", "west"), ("water", "east")):
+        requests.open_request(rep, "tester", need=need, zone=zone)
+    c = web.page_login("coordinator")
+    page = c.get("/board", params={"zone": "east"}).text
+    food = re.search(r'<option value="food"[^>]*>([^<]+)</option>', page).group(1)
+    water = re.search(r'<option value="water"[^>]*>([^<]+)</option>', page).group(1)
+    east_food = rep.conn.execute("SELECT COUNT(*) FROM requests WHERE zone = 'east' AND need = 'food'"
+                                 ).fetchone()[0]
+    assert food.endswith(f"({east_food})") and water.endswith("(1)")
+    assert 'value="heating"' not in page  # a need with nothing to show is not offered
+    page = c.get("/board", params={"status": "open", "need": "water"}).text
+    assert 'id="col-done"' not in page and 'aria-current="page"' in page.split('id="tab-open"')[1][:60]
+    assert c.get("/board", params={"status": "lost"}).status_code == 400

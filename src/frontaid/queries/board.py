@@ -49,7 +49,8 @@ def board_cards(rep: Replica, status: str, *, need: str | None = None, zone: str
     cond, params = _where({"status": status, "need": need, "zone": zone})
     order = _ACTIVE_ORDER if status in ACTIVE else _CLOSED_ORDER
     return rep.rows(f"SELECT {CARD_COLS} FROM requests r LEFT JOIN households h ON h.eid = r.household "
-                    f"WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?", [*params, max(0, limit), max(0, offset)])
+                    f"WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
+                    [*params, max(0, limit), max(0, offset)])
 
 
 def board_card(rep: Replica, code: str) -> dict[str, Any] | None:

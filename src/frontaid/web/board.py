@@ -52,7 +52,8 @@ def team_of(rep: Replica, ref: str | None) -> str:
     known = teams(rep)
     if slug not in {t["eid"] for t in known}:
         # The choices by the names the page's list shows (GET /api/teams gives their ids).
-        raise UnknownChoice(value=slug, what="team", choices=", ".join(t["name"] or t["eid"] for t in known) or "-")
+        names = ", ".join(t["name"] or t["eid"] for t in known)
+        raise UnknownChoice(value=slug, what="team", choices=names or "-")
     return slug
 
 
@@ -113,7 +114,8 @@ def done_text(action: str, lang: str) -> str:
             "reopen": gettext("Request {code} is open again.", lang)}[action]
 
 
-def _page_filters(rep: Replica, need: str, zone: str, status: str) -> tuple[str | None, str | None, str | None]:
+def _page_filters(rep: Replica, need: str, zone: str,
+                  status: str) -> tuple[str | None, str | None, str | None]:
     need_, zone_ = filters(rep, need, zone)
     return need_, zone_, (check.choice(status, vocab.REQUEST_STATES, "status") if status else None)
 
@@ -166,6 +168,8 @@ def _board_page(request: Request, sess: Session, need: str = "", zone: str = "",
         if opened and (card := board_q.board_card(rep, opened)) is not None:
             ctx["opened_card"] = card_view(rep, card, sess.role, ctx["zones"],
                                            {t["eid"]: t["name"] for t in ctx["teams"]})
+            # Drawn above the columns only when its column's first cards do not hold it.
+            ctx["opened_shown"] = any(c["eid"] == opened for col in ctx["columns"] for c in col["cards"])
     ctx["team_names"] = {t["eid"]: t["name"] for t in ctx["teams"]}
     ctx.update(extra)
     return render(request, "board.html", sess, status_code=status_code, can_move=can_move,
