@@ -450,7 +450,9 @@ def _examples(ds: Dataset, index: dict[str, int], truth: Pairs, found: Pairs, n:
 
 def generated(args: argparse.Namespace) -> None:
     t = time.perf_counter()
-    ds = generate(Config(records=args.records, seed=args.seed))
+    cfg = (Config.real_town(args.records, args.seed) if args.town == "real"
+           else Config(records=args.records, seed=args.seed))
+    ds = generate(cfg)
     entity = {r.id: e for r, e in zip(ds.rows, ds.entity, strict=True)}
     truth = len(ds.true_pairs())
     print(f"generated {len(ds.rows):,} records of {len(set(ds.entity)):,} people "
@@ -465,7 +467,7 @@ def generated(args: argparse.Namespace) -> None:
     if "normalised" in args.only:
         runs.append(in_child("splink 5, our normalised columns", splink_run, ds.rows, "normalised"))
         print(f"  splink normalised: {runs[-1].seconds:.1f} s", flush=True)
-    scores = print_table(f"generated town (bench/matchgen.py, seed {args.seed})", runs, entity, truth)
+    scores = print_table(f"{args.town} town (bench/matchgen.py, seed {args.seed})", runs, entity, truth)
     breakdown(ds, runs, args.examples)
     o, raw = scores.get("ours (find_pairs, link band)"), scores.get("splink 5, raw columns")
     if o and raw:
@@ -708,6 +710,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=int, default=200_000)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--town", choices=["generated", "real"], default="generated",
+                    help="real: a real town's name distribution (issue 15), see matchgen.Config.real_town")
     ap.add_argument("--febrl", action="store_true", help="FEBRL 1-4 instead of the generated town")
     ap.add_argument("--scale", action="store_true", help="1,000,000 people: search p95 and a full dedup pass")
     ap.add_argument("--people", type=int, default=1_000_000)

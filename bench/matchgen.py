@@ -23,8 +23,9 @@ and each second record is rendered differently, with the chances set in `Config`
 - the birth date: `born-year` (year only), `born-missing`, `born-wrong` (a digit
   slip, or day and month swapped), else the full date;
 - the address: `addr-latin` ("Myru st 12"), `addr-short` ("Миру, 12"), `addr-vague`
-  (street only: "вул. Миру"), `addr-missing`, `addr-moved` (somewhere else), else
-  the same; `other-household` when the record sits in another household's card.
+  (street only: "вул. Миру"), `addr-missing`, `addr-moved` (somewhere else),
+  `addr-shelter` (the shelter word and the house number: "підвал, 22"), else the same;
+  `other-household` when the record sits in another household's card.
 
 Hard negatives are drawn on purpose and listed in `Dataset.hard`: a son named after
 his father (`father-son`), siblings with the paired names Олександр/Олександра
@@ -33,7 +34,9 @@ names (`paired-couple`). Namesakes born in the same year come from the name
 frequencies by themselves.
 
 Names are put together at random from common given names and surnames; they are
-nobody in particular. Pure Python, no I/O; the same Config gives the same rows.
+nobody in particular. `Config.real_town()` draws a town as issue 15 describes the lists of a
+real Donbas town: a third of the people under a few dozen surnames, births mostly a year or
+missing, shelters written as addresses. Pure Python, no I/O; the same Config gives the same rows.
 """
 
 from __future__ import annotations
@@ -120,6 +123,7 @@ def _zipf(n: int, s: float) -> list[float]:
 _CUM_MALE: Final = _zipf(len(MALE_NAMES), 0.7)
 _CUM_FEMALE: Final = _zipf(len(FEMALE_NAMES), 0.7)
 _CUM_SURNAME: Final = _zipf(len(SURNAME_POOL), 0.5)
+_CUM_HEAD: Final = _zipf(len(SURNAME_POOL), 0.3)  # within the head of a real town: a flatter spread
 
 
 def _lines() -> dict[str, list[str]]:
@@ -235,7 +239,8 @@ def latin(text: str, table: str) -> str:
 
 SCRIPTS: Final = ("uk", "ru", "kmu", "latin", "english")
 BORN: Final = ("born-full", "born-year", "born-missing", "born-wrong")
-ADDRESS: Final = ("addr-same", "addr-latin", "addr-short", "addr-vague", "addr-missing", "addr-moved")
+ADDRESS: Final = ("addr-same", "addr-latin", "addr-short", "addr-vague", "addr-missing", "addr-moved",
+                  "addr-shelter")
 
 
 @dataclass(frozen=True)
@@ -259,7 +264,7 @@ class Config:
     patronymic_toggle: float = 0.30
     upper: float = 0.08
     born: tuple[float, ...] = (0.55, 0.25, 0.12, 0.08)  # BORN
-    address: tuple[float, ...] = (0.35, 0.15, 0.15, 0.15, 0.10, 0.10)  # ADDRESS
+    address: tuple[float, ...] = (0.35, 0.15, 0.15, 0.15, 0.10, 0.10, 0.0)  # ADDRESS
     # First records.
     first_born: tuple[float, ...] = (0.75, 0.15, 0.10)  # full, year only, missing
     patronymic: float = 0.6
@@ -269,6 +274,18 @@ class Config:
     father_son: float = 0.08  # of families where a son is drawn, he is named after his father
     paired_siblings: float = 0.12  # of families with two children or more
     paired_couple: float = 0.03
+    # A real town's surnames (issue 15): this share of people carry one of the `head` most common
+    # surnames (Коваленко, Бондаренко, Мельник...), the rest the long tail.
+    head_share: float = 0.0
+    head: int = 40
+
+    @classmethod
+    def real_town(cls, records: int = 30_000, seed: int = 5) -> Config:
+        """A Donbas town as the lists look (issue 15): a third of people under a few dozen surnames,
+        births mostly years or missing, shelters written as addresses ("підвал, 22")."""
+        return cls(records=records, seed=seed, head_share=0.33, first_born=(0.25, 0.55, 0.20),
+                   born=(0.30, 0.45, 0.15, 0.10),
+                   address=(0.30, 0.12, 0.13, 0.10, 0.10, 0.10, 0.15))
 
 
 class Row(NamedTuple):
@@ -340,6 +357,8 @@ class _Town:
         return self._pick(MALE_NAMES, _CUM_MALE) if sex == "m" else self._pick(FEMALE_NAMES, _CUM_FEMALE)
 
     def surname(self) -> tuple[str, str]:
+        if self.cfg.head_share and self.rng.random() < self.cfg.head_share:
+            return self.rng.choices(SURNAME_POOL[:self.cfg.head], cum_weights=_CUM_HEAD[:self.cfg.head])[0]
         return self.rng.choices(SURNAME_POOL, cum_weights=_CUM_SURNAME)[0]
 
     def born(self, age: int) -> date:
@@ -489,6 +508,9 @@ class _Renderer:
             return self.rng.choice((addr.partition(", ")[0], street, f"{street} біля школи"))
         if kind == "addr-missing":
             return ""
+        if kind == "addr-shelter":  # the shelter is in the house: "підвал, 22", not the street
+            word = self.rng.choice(("підвал", "подвал", "укриття", "basement", "сховище"))
+            return f"{word}, {number}" if number else word
         return addr
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from tests.pgtools import NOBODY, PG_BIN, as_cluster_user
 
 from frontaid.actions import registry, stock
 from frontaid.errors import FrontaidError
@@ -30,14 +31,28 @@ EPOCH = date(2025, 1, 6)
 ACTOR = "tester"
 
 
+# FRONTAID_TEST_BACKEND=pg puts every replica the tests make with `make_replica`/`rep` on PostgreSQL
+# (a whole directory's run on the other backend, issue 16); the default stays SQLite files.
+ON_PG = os.environ.get("FRONTAID_TEST_BACKEND") == "pg"
+
+
 @pytest.fixture
-def make_replica(tmp_path: Path) -> Iterator[Callable[..., Replica]]:
-    """A factory for fresh replicas in tmp_path, closed after the test."""
+def make_replica(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[..., Replica]]:
+    """A factory for fresh replicas in tmp_path (or PostgreSQL databases), closed after the test."""
     made: list[Replica] = []
+    cluster: PgCluster | None = request.getfixturevalue("pg_cluster") if ON_PG else None
+
+    def where(name: str) -> str | Path:
+        if cluster is None:
+            return tmp_path / f"{name}.db"
+        db = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {db} TEMPLATE frontaid_template")
+        return cluster.url(db)
 
     def make(name: str = "hub", **kw: object) -> Replica:
         kw.setdefault("epoch", EPOCH)
-        rep = Replica.create(tmp_path / f"{name}.db", "Testtown", **kw)  # type: ignore[arg-type]
+        rep = Replica.create(where(name), "Testtown", **kw)  # type: ignore[arg-type]
         made.append(rep)
         return rep
 
@@ -72,6 +87,8 @@ def build_town(rep: Replica) -> Town:
     registry.add_site(rep, a, "wh-1", "warehouse", "Склад", "Warehouse", "west")
     registry.add_site(rep, a, "pickup-1", "evac-pickup", "Зупинка", "Pick-up", "west")
     registry.add_site(rep, a, "bridge", "crossing", "Міст", "Bridge", "east", state="open")
+    for slug, name in (("team-1", "Команда 1"), ("t1", "Т1"), ("t2", "Т2")):
+        registry.add_team(rep, a, slug, name)
     anna = registry.add_household(rep, a, zone="east", address="Chasiv Yar Rd 4", shelter="basement",
                                   size=2, utilities="gas,water")
     ihor = registry.add_household(rep, a, zone="west", address="Myru 12", size=1)
@@ -171,15 +188,7 @@ def meaning_of() -> Callable[[Replica], str]:
 
 
 # --- PostgreSQL: one throwaway cluster per test session (issue 16) ---------------------------------
-# Debian's server binaries; `make test` installs the `postgresql` package when they are missing.
-PG_BIN = Path(os.environ.get("FRONTAID_PG_BIN", "/usr/lib/postgresql/15/bin"))
-NOBODY = 65534  # the server refuses to run as root: under root (CI) the cluster runs as nobody
-
-
-def _as_cluster_user(cmd: list[str]) -> list[str]:
-    if os.geteuid() != 0:
-        return cmd
-    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *cmd]
+# Debian's server binaries (tests/pgtools.py); `make test` installs the `postgresql` package when missing.
 
 
 @dataclass
@@ -203,10 +212,10 @@ def pg_cluster() -> Iterator[PgCluster]:
         os.chown(top, NOBODY, NOBODY)
     data = top / "data"
     run = functools.partial(subprocess.run, check=True, cwd=top, capture_output=True)
-    run(_as_cluster_user([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "frontaid",
+    run(as_cluster_user([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "frontaid",
                           "-E", "UTF8", "--no-locale", "--no-sync"]))
     opts = f"-k {top} -c listen_addresses='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
-    run(_as_cluster_user([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(top / "log"), "-o", opts,
+    run(as_cluster_user([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(top / "log"), "-o", opts,
                           "-w", "start"]))
     cluster = PgCluster(top)
     try:
@@ -214,7 +223,7 @@ def pg_cluster() -> Iterator[PgCluster]:
             conn.execute("CREATE DATABASE frontaid_template")
         yield cluster
     finally:
-        subprocess.run(_as_cluster_user([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate",
+        subprocess.run(as_cluster_user([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate",
                                          "stop"]), cwd=top, capture_output=True)
         shutil.rmtree(top, ignore_errors=True)
 
@@ -228,3 +237,11 @@ def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
     yield pg_cluster.url(name)
     with psycopg.connect(pg_cluster.url("postgres"), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A `--db` value on each backend: a fresh file path, or a fresh PostgreSQL database's URL."""
+    if request.param == "pg":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "hub.db")

@@ -77,6 +77,15 @@ def _catalogs(lang: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     return table, plurals
 
 
+def add_names(names: dict[str, str], lang: str = "uk") -> None:
+    """Names that live in the data, not in a catalog (a deployment's own items): each English name
+    → its `lang` name, for every screen and printout of this process."""
+    table = catalog(lang)
+    for english, local in names.items():
+        if english and local:
+            table.setdefault(english, local)
+
+
 def uk_plural_index(n: int) -> int:
     """Which of Ukrainian's three plural forms a count takes (the .po's Plural-Forms rule)."""
     n = abs(int(n))

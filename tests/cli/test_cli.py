@@ -60,6 +60,7 @@ def town(tmp_path: Path) -> dict[str, Any]:
        "--zone", "east")
     ok(db, "site", "add", "graves", "--kind", "burial", "--name", "Двір", "--name-en", "Yard",
        "--zone", "east")
+    ok(db, "team", "add", "east-1", "--name", "Схід-1", "--members", "Олег, Світлана")
     hh = ok(db, "household", "add", "--zone", "east", "--address", "Сибірцева 12", "--shelter", "basement",
             "--animals", "2", "--utilities", "power,gas")["code"]
     person = ok(db, "person", "add", "--household", hh, "--name", "Ігор Коваленко", "--born", "1941",

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from frontaid.actions import registry as reg
+from frontaid.actions.dedup import run as run_dedup
 from frontaid.queries import registry as regq
 
 
@@ -103,3 +104,13 @@ def test_only_coordinators_see_or_decide(web: Any, twice: Any, role: str) -> Non
                   headers={"x-csrf-token": token}).status_code == 403
     page = web.page_login(role).get("/dedup")
     assert page.status_code == 403 and "Kovalenko" not in page.text
+
+
+def test_the_page_shows_groups_in_words(web: Any) -> None:
+    rep = web.town.rep
+    homes = [reg.add_household(rep, "tester", zone="east", address=f"вул. Польова, {i}") for i in (3, 5, 9)]
+    for h, n in zip(homes, ("Ярослава Шевчишин", "Yaroslava Shevchyshyn", "Ярослава Шевчішин"), strict=True):
+        reg.add_person(rep, "tester", household=h, name=n, born=1938, sex="f")
+    run_dedup(rep, "tester")
+    page = web.page_login("coordinator").get("/dedup").text
+    assert "Можливо, одна людина: 3 записи" in page

@@ -42,6 +42,15 @@ def _hand_out(c, town, item="food-kit", override=None, csrf=None):
     return c.post("/desk/hand-out", data=data, headers=HX)
 
 
+def test_a_hand_out_where_no_stock_is_recorded_is_kept_and_the_desk_says_so(web) -> None:
+    c = web.page_login("desk")
+    fed = _hand_out(c, web.town)  # food kits were received at the point
+    assert fed.status_code == 200 and 'id="no-stock"' not in fed.text
+    watered = _hand_out(c, web.town, item="water")  # water never was
+    assert watered.status_code == 200 and "Видано: питна вода" in watered.text
+    assert 'id="no-stock"' in watered.text and "залишок" in watered.text and "не обліковано" in watered.text
+
+
 def test_hand_out_then_second_time_warns_and_needs_a_reason(web) -> None:
     c = web.page_login("desk")
     first = _hand_out(c, web.town)

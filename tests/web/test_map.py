@@ -162,3 +162,55 @@ def test_the_map_opens_on_the_middle_of_the_zones() -> None:
     lat, lon = map_centre([{"geometry": square}, {"geometry": far}, {"geometry": None}])
     assert (round(lat, 6), round(lon, 6)) == (48.7, 38.1)
     assert map_centre([]) == (0.0, 0.0)
+
+
+def _focus(page: str) -> dict[str, str]:
+    return dict(re.findall(r'data-focus(?:-(\w+))?="([^"]*)"', page))
+
+
+def test_the_map_finds_a_card_code_a_zone_an_address_and_an_incident(mapped) -> None:
+    rep, town = mapped.town.rep, mapped.town
+    ihor_north = registry.add_household(rep, "tester", zone="north", address="вул. Свободи, 6")
+    c = mapped.page_login("coordinator")
+    # A card code: Anna's household has its own point.
+    page = c.get(f"/map?q={town.anna.replace('-', '')}").text
+    f = _focus(page)
+    assert f[""] == "48.5961,38.0123" and f["eid"] == town.anna and f["approximate"] == "0"
+    assert 'id="map-found"' in page and town.anna in page
+    # An address without a point: drawn at its zone's centre, and the page says so.
+    page = c.get("/map?q=Свободи 6").text
+    f = _focus(page)
+    assert f["eid"] == ihor_north and f["approximate"] == "1"
+    assert f[""] == "48.595,38.005"  # the middle of the north square
+    assert "Позначено в центрі зони" in page
+    # A zone by its Ukrainian name, an incident by the link from the incidents page.
+    assert _focus(c.get("/map?q=Північ").text)["eid"] == "north"
+    inc = next(iter(_features(c.get("/api/map.geojson").json(), "incident")))
+    assert _focus(c.get(f"/map?focus=incident:{inc}").text)[""] == "48.597,38.011"
+    assert f'/map?focus=incident:{inc}' in c.get("/incidents").text
+    assert f"/map?focus=household:{town.anna}" in c.get(f"/registry/household/{town.anna}").text
+    assert f"/map?focus=request:{mapped.food}" in c.get("/board").text
+    # Nothing found is said, not a blank map.
+    page = c.get("/map?q=nowhere-at-all").text
+    assert "нічого не знайдено" in page and "data-focus=" not in page
+
+
+def test_the_analyst_finds_places_but_never_a_household_or_a_request(mapped) -> None:
+    c = mapped.page_login("analyst")
+    page = c.get(f"/map?focus=household:{mapped.town.anna}").text
+    assert "data-focus=" not in page and "48.5961" not in page
+    assert "data-focus=" not in c.get(f"/map?focus=request:{mapped.food}").text
+    assert _focus(c.get("/map?q=Північ").text)["eid"] == "north"
+
+
+def test_points_with_no_position_of_their_own_are_marked_approximate(mapped) -> None:
+    rep = mapped.town.rep
+    vague = requests.open_request(rep, "tester", need="water", zone="north", reported_by="сусід")
+    far = incidents.report_incident(rep, "tester", kind="shelling", zone="north")
+    fc = mapped.page_login("coordinator").get("/api/map.geojson").json()
+    body = _features(fc, "body")[mapped.body]["properties"]
+    assert body["approximate"] is False and not any("центрі зони" in p for p in body["popup"])
+    for feature in (_features(fc, "request")[vague], _features(fc, "incident")[far]):
+        assert feature["properties"]["approximate"] is True
+        assert feature["geometry"]["coordinates"] == [38.005, 48.595]
+        assert any("Позначено в центрі зони" in p for p in feature["properties"]["popup"])

@@ -12,6 +12,7 @@ from frontaid.domain import cycles, vocab
 from frontaid.domain.codes import is_canonical
 from frontaid.errors import AlreadyHandedOut, BadInput, FrontaidError
 from frontaid.i18n import Label
+from frontaid.queries.items import catalogue, schedule_of
 from frontaid.store.replica import Replica
 
 
@@ -31,21 +32,26 @@ _THIS_ROUND = ('SELECT min("on") FROM handouts WHERE household = ?1 AND entitlem
                "AND created = 1")
 
 
-def entitlement(rep: Replica, household: str, item: str, on: date | None = None) -> Entitlement:
+def entitlement(rep: Replica, household: str, item: str, on: date | None = None,
+                schedule: list[cycles.Segment] | None = None) -> Entitlement:
+    """Where a household stands for a rationed item (its `schedule`, read when not given)."""
     day = on or date.today()
-    rnd = cycles.round_of(item, day, rep.epoch)
+    plan = schedule or schedule_of(rep, item) or []
+    rnd = cycles.round_in(plan, day)
     row = rep.conn.execute(_THIS_ROUND, (household, item, rnd)).fetchone()
-    return _standing(rep, item, day, row[0] if row and row[0] else None)
+    return _standing(plan, item, day, row[0] if row and row[0] else None)
 
 
-def _standing(rep: Replica, item: str, day: date, last: str | None) -> Entitlement:
+def _standing(schedule: list[cycles.Segment], item: str, day: date, last: str | None) -> Entitlement:
     """Where a household stands on `day`, given the date of this round's hand-out (or None)."""
-    return Entitlement(item, last is None, cycles.round_of(item, day, rep.epoch), last,
-                       cycles.next_due(item, day, rep.epoch))
+    return Entitlement(item, last is None, cycles.round_in(schedule, day), last,
+                       cycles.next_due_in(schedule, day))
 
 
 def entitlements(rep: Replica, household: str, on: date | None = None) -> list[Entitlement]:
-    return [entitlement(rep, household, item, on) for item in cycles.CYCLES]
+    """Every rationed item of the deployment's catalogue, for one household."""
+    return [entitlement(rep, household, it.slug, on, it.schedule)
+            for it in catalogue(rep).values() if it.schedule]
 
 
 def hand_out(
@@ -71,9 +77,10 @@ def _hand_out(
 ) -> str:
     # The usual case, a live household's code and a rationed item, costs one query for the
     # household and its hand-out this round together; anything else takes the checks in turn.
-    fast = _live_household_and_last(rep, household, item, on)
+    item = check.item(rep, item)
+    schedule = catalogue(rep)[item].schedule  # memoised in the transaction with the check above
+    fast = _live_household_and_last(rep, household, item, on, schedule)
     hh = fast[0] if fast else check.existing(rep, "household", household)
-    item = check.choice(item, vocab.ITEMS, "item")
     qty = check.count(qty, "quantity", 1, 1000)
     when = check.moment(on)
     day = date.fromisoformat(when[:10])
@@ -86,30 +93,31 @@ def _hand_out(
     reason = check.text(override, "reason", required=False)
     data: dict[str, Any] = {"household": hh, "item": item, "qty": qty, "at": source,
                             "home": 1 if home else None, "on": when, "override": reason,
-                            "team": check.text(team, "team", required=False, limit=80)}
-    ent = cycles.entitlement_of(item)
-    if ent:
-        status = _standing(rep, item, day, fast[1]) if fast else entitlement(rep, hh, item, day)
+                            "team": check.team(rep, team) if team else None}
+    ent = item if schedule else None
+    if ent and schedule:
+        status = (_standing(schedule, item, day, fast[1]) if fast
+                  else entitlement(rep, hh, item, day, schedule))
         if not status.due and not reason:
-            raise AlreadyHandedOut(code=hh, item=Label(vocab.ITEMS[item]),
+            raise AlreadyHandedOut(code=hh, item=Label(vocab.ITEM_NAMES.get(item) or item),
                                    last=(status.last or "")[:10], next=status.next_due.isoformat())
         data["entitlement"] = ent
         data["round"] = status.round
     return create(rep, actor, "handout", data)
 
 
-def _live_household_and_last(rep: Replica, ref: str, item: str,
-                             on: str | datetime | None) -> tuple[str, str | None] | None:
+def _live_household_and_last(rep: Replica, ref: str, item: str, on: str | datetime | None,
+                             schedule: list[cycles.Segment] | None) -> tuple[str, str | None] | None:
     """(household id, date of this round's hand-out or None) in one query, for a code that
     needs no normalising and names a live, unmerged household; None: take the slow path."""
-    if not cycles.entitlement_of(item) or not isinstance(ref, str) or not is_canonical(ref):
+    if not schedule or not isinstance(ref, str) or not is_canonical(ref):
         return None
     try:
         day = date.fromisoformat(check.moment(on)[:10])
     except FrontaidError:
         return None
     row = rep.conn.execute(f"SELECT created, merged_into, ({_THIS_ROUND}) FROM households WHERE eid = ?1",
-                           (ref, item, cycles.round_of(item, day, rep.epoch))).fetchone()
+                           (ref, item, cycles.round_in(schedule, day))).fetchone()
     if row is None or not row[0] or row[1] is not None:
         return None
     return ref, (row[2] or None)

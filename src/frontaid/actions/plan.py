@@ -183,7 +183,8 @@ def check_day(
 
 
 def _team_names(rep: Replica, n: int) -> list[str]:
-    known = [eid for (eid,) in rep.conn.execute("SELECT eid FROM teams WHERE created = 1 ORDER BY eid")]
+    known = [eid for (eid,) in rep.conn.execute(
+        "SELECT eid FROM teams WHERE created = 1 AND retired_on IS NULL ORDER BY eid")]
     return known[:n] + [f"T{i}" for i in range(len(known) + 1, n + 1)][: max(0, n - len(known))]
 
 

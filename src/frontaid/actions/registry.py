@@ -75,8 +75,19 @@ def set_site_state(rep: Replica, actor: str, site: str, state: str) -> None:
 
 
 def add_team(rep: Replica, actor: str, slug: str, name: str, members: str = "") -> str:
-    rep.record([Change("team", slug, "create", {"name": name, "members": members or None})], actor)
+    """Record a team (requests are assigned to it, hand-outs at home delivered by it)."""
+    slug = _new_slug(rep, "teams", "team", slug)
+    rep.record([Change("team", slug, "create", {
+        "name": check.text(name, "name", limit=120),
+        "members": check.text(members, "members", required=False, limit=500) or None})], actor)
     return slug
+
+
+def retire_team(rep: Replica, actor: str, team: str, on: str | None = None) -> str:
+    """A team that no longer goes out: kept in the records, offered and accepted no more."""
+    eid = check.team(rep, team)
+    rep.record([set_field("team", eid, "retired_on", check.day(on))], actor)
+    return eid
 
 
 def add_household(

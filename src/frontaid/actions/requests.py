@@ -61,7 +61,7 @@ def _move(rep: Replica, actor: str, code: str, target: str, extra: list[Change] 
 
 
 def assign(rep: Replica, actor: str, code: str, team: str) -> None:
-    t = check.text(team, "team", limit=80)
+    t = check.team(rep, team)
     _move(rep, actor, code, "assigned", [set_field("request", check.existing(rep, "request", code),
                                                    "team", t)])
 

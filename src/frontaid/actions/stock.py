@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from frontaid.actions import validate as check
-from frontaid.domain import vocab
 from frontaid.errors import BadInput
 from frontaid.store.replica import Change, Replica
 
@@ -32,7 +31,7 @@ def _delta(item: str, location: str, delta: int, reason: str, day: str, note: st
 def receive(rep: Replica, actor: str, *, item: str, location: str, qty: int, on: str | None = None,
             note: str | None = None) -> None:
     """Goods arrived at a location (a convoy at the warehouse)."""
-    item = check.choice(item, vocab.ITEMS, "item")
+    item = check.item(rep, item)
     loc = check.site(rep, location)
     n = check.count(qty, "quantity", 1, 10_000_000)
     rep.record(_ensure(rep, item, loc) + [_delta(item, loc, n, "receive", check.day(on), note)], actor)
@@ -41,7 +40,7 @@ def receive(rep: Replica, actor: str, *, item: str, location: str, qty: int, on:
 def move(rep: Replica, actor: str, *, item: str, source: str, target: str, qty: int,
          on: str | None = None) -> None:
     """Goods moved from one location to another (warehouse → point, point → vehicle)."""
-    item = check.choice(item, vocab.ITEMS, "item")
+    item = check.item(rep, item)
     a, b = check.site(rep, source), check.site(rep, target)
     if a == b:
         raise BadInput("The source and the destination are the same place.")
@@ -53,7 +52,7 @@ def move(rep: Replica, actor: str, *, item: str, source: str, target: str, qty: 
 
 def count(rep: Replica, actor: str, *, item: str, location: str, qty: int, on: str | None = None) -> int:
     """A physical count: records the difference to what the ledger says; returns it."""
-    item = check.choice(item, vocab.ITEMS, "item")
+    item = check.item(rep, item)
     loc = check.site(rep, location)
     n = check.count(qty, "quantity", 0, 10_000_000)
     row = rep.conn.execute("SELECT qty FROM stock WHERE eid = ?", (stock_id(item, loc),)).fetchone()

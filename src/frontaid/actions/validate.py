@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,7 +19,7 @@ WHAT = {
     "household": "household", "person": "person", "request": "request", "site": "site",
     "zone": "zone", "handout": "hand-out", "incident": "incident", "evac_offer": "evacuation offer",
     "referral": "referral", "welfare": "welfare check", "team": "team", "stock": "stock",
-    "evac_run": "evacuation run",
+    "evac_run": "evacuation run", "town": "town",
 }
 
 
@@ -188,6 +189,61 @@ def zone(rep: Replica, ref: str) -> str:
                           command='frontaid zone add east --name "Схід" --name-en East')
         raise UnknownChoice(value=ref, what="zone", choices=", ".join(known))
     return str(row[0])
+
+
+def town(rep: Replica, ref: str) -> str:
+    """A town id from its id, Ukrainian or English name (case-insensitive)."""
+    row = _named(rep, "towns", ref)
+    if row is None:
+        known = [t for (t,) in rep.conn.execute("SELECT eid FROM towns WHERE created = 1 ORDER BY eid")]
+        if not known:
+            raise NoneYet(none=Label("No towns have been added yet."),
+                          command='frontaid town add bakhmut --name "Бахмут" --name-en Bakhmut')
+        raise UnknownChoice(value=ref, what="town", choices=", ".join(known))
+    return str(row[0])
+
+
+def item(rep: Replica, ref: str) -> str:
+    """An item of the deployment's catalogue from its slug, its Ukrainian or English name, or a word
+    for it (вода, хліб); a retired or unknown one is refused, naming `frontaid item add`."""
+    from frontaid.queries.items import catalogue
+
+    items = catalogue(rep)
+    v = _fold_word(ref or "")
+    for slug, it in items.items():
+        if v in (slug, _fold_word(it.name), _fold_word(it.name_en)):
+            return slug
+    word = _words(vocab_mod.ITEMS).get(v)
+    if word is not None and word in items:
+        return word
+    shown = [it.name for it in items.values()] if current_language() == "uk" else list(items)
+    raise UnknownChoice(value=ref or "", what="item", choices=", ".join(shown) +
+                        " (frontaid item add)")
+
+
+def team(rep: Replica, ref: str) -> str:
+    """A team that still goes out, from its id or its name (case-insensitive)."""
+    r = (ref or "").strip()
+    row = rep.conn.execute("SELECT eid FROM teams WHERE created = 1 AND retired_on IS NULL "
+                           "AND (eid = ? OR lower(name) = lower(?))", (r, r)).fetchone()
+    if row is None:
+        known = [t for (t,) in rep.conn.execute(
+            "SELECT eid FROM teams WHERE created = 1 AND retired_on IS NULL ORDER BY eid")]
+        if not known:
+            raise NoneYet(none=Label("No teams have been added yet."),
+                          command='frontaid team add east-1 --name "Схід-1"')
+        raise UnknownChoice(value=ref, what="team", choices=", ".join(known))
+    return str(row[0])
+
+
+def pcode(value: str | None) -> str:
+    """A Ukrainian P-code (COD-AB): UA, the oblast's 2 digits, then the raion's, hromada's and
+    settlement's (UA14, UA1402, UA1402001, UA14020010010); '' for none."""
+    s = (value or "").strip().upper()
+    if s and not re.fullmatch(r"UA\d{2,11}", s):
+        raise BadInput("'{value}' is not a P-code: it starts with UA and the oblast's two digits, "
+                       "e.g. UA14 (Donetsk oblast) or UA1402001.", value=value)
+    return s
 
 
 def site(rep: Replica, ref: str, kinds: Iterable[str] | None = None) -> str:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from frontaid.cli.context import State, app, check_lang, default_actor
+from frontaid.cli.helptext import translate
 from frontaid.cli.roles import allow, check_role, command_of
-from frontaid.i18n import set_language
+from frontaid.i18n import LANGUAGES, language_from_env, set_language
 
 
 @app.callback()
@@ -52,6 +54,9 @@ def root(
 
 # Each module adds its commands to `app` when imported; the order here is the order in --help.
 from frontaid.cli import registry as _registry  # noqa: E402, F401, I001
+from frontaid.cli import towns as _towns  # noqa: E402, F401
+from frontaid.cli import teams as _teams  # noqa: E402, F401
+from frontaid.cli import items as _items  # noqa: E402, F401
 from frontaid.cli import aid as _aid  # noqa: E402, F401
 from frontaid.cli import system as _system  # noqa: E402, F401
 from frontaid.cli import sync as _sync  # noqa: E402, F401
@@ -64,9 +69,25 @@ from frontaid.cli import protect as _protect  # noqa: E402, F401
 from frontaid.cli import privacy as _privacy  # noqa: E402, F401
 
 
+def early_language(argv: list[str]) -> str:
+    """The language asked for on the command line (--lang, as the root option reads it) or by the
+    environment, before the command tree is built: `--help` is printed in it."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1].strip().lower()
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1].strip().lower()
+    return language_from_env().lower()
+
+
+def command(lang: str) -> Any:
+    """The `frontaid` command tree, its help in `lang`."""
+    return translate(typer.main.get_command(app), lang if lang in LANGUAGES else "en")
+
+
 def main() -> None:
     """Entry point of the `frontaid` script."""
-    app()
+    command(early_language(sys.argv[1:]))(prog_name="frontaid")
 
 
 __all__ = ["app", "main"]

@@ -9,9 +9,11 @@ import typer
 from rich.console import Group
 
 from frontaid.actions import distribution, evacuation, incidents, referrals, requests, stock, welfare
-from frontaid.cli.context import N_, app, code_of, done, emit, group, label, state, table
+from frontaid.actions import validate as check
+from frontaid.cli.context import N_, app, code_of, done, emit, group, label, state, table, when, zone_name
 from frontaid.cli.registry import household_of
 from frontaid.domain import vocab
+from frontaid.domain.localtime import typed
 from frontaid.errors import BadDate
 from frontaid.i18n import gettext as _
 from frontaid.queries import aid as opsq
@@ -156,7 +158,8 @@ def request_list(
     emit(st, rows, lambda c: c.print(table(_("Requests"), [
         _("Code"), _("Need"), _("Urgency"), _("Status"), _("Team"), _("Household"), _("Zone"), _("Opened")], [
         (r["eid"], label(vocab.NEEDS, r["need"]), label(vocab.URGENCIES, r["urgency"]),
-         label(vocab.REQUEST_STATES, r["status"]), r["team"], r["household"], r["zone"], r["opened_at"])
+         label(vocab.REQUEST_STATES, r["status"]), r["team"], r["household"], zone_name(st, r["zone"]),
+         when(r["opened_at"]))
         for r in rows], empty=_("No requests match."))))
 
 
@@ -174,7 +177,7 @@ def distribute(
     override: str = typer.Option(None, "--override", metavar="REASON",
                                  help="Hand out again in the same round, for this reason."),
     team: str = typer.Option(None, "--team", help="The team that delivered it."),
-    on: str = typer.Option(None, "--on", help="When, YYYY-MM-DD [HH:MM] (default: now)."),
+    on: str = typer.Option(None, "--on", help="When, YYYY-MM-DD [HH:MM on the town's clock] (default: now)."),
 ) -> None:
     """Record a hand-out; refuses a second one of the same entitlement in the same round.
 
@@ -183,13 +186,18 @@ def distribute(
     """
     st = state(ctx)
     code = distribution.hand_out(st.replica(), st.actor, household=code_of(household), item=item, qty=qty,
-                                 at=at, home=home, on=on, override=override, team=team)
+                                 at=at, home=home, on=typed(on), override=override, team=team)
     msg = _("Handed out: {item} × {qty} to {household}.").format(
-        item=label(vocab.ITEMS, item.strip().lower()), qty=qty, household=code_of(household))
+        item=label(vocab.ITEM_NAMES, check.item(st.replica(), item)), qty=qty, household=code_of(household))
     if override:
         msg += " " + _("Recorded as an override: {reason}").format(reason=override)
+    unrecorded = opsq.unrecorded_stock_of(st.replica(), code)
+    if unrecorded:
+        msg += "\n" + _("Warning: no stock of this item is recorded at {site}. The hand-out is recorded; "
+                        "count what is there: frontaid stock count --item {item} --at {site} --qty N").format(
+            site=unrecorded.partition("@")[2], item=unrecorded.partition("@")[0])
     done(st, msg, {"code": code, "household": code_of(household), "item": item, "qty": qty,
-                   "override": override})
+                   "override": override, "stock_recorded": unrecorded is None})
 
 
 def parse_day(value: str | None) -> date | None:
@@ -220,8 +228,8 @@ def entitlements(
             for e in distribution.entitlements(rep, hh["eid"], parse_day(on))]
     emit(st, rows, lambda c: c.print(table(_("Entitlements of {code}").format(code=hh["eid"]), [
         _("Item"), _("Due now"), _("Received this round"), _("Next round starts")], [
-        (label(vocab.ITEMS, r["item"]), _("yes") if r["due"] else _("no"), (r["last"] or "")[:10] or None,
-         r["next_due"]) for r in rows])))
+        (label(vocab.ITEM_NAMES, r["item"]), _("yes") if r["due"] else _("no"),
+         when((r["last"] or "")[:10]) or None, when(r["next_due"])) for r in rows])))
 
 
 # -- stock ------------------------------------------------------------------------------
@@ -242,8 +250,8 @@ def stock_receive(
     """
     st = state(ctx)
     stock.receive(st.replica(), st.actor, item=item, location=at, qty=qty, on=on)
-    done(st, _("Received: {item} × {qty} at {site}.").format(item=label(vocab.ITEMS, item.strip().lower()),
-                                                              qty=qty, site=at),
+    done(st, _("Received: {item} × {qty} at {site}.").format(
+        item=label(vocab.ITEM_NAMES, item.strip().lower()), qty=qty, site=at),
          {"item": item, "at": at, "qty": qty})
 
 
@@ -264,7 +272,7 @@ def stock_move(
     st = state(ctx)
     stock.move(st.replica(), st.actor, item=item, source=source, target=target, qty=qty, on=on)
     done(st, _("Moved: {item} × {qty} from {source} to {target}.").format(
-        item=label(vocab.ITEMS, item.strip().lower()), qty=qty, source=source, target=target),
+        item=label(vocab.ITEM_NAMES, item.strip().lower()), qty=qty, source=source, target=target),
         {"item": item, "from": source, "to": target, "qty": qty})
 
 
@@ -284,8 +292,15 @@ def stock_count(
     st = state(ctx)
     diff = stock.count(st.replica(), st.actor, item=item, location=at, qty=qty, on=on)
     done(st, _("Counted: {item} at {site}: {qty} (difference {diff:+d}).").format(
-        item=label(vocab.ITEMS, item.strip().lower()), site=at, qty=qty, diff=diff),
+        item=label(vocab.ITEM_NAMES, item.strip().lower()), site=at, qty=qty, diff=diff),
         {"item": item, "at": at, "qty": qty, "difference": diff})
+
+
+def stock_cells(r: dict[str, Any]) -> tuple[Any, ...]:
+    """Quantity, per day and days of cover; "no stock recorded" where only hand-outs were ever seen."""
+    if not r.get("recorded", True):
+        return (_("no stock recorded"), r["per_day"], "—")
+    return (r["qty"], r["per_day"], "—" if r["days_of_cover"] is None else r["days_of_cover"])
 
 
 @stock_app.command("list")
@@ -304,12 +319,11 @@ def stock_list(
         rows = opsq.stock_by_item(rep)
         cols = [_("Item"), _("Quantity"), _("Per day"), _("Days of cover")]
         cells: list[tuple[Any, ...]] = [
-            (label(vocab.ITEMS, r["item"]), r["qty"], r["per_day"], r["days_of_cover"]) for r in rows]
+            (label(vocab.ITEM_NAMES, r["item"]), *stock_cells(r)) for r in rows]
     else:
         rows = opsq.stock_levels(rep)
         cols = [_("Item"), _("Site"), _("Quantity"), _("Per day"), _("Days of cover")]
-        cells = [(label(vocab.ITEMS, r["item"]), r["location"], r["qty"], r["per_day"], r["days_of_cover"])
-                 for r in rows]
+        cells = [(label(vocab.ITEM_NAMES, r["item"]), r["location"], *stock_cells(r)) for r in rows]
     emit(st, rows, lambda c: c.print(table(_("Stock"), cols, cells, empty=_("No stock recorded."))))
 
 
@@ -321,7 +335,8 @@ def incident_add(
     ctx: typer.Context,
     kind: str = typer.Option(..., "--kind", help=f"One of: {', '.join(vocab.INCIDENT_KINDS)}."),
     zone: str = typer.Option(..., "--zone", help="The zone."),
-    at: str = typer.Option(None, "--at", help="When, YYYY-MM-DD HH:MM (default: now)."),
+    at: str = typer.Option(None, "--at", help="When, YYYY-MM-DD HH:MM or HH:MM on the town's clock "
+                                              "(default: now)."),
     killed: int = typer.Option(0, "--killed", help="People killed."),
     wounded: int = typer.Option(0, "--wounded", help="People wounded."),
     site: str = typer.Option(None, "--site", help="The site hit, if any."),
@@ -335,8 +350,8 @@ def incident_add(
     Example: frontaid incident add --kind shelling --zone east --at "2026-11-02 14:30" --killed 1 --wounded 3
     """
     st = state(ctx)
-    code = incidents.report_incident(st.replica(), st.actor, kind=kind, zone=zone, at=at, killed=killed,
-                                     wounded=wounded, site=site, lat=lat, lon=lon, note=note)
+    code = incidents.report_incident(st.replica(), st.actor, kind=kind, zone=zone, at=typed(at),
+                                     killed=killed, wounded=wounded, site=site, lat=lat, lon=lon, note=note)
     done(st, _("Incident recorded:"), {"code": code}, code)
 
 
@@ -355,8 +370,9 @@ def incident_list(
     rows = opsq.list_incidents(st.replica(), since=since)
     emit(st, rows, lambda c: c.print(table(_("Incidents"), [
         _("Code"), _("When"), _("Kind"), _("Zone"), _("Killed"), _("Wounded"), _("Site"), _("Note")], [
-        (r["eid"], r["at"], label(vocab.INCIDENT_KINDS, r["kind"]), r["zone"], r["killed"], r["wounded"],
-         r["site"], r["note"]) for r in rows], empty=_("No incidents in this period."))))
+        (r["eid"], when(r["at"]), label(vocab.INCIDENT_KINDS, r["kind"]), zone_name(st, r["zone"]),
+         r["killed"], r["wounded"], r["site"], r["note"]) for r in rows],
+        empty=_("No incidents in this period."))))
 
 
 # -- evacuation -------------------------------------------------------------------------
@@ -482,7 +498,8 @@ def referral_list(
     emit(st, rows, lambda c: c.print(table(_("Referrals"), [
         _("Code"), _("Household"), _("Kind"), _("To"), _("Status"), _("Outcome"), _("Opened")], [
         (r["eid"], r["household"], label(vocab.REFERRAL_KINDS, r["kind"]), r["to"],
-         label(REFERRAL_STATES, r["status"]), label(vocab.REFERRAL_OUTCOMES, r["outcome"]), r["opened_on"])
+         label(REFERRAL_STATES, r["status"]), label(vocab.REFERRAL_OUTCOMES, r["outcome"]),
+         when(r["opened_on"]))
         for r in rows], empty=_("No referrals match."))))
 
 
@@ -544,7 +561,7 @@ def welfare_list(
     rows = opsq.list_welfare(st.replica(), open_only=open_only)
     emit(st, rows, lambda c: c.print(table(_("Welfare checks"), [
         _("Code"), _("Sought"), _("Asked by"), _("Zone"), _("Status"), _("Answer"), _("Opened")], [
-        (r["eid"], r["sought"], r["asked_by"], r["zone"], label(WELFARE_STATES, r["status"]),
-         label(vocab.WELFARE_ANSWERS, r["answer"]), r["opened_on"]) for r in rows],
+        (r["eid"], r["sought"], r["asked_by"], zone_name(st, r["zone"]), label(WELFARE_STATES, r["status"]),
+         label(vocab.WELFARE_ANSWERS, r["answer"]), when(r["opened_on"])) for r in rows],
         empty=_("No welfare checks match."))))
 

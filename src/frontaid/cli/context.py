@@ -139,6 +139,7 @@ class State:
     role_asked: str | None = None
     role: str = "coordinator"
     _rep: Replica | None = field(default=None, repr=False)
+    _zones: dict[str, str] | None = field(default=None, repr=False)
 
     def replica(self) -> Replica:
         """The replica at --db, opened once per command."""
@@ -156,6 +157,9 @@ class State:
 
             self.role = seat(device_role(self._rep), self.role_asked)
             allow(self.command, self.role)
+            from frontaid.queries.items import catalogue
+
+            catalogue(self._rep)  # the deployment's own items, named on every screen
         return self._rep
 
 
@@ -205,6 +209,27 @@ def emit(st: State, data: Any, human: Callable[[Console], None]) -> None:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
         human(console())
+
+
+def when(value: Any) -> str:
+    """A stored day or moment as the current language writes it, on the town's clock (localtime.shown)."""
+    from frontaid.domain.localtime import shown
+    from frontaid.i18n import current_language
+
+    return shown(value, current_language()) if value else ""
+
+
+def zone_name(st: State, zone: Any) -> str:
+    """A zone's name in the user's language (its id when unknown): no zone slug on a Ukrainian screen."""
+    if not zone:
+        return ""
+    if st._zones is None:
+        from frontaid.queries.registry import list_zones
+
+        en = st.lang == "en"
+        st._zones = {str(z["eid"]): str((z["name_en"] if en and z["name_en"] else z["name"]) or z["eid"])
+                     for z in list_zones(st.replica())}
+    return st._zones.get(str(zone), str(zone))
 
 
 def label(vocab: Mapping[str, str], slug: Any) -> str:

@@ -9,7 +9,7 @@ import typer
 
 from frontaid.actions import plan as planning
 from frontaid.actions import validate as check
-from frontaid.cli.context import N_, State, done, emit, group, label, state, table
+from frontaid.cli.context import N_, State, done, emit, group, label, state, table, zone_name
 from frontaid.cli.registry import site_app
 from frontaid.domain import vocab
 from frontaid.domain.localtime import now_utc, to_utc, town_hhmm
@@ -166,7 +166,8 @@ def plan_priorities(
                 _("Priorities"),
                 [_("Household"), _("Zone"), _("Score"), _("Visit"), _("Why")],
                 [
-                    (r["household"], r["zone"], r["score"], label(KIND_WORDS, r["kind"]), r["why"])
+                    (r["household"], zone_name(st, r["zone"]), r["score"], label(KIND_WORDS, r["kind"]),
+                     r["why"])
                     for r in rows
                 ],
                 empty=_("No household needs a visit."),
@@ -333,7 +334,7 @@ def plan_show(
                             v["household"],
                             v["address"],
                             v["people"],
-                            ", ".join(f"{label(vocab.ITEMS, k)} × {n}" for k, n in v["bring"].items()),
+                            ", ".join(f"{label(vocab.ITEM_NAMES, k)} × {n}" for k, n in v["bring"].items()),
                             v[why],
                             "✓" if v["done"] else "",
                         )

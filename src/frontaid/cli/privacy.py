@@ -9,7 +9,7 @@ from rich.console import Console
 
 from frontaid.actions import purge as purging
 from frontaid.cli.aid import parse_day
-from frontaid.cli.context import app, code_of, emit, state, table
+from frontaid.cli.context import app, code_of, emit, state, table, when
 from frontaid.domain.sensitive import CLASSES
 from frontaid.errors import BadInput
 from frontaid.i18n import gettext as _
@@ -39,7 +39,7 @@ def audit(
     def human(c: Console) -> None:
         c.print(table(_("Reads of sensitive fields"), [
             _("When"), _("Who"), _("Device"), _("Records"), _("What was read"), _("Where")], [
-            (r["when"], r["user"], r["device"], ", ".join(r["records"]),
+            (when(r["when"]), r["user"], r["device"], ", ".join(r["records"]),
              ", ".join(_(CLASSES.get(k, k)) for k in r["classes"]), _where(str(r["via"]))) for r in rows],
             empty=_("No reads of sensitive fields recorded.")))
     emit(st, rows, human)

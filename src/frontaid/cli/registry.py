@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console, Group
 
 from frontaid.actions import registry as reg
+from frontaid.actions import shapes
+from frontaid.actions import validate as check
 from frontaid.cli.context import (
     N_,
     app,
@@ -21,6 +24,8 @@ from frontaid.cli.context import (
     screened,
     state,
     table,
+    when,
+    zone_name,
 )
 from frontaid.domain import vocab
 from frontaid.errors import NotFound, PossibleDuplicate
@@ -57,7 +62,10 @@ def init(
     town: str = typer.Option(None, "--town", help="The town this deployment serves (a new deployment)."),
     lang: str = typer.Option("uk", "--lang", help="Language of the deployment's printouts: uk or en."),
     device: str = typer.Option("hub", "--device", help="A name for this device (hub, desk-1, team-2)."),
-    join: str = typer.Option(None, "--join", help="Join a deployment with the code from `device enroll`."),
+    join: str = typer.Option(None, "--join", help="Join a deployment with the code from `device enroll` "
+                                                  "(the long one, or the short one with --hub)."),
+    hub: str = typer.Option(None, "--hub", help="With a short code: the hub's address on the LAN, e.g. "
+                                                "http://192.168.1.10:8080."),
     encrypt: bool = typer.Option(True, "--encrypt/--no-encrypt",
                                  help="Encrypt the database with a passphrase (asked twice) "
                                       "[default: encrypt]."),
@@ -83,8 +91,13 @@ def init(
     if not join and not (town and town.strip()):
         raise BadInput("Give the town (--town NAME) for a new deployment, or --join CODE to join one.")
     if join:
+        from frontaid.sync import shortcode
         from frontaid.sync.devices import parse_code
 
+        if shortcode.is_short(join):
+            if not hub:
+                raise BadInput("A short code needs the hub's address: --hub http://HUB-ADDRESS:8080.")
+            join = shortcode.fetch(join, hub)  # the long code, checked against the short one
         parse_code(join)  # a bad code is refused before a passphrase is asked
     key: bytes | None = None
     if encrypt:
@@ -111,7 +124,22 @@ def init(
     def human(c: Console) -> None:
         c.print(_("Created {path} for {town}.").format(path=st.db, town=data["town"]))
         c.print(fields_panel(_("This device"), [(_("Origin"), rep.origin), (_("Code prefix"), rep.prefix)]))
+        if not join:
+            c.print(_("Next: give the town its zones and sites, teams and stock, then open the desk:"))
+            for line in NEXT_STEPS:
+                c.print(f"  {line}")
     emit(st, data, human)
+
+
+# What a coordinator does after `init` of a new town (the guide's "a new town from nothing").
+NEXT_STEPS = (
+    "frontaid town import town.geojson",
+    'frontaid zone add east --name "Схід" --name-en East',
+    'frontaid site add school-5 --kind food-point --name "Школа №5" --name-en "School 5" --zone east',
+    'frontaid team add east-1 --name "Схід-1"',
+    "frontaid stock receive --item food-kit --at school-5 --qty 400",
+    "frontaid user add olha --role desk && frontaid serve",
+)
 
 
 # -- zones and sites --------------------------------------------------------------------
@@ -124,6 +152,8 @@ def zone_add(
     name: str = typer.Option(..., "--name", help="Name in Ukrainian."),
     name_en: str = typer.Option(..., "--name-en", help="Name in English."),
     population: int = typer.Option(None, "--population", help="Estimated people remaining."),
+    geojson: Path = typer.Option(None, "--geojson", help="Its outline: a GeoJSON Polygon or MultiPolygon "
+                                                        "(a geometry or a Feature), [longitude, latitude]."),
 ) -> None:
     """Add a zone.
 
@@ -131,9 +161,26 @@ def zone_add(
     Example: frontaid zone add east --name "Східний берег" --name-en "East bank" --population 900
     """
     st = state(ctx)
+    geometry = shapes.geometry_of(shapes.read(geojson)) if geojson else None
     reg.add_zone(st.replica(), st.actor, slug.strip(), name.strip(), name_en.strip(),
-                 population_estimate=population)
+                 population_estimate=population, geometry=geometry)
     done(st, _("Zone {zone} added.").format(zone=slug), {"zone": slug})
+
+
+@zone_app.command("shape")
+def zone_shape(
+    ctx: typer.Context,
+    zone: str = typer.Argument(..., help="The zone's id or name."),
+    geojson: Path = typer.Argument(..., help="A GeoJSON Polygon or MultiPolygon, [longitude, latitude]."),
+) -> None:
+    """Give a zone its outline (or a new one), drawn on the map and used to place sites and streets.
+
+    \b
+    Example: frontaid zone shape east east.geojson
+    """
+    st = state(ctx)
+    eid = shapes.set_zone_shape(st.replica(), st.actor, zone, shapes.geometry_of(shapes.read(geojson)))
+    done(st, _("Zone {zone} has its outline.").format(zone=eid), {"zone": eid})
 
 
 @zone_app.command("list")
@@ -206,8 +253,8 @@ def site_list(ctx: typer.Context) -> None:
     states = {**vocab.CROSSING_STATES, "closed": N_("closed")}
     emit(st, rows, lambda c: c.print(table(_("Sites"), [_("Site"), _("Kind"), _("Name"), _("Zone"),
                                                           _("State")], [
-        (r["eid"], label(vocab.SITE_KINDS, r["kind"]), r["name_en"] if en else r["name"], r["zone"],
-         label(states, r["state"])) for r in rows], empty=_("No sites yet."))))
+        (r["eid"], label(vocab.SITE_KINDS, r["kind"]), r["name_en"] if en else r["name"],
+         zone_name(st, r["zone"]), label(states, r["state"])) for r in rows], empty=_("No sites yet."))))
 
 
 # -- households -------------------------------------------------------------------------
@@ -261,18 +308,18 @@ def household_show(ctx: typer.Context, code: str = typer.Argument(..., help="The
     hh["history"] = [{k: v for k, v in e.items() if k != "data"}
                      for e in logq.entries(rep, entity="household", eid=hh["eid"], limit=30)]
     hh = screened(st, rep, hh)
-    emit(st, hh, lambda c: _print_household(c, hh))
+    emit(st, hh, lambda c: _print_household(c, hh, zone_name(st, hh["zone"])))
 
 
-def _print_household(c: Console, hh: dict[str, Any]) -> None:
+def _print_household(c: Console, hh: dict[str, Any], zone: str) -> None:
     parts: list[Any] = [fields_panel(_("Household {code}").format(code=hh["eid"]), [
-        (_("Zone"), hh["zone"]), (_("Address"), hh["address"]),
+        (_("Zone"), zone), (_("Address"), hh["address"]),
         (_("Shelter"), label(vocab.SHELTERS, hh["shelter"])),
         (_("People"), hh["size"]), (_("Animals"), hh["animals"]), (_("Which animals"), hh["animal_kinds"]),
         (_("Utilities"), labels(vocab.UTILITIES, hh["utilities"])),
         (_("Status"), label(vocab.HOUSEHOLD_STATES, hh["status"])), (_("Displaced"), yes(hh["displaced"])),
         (_("Location"), f"{hh['lat']}, {hh['lon']}" if hh["lat"] is not None else None),
-        (_("Registered on"), hh["registered_on"]), (_("Note"), hh["note"]),
+        (_("Registered on"), when(hh["registered_on"])), (_("Note"), hh["note"]),
         (_("Merged into"), hh["merged_into"]),
     ])]
     parts.append(table(_("Members"), [_("Code"), _("Name"), _("Born"), _("Sex"), _("Vulnerabilities"),
@@ -284,22 +331,23 @@ def _print_household(c: Console, hh: dict[str, Any]) -> None:
         parts.append(table(_("Requests"), [_("Code"), _("Need"), _("Urgency"), _("Status"), _("Team"),
                                            _("Opened")], [
             (r["eid"], label(vocab.NEEDS, r["need"]), label(vocab.URGENCIES, r["urgency"]),
-             label(vocab.REQUEST_STATES, r["status"]), r["team"], r["opened_at"]) for r in hh["requests"]]))
+             label(vocab.REQUEST_STATES, r["status"]), r["team"], when(r["opened_at"]))
+            for r in hh["requests"]]))
     if hh["handouts"]:
         parts.append(table(_("Hand-outs"), [_("Code"), _("Item"), _("Qty"), _("When"), _("Where"),
                                             _("Override")], [
-            (h["eid"], label(vocab.ITEMS, h["item"]), h["qty"], h["on"],
+            (h["eid"], label(vocab.ITEM_NAMES, h["item"]), h["qty"], when(h["on"]),
              _("at home") if h["home"] else h["at"], h["override"]) for h in hh["handouts"]]))
     if hh["evacuation"]:
         parts.append(table(_("Evacuation offers"), [_("Code"), _("Offered on"), _("Answer"), _("Reason")], [
-            (e["eid"], e["offered_on"], label(vocab.EVAC_ANSWERS, e["answer"]),
+            (e["eid"], when(e["offered_on"]), label(vocab.EVAC_ANSWERS, e["answer"]),
              label(vocab.EVAC_REASONS, e["reason"])) for e in hh["evacuation"]]))
     if hh["referrals"]:
         parts.append(table(_("Referrals"), [_("Code"), _("Kind"), _("To"), _("Status"), _("Outcome")], [
             (r["eid"], label(vocab.REFERRAL_KINDS, r["kind"]), r["to"], _(r["status"] or ""),
              label(vocab.REFERRAL_OUTCOMES, r["outcome"])) for r in hh["referrals"]]))
     parts.append(table(_("History"), [_("When"), _("Who"), _("Device"), _("What")], [
-        (e["when"], e["actor"], e["device"], e["what"]) for e in hh["history"]]))
+        (when(e["when"]), e["actor"], e["device"], e["what"]) for e in hh["history"]]))
     c.print(Group(*parts))
 
 
@@ -345,6 +393,7 @@ def household_move(
 def household_list(
     ctx: typer.Context,
     zone: str = typer.Option(None, "--zone", help="Only this zone."),
+    town: str = typer.Option(None, "--town", help="Only this town's zones (a regional hub)."),
     vulnerability: str = typer.Option(None, "--vulnerability",
                                       help=f"Only with someone: {', '.join(vocab.VULNERABILITIES)}."),
     not_reached: int = typer.Option(None, "--not-reached", metavar="DAYS",
@@ -359,13 +408,15 @@ def household_list(
     Example: frontaid household list --zone east --vulnerability immobile --not-reached 14
     """
     st = state(ctx)
-    rows = regq.list_households(st.replica(), zone=zone, vulnerability=vulnerability,
+    rep = st.replica()
+    rows = regq.list_households(rep, zone=zone and check.zone(rep, zone), vulnerability=vulnerability,
                                 not_reached_days=not_reached, refused_evacuation=refused_evacuation,
-                                limit=limit)
+                                limit=limit, town=town and check.town(rep, town))
     emit(st, rows, lambda c: c.print(table(_("Households"), [
         _("Code"), _("Zone"), _("Address"), _("Shelter"), _("Members"), _("Animals"), _("Utilities")], [
-        (r["eid"], r["zone"], r["address"], label(vocab.SHELTERS, r["shelter"]), r["members"], r["animals"],
-         labels(vocab.UTILITIES, r["utilities"])) for r in rows], empty=_("No households match."))))
+        (r["eid"], zone_name(st, r["zone"]), r["address"], label(vocab.SHELTERS, r["shelter"]), r["members"],
+         r["animals"], labels(vocab.UTILITIES, r["utilities"])) for r in rows],
+        empty=_("No households match."))))
 
 
 # -- people -----------------------------------------------------------------------------
@@ -433,7 +484,7 @@ def person_show(ctx: typer.Context,
         (_("Name"), p["name"]), (_("Household"), p["household"]), (_("Born"), p["born"]),
         (_("Sex"), label(vocab.SEXES, p["sex"])),
         (_("Vulnerabilities"), labels(vocab.VULNERABILITIES, p["vulnerabilities"])),
-        (_("Status"), label(vocab.PERSON_STATES, p["status"])), (_("Died on"), p["died_on"]),
+        (_("Status"), label(vocab.PERSON_STATES, p["status"])), (_("Died on"), when(p["died_on"])),
         (_("Place of death"), p["death_place"]), (_("Cause"), p["death_cause"]),
         (_("Burial place"), p["burial_place"]), (_("Note"), p["note"]),
         (_("Merged into"), p["merged_into"])])))
@@ -510,6 +561,6 @@ def deaths(ctx: typer.Context) -> None:
     emit(st, rows, lambda c: c.print(table(_("Deaths"), [
         _("Code"), _("Name"), _("Household"), _("Died on"), _("Place of death"), _("Cause"),
         _("Burial place")], [
-        (r["eid"], r["name"], r["household"], r["died_on"], r["death_place"], r["death_cause"],
+        (r["eid"], r["name"], r["household"], when(r["died_on"]), r["death_place"], r["death_cause"],
          r["burial_place"]) for r in rows], empty=_("No deaths recorded."))))
 

@@ -90,6 +90,7 @@ def sitrep(
         help="A folder, or a .pdf or .html file (the other is written beside it) "
         "[default: the current folder].",
     ),
+    town: str = typer.Option(None, "--town", help="Only this town's zones (a regional hub)."),
 ) -> None:
     """The situation report of a day, as HTML and PDF: people, reach, needs, stock, harm, evacuation, deaths.
 
@@ -104,12 +105,13 @@ def sitrep(
     st = state(ctx)
     rep, day = st.replica(), _day(on)
     language = _lang(st, lang)
+    town_id = None if town is None else check.town(rep, town)
     target = out or Path(".")
     if target.suffix.lower() in (".pdf", ".html", ".htm"):
         stem = target.with_suffix("")
     else:
-        stem = target / f"sitrep-{day.isoformat()}-{language}"
-    html = sitrep_html(rep, day, language)
+        stem = target / f"sitrep-{day.isoformat()}{'-' + town_id if town_id else ''}-{language}"
+    html = sitrep_html(rep, day, language, town=town_id)
     pdf = html_to_pdf(html)
     paths = [_write(stem.with_suffix(".html"), html.encode()), _write(stem.with_suffix(".pdf"), pdf)]
     _done(st, paths)

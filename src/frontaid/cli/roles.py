@@ -36,7 +36,9 @@ COMMANDS: Final[dict[str, frozenset[str]]] = {
     "device list": ALL, "device enroll": ALL, "device revoke": ALL,
     # figures and reference data: aggregates, no person (analysts' work)
     "report sitrep": ALL, "report bulletin": ALL, "export": ALL, "plan danger": ALL,
-    "zone list": ALL, "site list": ALL, "stock list": ALL, "incident list": ALL,
+    "zone list": ALL, "town list": ALL, "team list": ALL, "item list": ALL, "site list": ALL,
+    "stock list": ALL,
+    "incident list": ALL,
     # the registry and the desk: people by name
     "household add": STAFF, "household list": STAFF, "household move": STAFF, "household set": STAFF,
     "household show": STAFF, "person add": STAFF, "person set": STAFF, "person show": STAFF,
@@ -55,7 +57,10 @@ COMMANDS: Final[dict[str, frozenset[str]]] = {
     "flags": STAFF, "flags resolve": FIELD, "held list": COORD, "held release": COORD, "held drop": COORD,
     "dedup run": COORD, "dedup review": COORD, "dedup merge": COORD, "dedup distinct": COORD,
     "dedup unmerge": COORD, "retract": COORD, "log": COORD, "import": COORD, "map import": COORD,
-    "zone add": COORD, "site add": COORD, "init": COORD, "demo": COORD, "serve": COORD,
+    "zone add": COORD, "town add": COORD, "town zones": COORD, "town import": COORD,
+    "zone shape": COORD, "site add": COORD, "init": COORD,
+    "demo": COORD, "serve": COORD, "team add": COORD, "team retire": COORD,
+    "item add": COORD, "item set": COORD, "item retire": COORD,
     "user add": COORD, "user list": COORD, "user disable": COORD, "user enable": COORD,
     "user passwd": COORD, "user remove": COORD, "user unlock": COORD,
     "audit": COORD, "purge": COORD,

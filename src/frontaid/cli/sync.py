@@ -259,6 +259,8 @@ def device_enroll(
     zones: str = typer.Option(None, "--zones",
                               help="Zone slugs, comma-separated: the device will hold only the "
                                    "households of these zones (for devices at risk of capture)."),
+    town: str = typer.Option(None, "--town", help="A regional hub: the device holds only this town's zones "
+                                                 "(as they are now)."),
     qr: bool = typer.Option(True, "--qr/--no-qr", help="Also show the code as a QR code."),
 ) -> None:
     """On the hub: a one-time code that lets a new device join this deployment.
@@ -271,8 +273,18 @@ def device_enroll(
     from frontaid.sync.devices import enroll
 
     st = state(ctx)
-    code = enroll(st.replica(), st.actor, name.strip(), role.strip().lower(),
-                  zones=zones.split(",") if zones is not None else None)
+    rep = st.replica()
+    chosen = zones.split(",") if zones is not None else None
+    if town is not None:
+        from frontaid.actions import validate as check
+        from frontaid.queries.towns import zones_of
+
+        chosen = [*(chosen or []), *zones_of(rep, check.town(rep, town))]
+    code = enroll(rep, st.actor, name.strip(), role.strip().lower(), zones=chosen)
+    from frontaid.sync import shortcode
+    from frontaid.sync.devices import parse_code
+
+    short = shortcode.make(rep, code, parse_code(code).hub_fingerprint)
 
     def human(c: Console) -> None:
         c.print(_("On the new device run:"))
@@ -285,7 +297,9 @@ def device_enroll(
             buf = io.StringIO()
             segno.make(code, error="m").terminal(out=buf, compact=True)
             c.print(buf.getvalue(), highlight=False, markup=False)
-    emit(st, {"name": name, "role": role, "code": code}, human)
+        c.print(_("Or type the short code (once, within 30 minutes, with `frontaid serve` running here):"))
+        c.print(f"  frontaid --db frontaid.db init --join {short} --hub http://HUB-ADDRESS:8080")
+    emit(st, {"name": name, "role": role, "code": code, "short_code": short}, human)
 
 
 @device_app.command("list")
@@ -350,6 +364,7 @@ def flags_list(
     rows = list_flags(st.replica(), include_resolved=all_flags)
     kinds = {
         "double-handout": _("handed out twice in one round"), "stock-negative": _("stock below zero"),
+        "stock-unrecorded": _("handed out where no stock is recorded"),
         "conflict": _("conflicting changes"), "changed-after-merge": _("changed after a merge"),
         "changed-after-void": _("changed after it was voided"), "gap": _("changes missing from a device"),
         "clock-ahead": _("a device's clock is far ahead"),

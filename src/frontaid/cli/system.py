@@ -12,8 +12,9 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from frontaid.actions import corrections
-from frontaid.cli.aid import evac_tables
-from frontaid.cli.context import app, console, done, emit, fields_panel, label, state, table
+from frontaid.actions import validate as check
+from frontaid.cli.aid import evac_tables, stock_cells
+from frontaid.cli.context import app, console, done, emit, fields_panel, label, state, table, when
 from frontaid.domain import vocab
 from frontaid.errors import AlreadyInitialised
 from frontaid.i18n import gettext as _
@@ -23,17 +24,20 @@ from frontaid.store.replica import Replica
 
 
 @app.command()
-def status(ctx: typer.Context) -> None:
+def status(
+    ctx: typer.Context,
+    town: str = typer.Option(None, "--town", help="Only this town's zones (a regional hub)."),
+) -> None:
     """One screen: people, reach, needs, stock, harm, evacuation, and this replica.
 
     \b
-    Example: frontaid status
+    Example: frontaid status --town bakhmut
     """
     st = state(ctx)
     from frontaid.sync.scope import scope_summary  # the sync machinery loads for `status` only
 
     rep = st.replica()
-    data = statusq.status(rep)
+    data = statusq.status(rep, town=town and check.town(rep, town))
     data["replica"].update(scope_summary(rep))
     emit(st, data, lambda c: print_status(c, data))
 
@@ -51,7 +55,7 @@ def print_status(c: Console, s: dict[str, Any]) -> None:
                   [(label(vocab.NEEDS, n), k) for n, k in s["open_requests"].items()],
                   empty=_("No open requests."))
     stock = table(_("Stock cover"), [_("Item"), _("Quantity"), _("Per day"), _("Days of cover")], [
-        (label(vocab.ITEMS, r["item"]), r["qty"], r["per_day"], r["days_of_cover"]) for r in s["stock"]],
+        (label(vocab.ITEM_NAMES, r["item"]), *stock_cells(r)) for r in s["stock"]],
         empty=_("No stock recorded."))
     rep = s["replica"]
     replica = fields_panel(_("This replica"), [
@@ -86,7 +90,8 @@ def log(
     rows = logq.entries(st.replica(), limit=limit, entity=entity, eid=code_of(eid) if eid else None)
     emit(st, rows, lambda c: c.print(table(_("Log"), [
         _("Op"), _("When"), _("Who"), _("Device"), _("Record"), _("What")], [
-        (r["id"], r["when"], r["actor"], r["device"], f"{r['entity']} {r['eid']}", r["what"]) for r in rows],
+        (r["id"], when(r["when"]), r["actor"], r["device"], f"{r['entity']} {r['eid']}", r["what"])
+        for r in rows],
         empty=_("The log is empty."))))
 
 

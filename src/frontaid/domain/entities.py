@@ -52,10 +52,13 @@ F = Field
 ENTITIES: Final[dict[str, Entity]] = {
     e.name: e
     for e in (
+        # A regional hub coordinates several towns; a town's hub has none or one (issue 16).
+        _e("town", "towns", F("name"), F("name_en"), F("pcode")),
         _e(
             "zone", "zones",
             F("name"), F("name_en"), F("bank"), F("pcode"), F("geometry", "json"),
-            F("population_estimate", "int"),
+            F("population_estimate", "int"), F("town"),
+            indexes=(("town",),),
         ),
         _e(
             "site", "sites",
@@ -132,7 +135,10 @@ ENTITIES: Final[dict[str, Entity]] = {
             F("note"), F("opened_on"),
             indexes=(("status",),),
         ),
-        _e("team", "teams", F("name"), F("members"), F("note")),
+        _e("team", "teams", F("name"), F("members"), F("note"), F("retired_on")),
+        # A deployment's own items and their entitlement cycles (domain/cycles.py: schedule).
+        _e("item", "items", F("name"), F("name_en"), F("unit"), F("schedule", "json", critical=True),
+           F("retired_on")),
         # Planning (plan/): the street network in chunks of one import, the day's plans and
         # their visits, and a point's arrival slots for one day.
         _e("street", "streets", F("source"), F("part", "int"), F("nodes", "json"), F("edges", "json"),

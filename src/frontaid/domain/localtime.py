@@ -51,3 +51,46 @@ def town_hhmm(value: datetime | str) -> str:
 def stored(moment: datetime) -> str:
     """A naive UTC datetime as the log stores it: YYYY-MM-DDTHH:MM."""
     return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def typed(text: str | None) -> str | None:
+    """A moment a person typed, read on the town's clock, in the stored form (UTC, YYYY-MM-DDTHH:MM).
+
+    "2026-12-05 14:05" and the browser's "2026-12-05T14:05" are Kyiv time; "14:05" is today
+    in Kyiv; an explicit offset ("…+00:00", "…Z") is honoured; a date alone stays a date.
+    What does not parse is returned as typed, for the action's check to refuse in words.
+    """
+    if text is None or not text.strip():
+        return None
+    s = text.strip().replace(" ", "T")
+    if len(s) <= 10 and "T" not in s and ":" not in s:
+        return s  # a day: no clock involved
+    try:
+        if "T" not in s:
+            parsed = datetime.combine(today(), time.fromisoformat(s), tzinfo=TOWN_TZ)
+        else:
+            parsed = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=TOWN_TZ)
+    return stored(parsed.astimezone(UTC).replace(tzinfo=None))
+
+
+def shown(value: str | date | datetime | None, lang: str) -> str:
+    """A stored day or moment as people read it, one form per language everywhere: a day as
+    "4 грудня 2026" / "4 December 2026"; a moment (stored UTC) on the town's clock as
+    "4 грудня 2026, 14:05"."""
+    from babel.dates import format_date
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) <= 10:
+            return str(format_date(date.fromisoformat(text), "d MMMM y", locale=lang))
+        value = datetime.fromisoformat(text.replace(" ", "T").replace("Z", "+00:00"))
+    if isinstance(value, datetime):
+        local = to_town(value)
+        return f"{format_date(local.date(), 'd MMMM y', locale=lang)}, {local:%H:%M}"
+    return str(format_date(value, "d MMMM y", locale=lang))

@@ -5,6 +5,8 @@ Labels are gettext msgids; the Ukrainian lives in the catalog.
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Mapping
 from typing import Final
 
 Vocab = dict[str, str]
@@ -182,6 +184,12 @@ ITEMS: Final[Vocab] = {
 }
 
 
+# A deployment's own items and renamed built-in ones (queries/items.py fills it from the item
+# records): slug → English name. ITEM_NAMES is every item's English name, the deployment's first.
+OWN_ITEMS: dict[str, str] = {}
+ITEM_NAMES: Final[Mapping[str, str]] = ChainMap(OWN_ITEMS, ITEMS)
+
+
 # Words people type for a slug besides the slug itself and its labels (the English label and
 # its Ukrainian translation are always accepted): Ukrainian and Russian, as the field says them.
 # Matching is case-insensitive, with ё as е and any apostrophe as ’.
@@ -236,5 +244,17 @@ ALSO: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "body-recovery": ("тіло", "забрати тіло", "тело"),
         "burial-support": ("поховання", "похорон", "похороны"),
         "information": ("інформація", "информация"),
+    },
+    "ITEMS": {
+        "food-kit": ("продуктовий набір", "продукти", "набір", "продуктовый набор", "продукты"),
+        "water": ("вода", "питна вода", "питьевая вода"),
+        "hygiene-kit": ("гігієнічний набір", "гігієна", "гигиенический набор"),
+        "blanket": ("ковдра", "одеяло"),
+        "candles": ("свічки", "свечи"),
+        "stove-fuel": ("паливо", "брикети", "топливо"),
+        "medicine-kit": ("аптечка",),
+        "bread": ("хліб", "хлеб"),
+        "animal-feed": ("корм", "корм для тварин", "корм для животных"),
+        "burial-kit": ("набір для поховання",),
     },
 }

@@ -88,6 +88,7 @@ from frontaid.match.scoring import (
     _shown,
     _tf_table,
     compare,
+    household_mates,
     rank_candidates,
     scale_odds,
     word_keys,
@@ -137,8 +138,9 @@ def find_pairs(records: Iterable[Record], *, timings: dict[str, float] | None = 
     seen.clear()
     t_em = time.perf_counter()
     workers = runner.workers(len(codes)) if parallel else 1
-    scored = [hit for part in runner.forked(workers, (recs, tf, codes, n, scale_odds(n), model), _score_slice,
-                                      runner.slices(len(codes), workers)) for hit in part]
+    job = (recs, tf, codes, n, scale_odds(n), model, household_mates(recs, tf))
+    scored = [hit for part in runner.forked(workers, job, _score_slice, runner.slices(len(codes), workers))
+              for hit in part]
     pairs = []
     for code, score, levels in scored:
         i, j = divmod(code, n)

@@ -138,10 +138,23 @@ def _name_part(name: str) -> tuple[tuple[_Word, ...], str, str, str]:
     return hit
 
 
+# Words of an address that say what kind of street, house or flat it is, in any script: they
+# tell nothing about where (вул./ул./st., буд., кв.), and they differ between lists.
+_STREET_WORDS: Final = frozenset({
+    "вул", "вулиця", "ул", "улица", "st", "str", "street", "vul", "ul", "пр", "просп", "проспект",
+    "пров", "провулок", "пер", "переулок", "lane", "пл", "площа", "площадь", "sq", "буд", "будинок",
+    "д", "дом", "bud", "kv", "кв", "квартира", "apt", "flat"})
+# A shelter is a place within a house ("підвал, 22": the basement of number 22), not a street.
+_SHELTER_WORDS: Final = frozenset({
+    "підвал", "подвал", "укриття", "укрытие", "сховище", "убежище", "бомбосховище", "basement",
+    "shelter", "cellar", "piwnica", "keller", "pidval", "podval", "ukryttia"})
+
+
 def _address_part(address: str) -> tuple[str, str]:
     hit = _ADDRESSES.get(address)
     if hit is None:
-        toks = names.tokens(address)
+        toks = [t for t in names.tokens(address)
+                if t.casefold() not in _STREET_WORDS and t.casefold() not in _SHELTER_WORDS]
         addr = " ".join([names.loose(t) for t in toks] + _DIGITS.findall(address)).strip()
         street = next((names.skeleton(t) for t in toks if len(t) > 3), "")
         number = _DIGITS.search(address)

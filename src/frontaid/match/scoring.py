@@ -155,11 +155,18 @@ def _born_level(a: _Rec, b: _Rec) -> str:
     return "near" if gap <= 5 else "far"
 
 
+_WORDS_IN: Final = re.compile(r"[^\W\d_]{2,}")
+
+
 def _address_level(a: str, b: str) -> str:
     if not a or not b:
         return "missing"
     if a == b:
         return "agree"
+    if not _WORDS_IN.search(a) or not _WORDS_IN.search(b):
+        # One side is a house number alone ("підвал, 22": its street was not written): the same
+        # number is weak evidence, a different one says little either.
+        return "partial" if _DIGITS.findall(a)[:1] == _DIGITS.findall(b)[:1] else "disagree"
     r = fuzz.token_set_ratio(a, b)
     if _DIGITS.findall(a) != _DIGITS.findall(b):
         # Another house or flat on the same street is a neighbour, not the same door.
@@ -348,23 +355,49 @@ def _shown(x: _Rec, y: _Rec, levels: Levels) -> dict[str, str]:
     return fields
 
 
-def _capped(score: float, levels: Levels, x: _Rec, y: _Rec) -> float:
+# A name this many others in the registry are expected to share by chance (its frequency times
+# the registry's size) needs more than the name and a birth year to link: see `_capped`.
+NAMESAKES_TO_CORROBORATE: Final = 0.5
+
+
+def namesakes(x: _Rec, tf: dict[str, float], people: int) -> float:
+    """How many other records are expected to carry `x`'s name by chance: each word's frequency in
+    this registry, multiplied, times its size (the name's u times N; common names count high)."""
+    share = 1.0
+    for w in x.words:
+        share *= tf[w.tf]
+    return share * people
+
+
+def _capped(score: float, levels: Levels, x: _Rec, y: _Rec, expected: float = 0.0,
+            shared_mates: bool = False) -> float:
     """Pairs the rule never links, however the weights add up; at most a person decides, in review.
 
-    Namesakes in one household (father and son, mother and daughter: both birth years known and
-    not the same) are different people. Birth years a year apart (or with swapped digits), written
-    as years only, in two different households, are namesakes as often as they are one person."""
-    home_namesakes = levels[6] == "agree" and levels[1] in ("close", "near", "far")
+    Namesakes in one household (father and son, mother and daughter) whose birth years are not
+    known to agree may be different people. Birth years a year apart (or with swapped digits), written
+    as years only, in two different households, are namesakes as often as they are one person.
+    And a name common enough in this registry that another person is expected to carry it
+    (`expected`, from `namesakes`: the bigger the registry, the more names are) links only with
+    something a namesake would not share: the full birth date, a document, the address or the
+    household; else it goes to review."""
+    # In one household, the same name without the same birth year (or with one missing) may be
+    # father and son: never linked.
+    home_namesakes = levels[6] == "agree" and levels[1] not in ("date", "year")
     year_apart = levels[6] == "disagree" and levels[1] == "close" and not (x.date and y.date)
-    if home_namesakes or year_apart:
+    # The address or the household vouch only with the birth year: a son named after his father
+    # lives at his father's address.
+    corroborated = levels[1] == "date" or levels[3] == "agree" or shared_mates or (
+        levels[1] == "year" and (levels[4] == "agree" or levels[6] == "agree"))
+    common = expected >= NAMESAKES_TO_CORROBORATE and not corroborated
+    if home_namesakes or year_apart or common:
         return min(score, math.nextafter(LINK, -math.inf))
     return score
 
 
 def _score(x: _Rec, y: _Rec, tf: dict[str, float],
-           model: Model | None = None) -> tuple[float, dict[str, str]]:
+           model: Model | None = None, people: int = 0) -> tuple[float, dict[str, str]]:
     levels, log_u = _levels(x, y, tf)
-    score = _capped((model or _DEFAULT).weight(levels, log_u), levels, x, y)
+    score = _capped((model or _DEFAULT).weight(levels, log_u), levels, x, y, namesakes(x, tf, people))
     return score, _shown(x, y, levels)
 
 
@@ -394,22 +427,44 @@ def _levels_slice(bounds: tuple[int, int]) -> list[tuple[Levels, float]]:
     return [_levels(recs[i], recs[j], tf) for i, j in (divmod(c, n) for c in sample[bounds[0]:bounds[1]])]
 
 
+# Two records whose households have another member in common (by name, in any script: the wife,
+# the grandson) are one family registered twice: this much more evidence, and corroboration.
+MATES_BONUS: Final = 3.0
+
+
+def household_mates(recs: list[_Rec], tf: dict[str, float]) -> list[frozenset[str]]:
+    """For each record, the names of the other people in its household (their sorted loose words),
+    only names rare enough in this registry that two households sharing one are one family."""
+    members: dict[str, set[str]] = {}
+    n = len(recs)
+    for x in recs:
+        if x.rec.household and x.spelling and namesakes(x, tf, n) < NAMESAKES_TO_CORROBORATE:
+            members.setdefault(x.rec.household, set()).add(x.spelling)
+    return [frozenset(members.get(x.rec.household, set()) - {x.spelling}) if x.rec.household else frozenset()
+            for x in recs]
+
+
 def _score_slice(bounds: tuple[int, int]) -> list[tuple[int, float, Levels]]:
-    recs, tf, codes, n, shift, model = parallel.job()
+    recs, tf, codes, n, shift, model, mates = parallel.job()
     names_seen: dict[tuple[str, str], tuple[str, float]] = {}
     out = []
     for code in codes[bounds[0]:bounds[1]]:
         i, j = divmod(code, n)
-        hit = model.quick(recs[i], recs[j], tf, names_seen, REVIEW + shift)
+        x, y = recs[i], recs[j]
+        shared = x.rec.household != y.rec.household and not mates[i].isdisjoint(mates[j])
+        hit = model.quick(x, y, tf, names_seen, REVIEW + shift - (MATES_BONUS if shared else 0.0))
         if hit is not None:
-            out.append((code, _capped(hit[0] - shift, hit[1], recs[i], recs[j]), hit[1]))
+            # A family in common with different birth years is father and son: no evidence then.
+            shared = shared and hit[1][1] in ("date", "year")
+            score = hit[0] - shift + (MATES_BONUS if shared else 0.0)
+            out.append((code, _capped(score, hit[1], x, y, namesakes(x, tf, n), shared), hit[1]))
     return out
 
 
 def compare(a: Record, b: Record, population: Iterable[Record] = ()) -> tuple[float, dict[str, str]]:
     """The match weight and field levels of one pair; name frequencies from `population`."""
     pop = [_features(r) for r in population] or [_features(a), _features(b)]
-    return _score(_features(a), _features(b), _tf_table(pop))
+    return _score(_features(a), _features(b), _tf_table(pop), people=len(pop))
 
 
 def name_key(w: _Word) -> str:
@@ -436,7 +491,7 @@ def rank_candidates(me: Record, people: Iterable[Record], key_counts: dict[str, 
         tf[w.tf] = (key_counts.get(name_key(w), 0) + _TF_PRIOR * _TF_PSEUDO) / (n + _TF_PSEUDO)
     found: list[tuple[Record, float, dict[str, str]]] = []
     for other in people:
-        score, fields = _score(mine, _features(other), tf)
+        score, fields = _score(mine, _features(other), tf, people=n)
         score -= scale_odds(n)
         if score >= REVIEW:
             found.append((other, round(score, 2), fields))

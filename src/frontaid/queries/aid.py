@@ -30,31 +30,66 @@ def list_requests(rep: Replica, *, open_only: bool = False, need: str | None = N
 
 
 def stock_levels(rep: Replica, today: date | None = None) -> list[dict[str, Any]]:
-    """Stock per item and location, with days of cover at the recent hand-out rate."""
+    """Stock per item and location, with days of cover at the recent hand-out rate.
+
+    A location where that item was never received, moved in or counted has no stock on
+    record: its hand-outs alone would make it negative, so it shows `qty` None and
+    `recorded` False ("no stock recorded"), never "−1, −14 days of cover".
+    """
     since = ((today or date.today()) - timedelta(days=COVER_WINDOW_DAYS)).isoformat()
     rate = {eid: -drawn / COVER_WINDOW_DAYS for eid, drawn in rep.conn.execute(
         "SELECT eid, SUM(delta) FROM ledger WHERE entity = 'stock' AND reason = 'handout' AND day >= ? "
         "GROUP BY eid", (since,))}
+    recorded = stock_recorded(rep)
     out = []
     for eid, qty in rep.conn.execute(
         "SELECT eid, COALESCE(qty, 0) FROM stock WHERE created = 1 OR qty IS NOT NULL ORDER BY eid"
     ):
         item, _, location = eid.partition("@")
         r = rate.get(eid, 0.0)
-        out.append({"item": item, "location": location, "qty": qty,
-                    "per_day": round(r, 1), "days_of_cover": round(qty / r, 1) if r > 0 else None})
+        known = eid in recorded
+        out.append({"item": item, "location": location, "qty": qty if known else None, "recorded": known,
+                    "per_day": round(r, 1),
+                    "days_of_cover": round(max(qty, 0) / r, 1) if known and r > 0 else None})
     return out
 
 
-def stock_by_item(rep: Replica, today: date | None = None) -> list[dict[str, Any]]:
+def stock_recorded(rep: Replica) -> set[str]:
+    """The stock records (item@site) that something other than hand-outs ever put a quantity in."""
+    return {eid for (eid,) in rep.conn.execute(
+        "SELECT DISTINCT eid FROM ledger WHERE entity = 'stock' AND reason != 'handout'")}
+
+
+def unrecorded_stock_of(rep: Replica, handout: str) -> str | None:
+    """The stock (item@site) a hand-out drew from, when nothing but hand-outs ever put a quantity
+    there: the desk says so at once, and the flags list it until someone counts."""
+    row = rep.conn.execute("SELECT item, at FROM handouts WHERE eid = ?", (handout,)).fetchone()
+    if row is None or not row[0] or not row[1]:
+        return None
+    eid = f"{row[0]}@{row[1]}"
+    known = rep.conn.execute("SELECT 1 FROM ledger WHERE entity = 'stock' AND eid = ? "
+                             "AND reason != 'handout' LIMIT 1", (eid,)).fetchone()
+    return None if known else eid
+
+
+def stock_by_item(rep: Replica, today: date | None = None,
+                  sites: set[str] | None = None) -> list[dict[str, Any]]:
+    """Stock per item summed over every site, or over `sites` only; an item recorded nowhere has
+    `qty` None ("no stock recorded")."""
     totals: dict[str, dict[str, Any]] = {}
     for row in stock_levels(rep, today):
-        t = totals.setdefault(row["item"], {"item": row["item"], "qty": 0, "per_day": 0.0})
-        t["qty"] += row["qty"]
+        if sites is not None and row["location"] not in sites:
+            continue
+        t = totals.setdefault(row["item"], {"item": row["item"], "qty": None, "per_day": 0.0,
+                                            "recorded": False})
+        if row["recorded"]:
+            t["qty"] = (t["qty"] or 0) + row["qty"]
+            t["recorded"] = True
         t["per_day"] += row["per_day"]
     for t in totals.values():
         t["per_day"] = round(t["per_day"], 1)
-        t["days_of_cover"] = round(t["qty"] / t["per_day"], 1) if t["per_day"] > 0 else None
+        t["days_of_cover"] = (round(max(t["qty"], 0) / t["per_day"], 1)
+                              if t["recorded"] and t["per_day"] > 0 else None)
     return sorted(totals.values(), key=lambda t: t["item"])
 
 
@@ -71,23 +106,27 @@ def list_incidents(rep: Replica, *, since: datetime | None = None, zone: str | N
                       f"WHERE {' AND '.join(where)} ORDER BY at DESC LIMIT ?", [*params, limit])
 
 
-def harm(rep: Replica, hours: int, now: datetime | None = None) -> dict[str, int]:
+def harm(rep: Replica, hours: int, now: datetime | None = None,
+         zones: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Incidents, killed and wounded in the last `hours`, in every zone or in `zones` only."""
     since = ((now or datetime.now(UTC)) - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")
+    in_zone = "" if zones is None else f" AND zone IN ({','.join('?' * len(zones))})"
     n, killed, wounded = rep.conn.execute(
         "SELECT COUNT(*), COALESCE(SUM(killed), 0), COALESCE(SUM(wounded), 0) FROM incidents "
-        "WHERE created = 1 AND at >= ?", (since,)).fetchone()
+        f"WHERE created = 1 AND at >= ?{in_zone}", (since, *(zones or ()))).fetchone()
     return {"incidents": n, "killed": killed, "wounded": wounded}
 
 
-def evacuation_answers(rep: Replica) -> dict[str, Any]:
-    """The latest answer of each household that was offered evacuation."""
+def evacuation_answers(rep: Replica, cut: tuple[str, list[Any]] = ("", [])) -> dict[str, Any]:
+    """The latest answer of each household that was offered evacuation; `cut` an SQL condition
+    on `o.household` and its parameters (queries.towns.Cut.households) to count one town only."""
     rows = rep.conn.execute(
-        """SELECT answer, reason, COUNT(*) FROM (
+        f"""SELECT answer, reason, COUNT(*) FROM (
              SELECT o.answer, o.reason FROM evac_offers o
-             WHERE o.created = 1 AND o.offered_on = (
+             WHERE o.created = 1{cut[0]} AND o.offered_on = (
                SELECT MAX(offered_on) FROM evac_offers x WHERE x.household = o.household AND x.created = 1)
              GROUP BY o.household)
-           GROUP BY answer, reason""").fetchall()
+           GROUP BY answer, reason""", cut[1]).fetchall()
     by_answer: dict[str, int] = {}
     refusal_reasons: dict[str, int] = {}
     for answer, reason, n in rows:
@@ -124,6 +163,10 @@ REQUEST_COLS = ("eid, household, need, urgency, status, team, reported_by, zone,
                 "opened_at, closed_at")
 
 
+# A card's address: its household's home (a request for a place has none).
+_HOME = "(SELECT h.address FROM households h WHERE h.eid = requests.household) AS address"
+
+
 def request_board(rep: Replica, *, need: str | None = None, zone: str | None = None,
                   states: tuple[str, ...] = ("open", "assigned", "in-progress", "done", "cancelled"),
                   cap: int = BOARD_CAP, closed_cap: int = 25) -> dict[str, dict[str, Any]]:
@@ -144,7 +187,7 @@ def request_board(rep: Replica, *, need: str | None = None, zone: str | None = N
     for state in states:
         active = state in ACTIVE_STATES
         newest = "opened_at DESC" if active else "closed_at DESC, opened_at DESC"
-        rows = rep.rows(f"SELECT {REQUEST_COLS} FROM requests WHERE {cond} AND status = ? "
+        rows = rep.rows(f"SELECT {REQUEST_COLS}, {_HOME} FROM requests WHERE {cond} AND status = ? "
                           f"ORDER BY {newest} LIMIT ?", [*params, state, cap if active else closed_cap])
         if active:
             rows.sort(key=lambda r: URGENCY_RANK.get(r["urgency"], 9))  # stable: newest first within
@@ -153,12 +196,14 @@ def request_board(rep: Replica, *, need: str | None = None, zone: str | None = N
 
 
 def request(rep: Replica, code: str) -> dict[str, Any] | None:
-    found = rep.rows(f"SELECT {REQUEST_COLS} FROM requests WHERE eid = ? AND created = 1", (code,))
+    found = rep.rows(f"SELECT {REQUEST_COLS}, {_HOME} FROM requests WHERE eid = ? AND created = 1", (code,))
     return found[0] if found else None
 
 
 def list_teams(rep: Replica) -> list[dict[str, Any]]:
-    return rep.rows("SELECT eid, name, members FROM teams WHERE created = 1 ORDER BY eid")
+    """The teams that still go out (a retired one is kept in the records, offered no more)."""
+    return rep.rows("SELECT eid, name, members FROM teams WHERE created = 1 AND retired_on IS NULL "
+                    "ORDER BY eid")
 
 
 def harm_by_zone(rep: Replica, hours: int, now: datetime | None = None) -> dict[str, dict[str, int]]:

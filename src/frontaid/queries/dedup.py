@@ -109,6 +109,68 @@ def queued(rep: Replica, a: str, b: str) -> dict[str, Any] | None:
             "found_at": row[5]}
 
 
+def _stakes(rep: Replica, people: set[str]) -> dict[str, dict[str, Any]]:
+    """What a decision on each person changes: their household's hand-outs and open requests, and
+    whether a death is recorded on them (a merge carries it to the other record)."""
+    if not people:
+        return {}
+    marks = ",".join("?" * len(people))
+    rows = rep.conn.execute(f"SELECT eid, household, status FROM people WHERE eid IN ({marks})",
+                            sorted(people)).fetchall()
+    homes = sorted({h for _e, h, _s in rows if h})
+    hmarks = ",".join("?" * len(homes))
+    handouts = dict(rep.conn.execute(
+        f"SELECT household, COUNT(*) FROM handouts WHERE created = 1 AND household IN ({hmarks}) "
+        "GROUP BY household", homes).fetchall()) if homes else {}
+    requests = dict(rep.conn.execute(
+        f"SELECT household, COUNT(*) FROM requests WHERE created = 1 AND merged_into IS NULL "
+        f"AND status NOT IN ('done', 'cancelled') AND household IN ({hmarks}) GROUP BY household",
+        homes).fetchall()) if homes else {}
+    return {e: {"handouts": handouts.get(h, 0), "requests": requests.get(h, 0),
+                "deaths": int(st == "deceased"), "household": h or ""} for e, h, st in rows}
+
+
+def clusters(rep: Replica, *, band: str | None = None, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """The queue as people, not pairs: the records that may be one person (pairs joined into groups),
+    the groups whose decision changes most first (deaths, then open requests, then hand-outs
+    involved; then the likeliest). Each group: its records' eids, its pairs best first, its stakes."""
+    where, params = ("", []) if not band else (" AND q.band = ?", [band])
+    rows = rep.conn.execute(f"SELECT q.a, q.b, q.score, q.band, q.fields, q.found_at {_PENDING}{where}",
+                            params).fetchall()
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, *_rest in rows:
+        parent[root(a)] = root(b)
+    groups: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        groups.setdefault(root(row[0]), []).append(row)
+    stakes = _stakes(rep, set(parent))
+    out = []
+    for pairs in groups.values():
+        members = sorted({x for a, b, *_ in pairs for x in (a, b)})
+        homes = {stakes[m]["household"]: stakes[m] for m in members if m in stakes}
+        total = {"deaths": sum(stakes[m]["deaths"] for m in members if m in stakes),
+                 "requests": sum(h["requests"] for k, h in homes.items() if k),
+                 "handouts": sum(h["handouts"] for k, h in homes.items() if k)}
+        best = max(p[2] for p in pairs)
+        out.append({"people": members, "stakes": total, "best": best,
+                    "pairs": sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))})
+    out.sort(key=lambda g: (-g["stakes"]["deaths"], -g["stakes"]["requests"], -g["stakes"]["handouts"],
+                            -g["best"], g["people"][0]))
+    page = []
+    for g in out[offset:offset + limit]:
+        views = [pair_view(rep, a, b, score=sc, band=bd, fields=json.loads(f), found_at=fa)
+                 for a, b, sc, bd, f, fa in g["pairs"]]
+        page.append({"people": g["people"], "stakes": g["stakes"], "pairs": [v for v in views if v]})
+    return {"groups": page, "total": len(out)}
+
+
 def counts(rep: Replica) -> dict[str, int]:
     """Pending pairs per band."""
     found = {"link": 0, "review": 0}

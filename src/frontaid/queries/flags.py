@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from frontaid.oplog.op import parse_op_id, unpack
+from frontaid.queries.aid import stock_recorded
 from frontaid.store.replica import Replica
 
 CHANGE_VERBS = ("set", "add", "remove", "count")
@@ -48,9 +49,14 @@ def derived(rep: Replica) -> list[dict[str, Any]]:
         flags.append({"id": f"double:{household}:{ent}:{rnd}", "kind": "double-handout",
                       "subject": household, "detail": {"item": ent, "round": rnd, "count": n,
                                                        "handouts": sorted(codes.split(","))}})
+    recorded = stock_recorded(rep)
     for eid, qty in c.execute("SELECT eid, qty FROM stock WHERE qty < 0"):
-        flags.append({"id": f"stock-negative:{eid}", "kind": "stock-negative", "subject": eid,
-                      "detail": {"qty": qty}})
+        if eid in recorded:
+            flags.append({"id": f"stock-negative:{eid}", "kind": "stock-negative", "subject": eid,
+                          "detail": {"qty": qty}})
+        else:  # handed out where that item's stock was never recorded: a count is missing
+            flags.append({"id": f"stock-unrecorded:{eid}", "kind": "stock-unrecorded", "subject": eid,
+                          "detail": {"handed_out": -qty}})
     retracted = {r for (r,) in c.execute("SELECT op FROM retracted")}
     for entity, eid, field, a, b in c.execute("SELECT entity, eid, field, op_a, op_b FROM conflicts"):
         if a in retracted or b in retracted:

@@ -7,43 +7,50 @@ from typing import Any
 
 from frontaid.queries import LIVE
 from frontaid.queries.aid import evacuation_answers, harm, stock_by_item
+from frontaid.queries.towns import Cut, sites_of, town_name
 from frontaid.store.replica import Replica
 
 
-def status(rep: Replica, now: datetime | None = None) -> dict[str, Any]:
+def status(rep: Replica, now: datetime | None = None, town: str | None = None) -> dict[str, Any]:
+    """The picture of the whole replica, or of one town's zones (`town`: its id)."""
     now = now or datetime.now(UTC)
     today = now.date()
     c = rep.conn
     week_ago = (today - timedelta(days=7)).isoformat()
-    estimate = c.execute("SELECT COALESCE(SUM(population_estimate), 0) FROM zones WHERE created = 1"
-                         ).fetchone()[0]
-    households = c.execute(f"SELECT COUNT(*) FROM households WHERE {LIVE} AND status = 'active'"
-                           ).fetchone()[0]
-    people = c.execute(f"SELECT COUNT(*) FROM people WHERE {LIVE} AND status = 'present'").fetchone()[0]
+    cut = Cut.all() if town is None else Cut.town(rep, town)
+    zones, zp = cut.where("eid")
+    in_zone, hp = cut.where("zone")
+    of_hh, op = cut.households("household")
+    estimate = c.execute(f"SELECT COALESCE(SUM(population_estimate), 0) FROM zones WHERE created = 1{zones}",
+                         zp).fetchone()[0]
+    households = c.execute(f"SELECT COUNT(*) FROM households WHERE {LIVE} AND status = 'active'{in_zone}",
+                           hp).fetchone()[0]
+    people = c.execute(f"SELECT COUNT(*) FROM people WHERE {LIVE} AND status = 'present'{of_hh}",
+                       op).fetchone()[0]
     reached = c.execute(
-        """SELECT COUNT(*) FROM (
-             SELECT household FROM handouts WHERE created = 1 AND "on" >= ?
-             UNION SELECT household FROM evac_offers WHERE created = 1 AND offered_on >= ?
+        f"""SELECT COUNT(*) FROM (
+             SELECT household FROM handouts WHERE created = 1 AND "on" >= ?{of_hh}
+             UNION SELECT household FROM evac_offers WHERE created = 1 AND offered_on >= ?{of_hh}
              UNION SELECT household FROM requests WHERE created = 1 AND status = 'done'
-                   AND closed_at >= ? AND household IS NOT NULL)""",
-        (week_ago, week_ago, week_ago)).fetchone()[0]
+                   AND closed_at >= ? AND household IS NOT NULL{of_hh})""",
+        (week_ago, *op, week_ago, *op, week_ago, *op)).fetchone()[0]
     needs = dict(c.execute(
-        f"SELECT need, COUNT(*) FROM requests WHERE {LIVE} AND status NOT IN ('done', 'cancelled') "
-        "GROUP BY need ORDER BY COUNT(*) DESC").fetchall())
+        f"SELECT need, COUNT(*) FROM requests WHERE {LIVE} AND status NOT IN ('done', 'cancelled'){in_zone} "
+        "GROUP BY need ORDER BY COUNT(*) DESC", hp).fetchall())
     deceased_unburied = c.execute(
         f"SELECT COUNT(*) FROM requests WHERE {LIVE} AND need = 'body-recovery' "
-        "AND status NOT IN ('done', 'cancelled')").fetchone()[0]
+        f"AND status NOT IN ('done', 'cancelled'){in_zone}", hp).fetchone()[0]
     return {
-        "town": rep.town,
+        "town": rep.town if town is None else town_name(rep, town),
         "date": today.isoformat(),
         "people": {"estimate": estimate, "registered": people, "households": households},
         "reached_7d": reached,
         "open_requests": needs,
         "bodies_awaiting_recovery": deceased_unburied,
-        "stock": stock_by_item(rep, today),
-        "harm_24h": harm(rep, 24, now),
-        "harm_7d": harm(rep, 24 * 7, now),
-        "evacuation": evacuation_answers(rep),
+        "stock": stock_by_item(rep, today, sites=sites_of(rep, cut)),
+        "harm_24h": harm(rep, 24, now, zones=cut.zones),
+        "harm_7d": harm(rep, 24 * 7, now, zones=cut.zones),
+        "evacuation": evacuation_answers(rep, cut.households("o.household")),
         "replica": replica_summary(rep),
     }
 
@@ -58,13 +65,17 @@ def replica_summary(rep: Replica) -> dict[str, Any]:
     }
 
 
-def harm_by_day(rep: Replica, days: int = 14, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Incidents, killed and wounded per day over the last `days` days (today last), zeros included."""
+def harm_by_day(rep: Replica, days: int = 14, now: datetime | None = None,
+                zones: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Incidents, killed and wounded per day over the last `days` days (today last), zeros included;
+    in every zone or in `zones` only."""
     today = (now or datetime.now(UTC)).date()
     first = today - timedelta(days=days - 1)
+    in_zone = "" if zones is None else f" AND zone IN ({','.join('?' * len(zones))})"
     found = {day: (n, killed, wounded) for day, n, killed, wounded in rep.conn.execute(
         "SELECT substr(at, 1, 10), COUNT(*), COALESCE(SUM(killed), 0), COALESCE(SUM(wounded), 0) "
-        "FROM incidents WHERE created = 1 AND at >= ? GROUP BY substr(at, 1, 10)", (first.isoformat(),))}
+        f"FROM incidents WHERE created = 1 AND at >= ?{in_zone} GROUP BY substr(at, 1, 10)",
+        (first.isoformat(), *(zones or ())))}
     out = []
     for i in range(days):
         day = (first + timedelta(days=i)).isoformat()

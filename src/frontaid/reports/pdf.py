@@ -90,12 +90,9 @@ def kyiv_time(moment: datetime | str) -> str:
 
 def kyiv_moment(moment: datetime | str, lang: str) -> str:
     """A UTC moment as a Kyiv date and time: "4 грудня 2026, 14:05"."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(KYIV)
-    return f"{long_date(local.date(), lang)}, {local:%H:%M}"
+    from frontaid.domain.localtime import shown
+
+    return shown(moment if isinstance(moment, str) else moment.isoformat(), lang)
 
 
 def published(n: int | None) -> str:

@@ -8,6 +8,7 @@ published table, so that no one is identified by a count of one.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from frontaid.reports.pdf import SMALL, html_to_pdf, published, render_html, tow
 from frontaid.store.replica import Replica
 
 
-def _word(table: dict[str, str], slug: str | None, lang: str) -> str:
+def _word(table: Mapping[str, str], slug: str | None, lang: str) -> str:
     if not slug:
         return gettext("unknown", lang)
     return gettext(table.get(slug, slug), lang)
@@ -35,10 +36,12 @@ def trend(now: int, before: int, lang: str) -> str:
 
 
 def sitrep_view(
-    rep: Replica, day: date, lang: str = "uk", now: datetime | None = None, charts_on: bool = True
+    rep: Replica, day: date, lang: str = "uk", now: datetime | None = None, charts_on: bool = True,
+    town: str | None = None,
 ) -> dict[str, Any]:
-    """The figures of `day` with words in `lang` and the charts drawn (skip them with charts_on=False)."""
-    f = sitrep_figures(rep, day, now)
+    """The figures of `day` with words in `lang` and the charts drawn (skip them with charts_on=False);
+    of one town's zones when `town` is given (a regional hub)."""
+    f = sitrep_figures(rep, day, now, town=town)
     _ = lambda msgid: gettext(msgid, lang)  # noqa: E731
     zones = f["zones"]
     zname = {z["eid"]: zone_name(z, lang) for z in zones}
@@ -54,7 +57,7 @@ def sitrep_view(
         )
     stock = [
         {
-            "item": _word(vocab.ITEMS, s["item"], lang),
+            "item": _word(vocab.ITEM_NAMES, s["item"], lang),
             "qty": s["qty"],
             "per_day": s["per_day"],
             "days_of_cover": s["days_of_cover"],
@@ -147,9 +150,10 @@ def sitrep_view(
 
 
 def sitrep_html(
-    rep: Replica, day: date, lang: str = "uk", now: datetime | None = None, charts_on: bool = True
+    rep: Replica, day: date, lang: str = "uk", now: datetime | None = None, charts_on: bool = True,
+    town: str | None = None,
 ) -> str:
-    return render_html("sitrep.html", lang, s=sitrep_view(rep, day, lang, now, charts_on))
+    return render_html("sitrep.html", lang, s=sitrep_view(rep, day, lang, now, charts_on, town))
 
 
 def sitrep_pdf(rep: Replica, day: date, lang: str = "uk", now: datetime | None = None) -> bytes:

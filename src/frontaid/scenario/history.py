@@ -40,6 +40,7 @@ TEAMS = (
     ("team-west", "Виїзна група «Захід»", "Ірина, Богдан"),
     ("team-evac", "Евакуаційна група", "Денис, Роман, Христина"),
     ("medics", "Медики стабпункту", "Лариса, Максим"),
+    ("military", "Військові", ""),  # bodies under fire: the army recovers them, the hub records it
 )
 OPEN = 8 * 60, 12 * 60  # the food point, UTC (10:00–14:00 in Kyiv)
 TODAY_CLOSE = 9 * 60 + 30  # today's events stop at mid-morning: the demo is opened "now"

@@ -301,7 +301,7 @@ def father_died_a_week_ago(sim: Sim) -> None:
 
     def buried() -> None:
         req = sim.story["father"]["burial_request"]
-        requests.assign(sim.rep, HUB, req, "військові")
+        requests.assign(sim.rep, HUB, req, "military")
         requests.done(
             sim.rep,
             "військові",

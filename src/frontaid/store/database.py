@@ -23,6 +23,8 @@ from typing import Any, cast
 
 from sqlcipher3 import dbapi2 as _driver  # type: ignore[import-untyped]  # no stubs
 
+from frontaid.store import dialect, dialect_pg
+
 # The driver's errors are its own classes, not the stdlib's: catch these.
 DatabaseError: type[Exception] = _driver.DatabaseError
 OperationalError: type[Exception] = _driver.OperationalError
@@ -74,6 +76,37 @@ def side_key(key: bytes | None, purpose: str) -> bytes | None:
                            person=b"frontaid-side").digest()
 
 
+def target(value: str | os.PathLike[str]) -> Path:
+    """A `--db` value as the replica keeps it: a file's Path, or a `postgresql://` URL kept whole
+    (a PurePath would fold its `//`), typed as a Path for the code that only shows or compares it."""
+    text = os.fspath(value)
+    return cast(Path, _Url(text)) if dialect.is_postgres(text) else Path(text)
+
+
+class _Url(str):
+    """A PostgreSQL URL standing where a replica's file path would."""
+
+    def exists(self) -> bool:
+        return True
+
+    def __fspath__(self) -> str:
+        return str(self)
+
+
+def exists(where: Path) -> bool:
+    """Whether a replica is there: a file with something in it, or a PostgreSQL database with a log."""
+    if isinstance(where, _Url):
+        try:
+            conn: Any = dialect_pg.connect(str(where), autocommit=True)
+        except Exception:  # no server, no database: nothing there
+            return False
+        try:
+            return bool(conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0])
+        finally:
+            conn.close()
+    return where.exists() and where.stat().st_size > 0
+
+
 def is_plaintext(path: str | os.PathLike[str]) -> bool:
     """Whether the file at `path` is a plain (unencrypted) SQLite file; False if empty or missing."""
     try:
@@ -93,12 +126,19 @@ def connect(
     cached_statements: int = 128,
     uri: bool = False,
 ) -> sqlite3.Connection:
-    """Open the database at `path`, encrypted with `key` (or the key remembered for it), or plain.
+    """Open the database at `path`, encrypted with `key` (or the key remembered for it), or plain;
+    a `postgresql://` URL opens PostgreSQL behind the same calls (dialect_pg.Connection).
 
     Raises `DatabaseError` when the key does not open the file (or a key is missing for
     an encrypted one). Typed as `sqlite3.Connection`: the driver's connection has the
     same interface (Row factory, executemany, backup; not iterdump), only its own error classes.
     """
+    if dialect.is_postgres(os.fspath(path)):
+        # A regional hub on PostgreSQL: the server keeps the data (and its encryption at rest).
+        if key is not None:
+            raise ValueError("a PostgreSQL hub takes no SQLCipher key")
+        return cast(sqlite3.Connection, dialect_pg.connect(os.fspath(path),
+                                                           autocommit=isolation_level is None))
     if key is None and not uri:
         key = key_for(path)
     conn = _driver.connect(os.fspath(path), timeout=timeout, isolation_level=isolation_level,

@@ -158,8 +158,8 @@ class Replica:
         device: dict[str, Any], extra: dict[str, Any] | None = None, key: bytes | None = None,
     ) -> Replica:
         """Make a replica with a given identity; its first op registers its device."""
-        p = Path(path)
-        if p.exists() and p.stat().st_size > 0:
+        p = database.target(path)
+        if database.exists(p):
             raise AlreadyInitialised(path=str(p))
         conn = cls._connect(p, key)
         if key is not None:
@@ -185,8 +185,8 @@ class Replica:
 
         An encrypted one needs its data `key` (or one remembered for the path by database.remember).
         """
-        p = Path(path)
-        if not p.exists() or p.stat().st_size == 0:
+        p = database.target(path)
+        if not database.exists(p):
             raise NoReplica(path=str(p))
         try:
             conn = cls._connect(p, key)

@@ -199,6 +199,27 @@ def sync_router(open_replica: Callable[[], Replica]) -> APIRouter:
             return report.as_dict()
         return await handle(request, True, work)
 
+    misses: dict[str, list[float]] = {}
+
+    @router.get("/enrol/{lookup}")
+    def enrol(lookup: str, request: Request) -> Response:
+        """A short enrolment code's sealed long code, given once (sync/shortcode.py). Misses are
+        limited per address: a lookup is a 128-bit hash, but a scan is still refused early."""
+        from frontaid.sync.shortcode import take
+
+        who = request.client.host if request.client else ""
+        now = time.time()
+        recent = [t for t in misses.get(who, []) if now - t < 60]
+        if len(recent) >= 20:
+            return Response(status_code=429, headers={"Retry-After": "60"})
+        with lock:
+            sealed = take(replica(), lookup, now)
+        if sealed is None:
+            misses[who] = [*recent, now]
+            return Response(status_code=404)
+        return Response(content=sealed, media_type="application/octet-stream",
+                        headers={"Cache-Control": "no-store"})
+
     return router
 
 

@@ -42,7 +42,7 @@ FEED_VERSION = 1
 # when they exist; an entity named nowhere here or in SUBJECTS stays off scoped
 # devices (least data: a new kind of record is private until someone decides otherwise).
 REFERENCE: frozenset[str] = frozenset({
-    "zone", "site", "team", "stock", "evac_run", "device", "enrollment", "crossing", "item", "plan",
+    "town", "zone", "site", "team", "stock", "evac_run", "device", "enrollment", "crossing", "item", "plan",
 })
 # A record in scope by what it belongs to: the first link that is set decides.
 # ("zone", col): the record's own zone; ("household"|"person", col): that record's scope.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,7 +21,6 @@ from frontaid.domain.workflow import can_move
 from frontaid.errors import FrontaidError, UnknownChoice
 from frontaid.i18n import gettext
 from frontaid.queries import aid, registry
-from frontaid.queries import board as board_q
 from frontaid.store.replica import Replica
 from frontaid.web import auth, desk
 from frontaid.web.auth import language, sees_names, without_names
@@ -47,14 +46,8 @@ def teams(rep: Replica) -> list[dict[str, Any]]:
 
 
 def team_of(rep: Replica, ref: str | None) -> str:
-    """The slug of an existing team (requests.assign takes any text: the web offers only real teams)."""
-    slug = (ref or "").strip()
-    known = teams(rep)
-    if slug not in {t["eid"] for t in known}:
-        # The choices by the names the page's list shows (GET /api/teams gives their ids).
-        names = ", ".join(t["name"] or t["eid"] for t in known)
-        raise UnknownChoice(value=slug, what="team", choices=names or "-")
-    return slug
+    """The id of a team that still goes out (by id or name); an unknown or retired one is refused."""
+    return check.team(rep, ref or "")
 
 
 def filters(rep: Replica, need: str | None, zone: str | None) -> tuple[str | None, str | None]:
@@ -63,10 +56,18 @@ def filters(rep: Replica, need: str | None, zone: str | None) -> tuple[str | Non
             check.zone(rep, zone) if zone else None)
 
 
-def board(rep: Replica, role: str, need: str | None = None, zone: str | None = None) -> list[dict[str, Any]]:
+# Cards per column on the page, and how many more "show more" adds: a town's board holds
+# thousands of requests; the page stays a few screens tall on a laptop and loads on a phone.
+PAGE = 20
+MAX_CARDS = 500
+
+
+def board(rep: Replica, role: str, need: str | None = None, zone: str | None = None,
+          cap: int = aid.BOARD_CAP) -> list[dict[str, Any]]:
     """The columns in workflow order, each with its count and newest cards; no names for the analyst."""
     need, zone = filters(rep, need, zone)
-    columns = aid.request_board(rep, need=need, zone=zone, states=STATES)
+    cap = max(1, min(cap, MAX_CARDS))
+    columns = aid.request_board(rep, need=need, zone=zone, states=STATES, cap=cap, closed_cap=min(cap, 25))
     out = [{"status": s, "count": columns[s]["count"], "requests": columns[s]["requests"]} for s in STATES]
     return out if sees_names(role) else without_names(out)
 
@@ -99,111 +100,64 @@ def move(rep: Replica, actor: str, code: str, action: str, note: str | None = No
 
 # --- pages -------------------------------------------------------------------------------------
 
-# Cards a status shows at first, and how many more each "show more" fetches: the demo town's board
-# fits a laptop's page, and a town with thousands of open requests loads as fast as a small one.
-PAGE = {"open": 10, "assigned": 10, "in-progress": 10, "done": 5, "cancelled": 5}
-SINGLE_PAGE = 24  # one status chosen: its cards fill the width, a few rows of them
-MAX_SHOWN = 500   # the most cards one page draws (no JavaScript: "show more" reloads with more)
 
-
-def done_text(action: str, lang: str) -> str:
-    """What the card says after a button did its work."""
-    return {"start": gettext("Request {code}: the team has started.", lang),
-            "done": gettext("Request {code} is done.", lang),
-            "cancel": gettext("Request {code} is cancelled.", lang),
-            "reopen": gettext("Request {code} is open again.", lang)}[action]
-
-
-def _page_filters(rep: Replica, need: str, zone: str,
-                  status: str) -> tuple[str | None, str | None, str | None]:
-    need_, zone_ = filters(rep, need, zone)
-    return need_, zone_, (check.choice(status, vocab.REQUEST_STATES, "status") if status else None)
-
-
-def card_view(rep: Replica, card: dict[str, Any], role: str, zones: dict[str, str],
-              team_names: dict[str, str]) -> dict[str, Any]:
-    """A card as the page draws it: the home address and the zone's name, never a slug; no names,
-    address or note for a role that sees no names."""
-    view = {**card, "zone_name": zones.get(card.get("zone") or "", ""),
-            "team_name": team_names.get(card.get("team") or "", card.get("team") or "")}
-    return view if sees_names(role) else without_names(view)
-
-
-def _cards(rep: Replica, role: str, lang: str, status: str, need: str | None, zone: str | None,
-           offset: int, limit: int) -> list[dict[str, Any]]:
-    zones, names = zone_names(rep, lang), {t["eid"]: t["name"] or t["eid"] for t in teams(rep)}
-    return [card_view(rep, c, role, zones, names)
-            for c in board_q.board_cards(rep, status, need=need, zone=zone, offset=offset, limit=limit)]
-
-
-def board_view(rep: Replica, role: str, lang: str, need: str = "", zone: str = "", status: str = "",
-               shown: int = 0) -> dict[str, Any]:
-    """The page's filters with their counts and its columns (all states, or the one chosen), each
-    with its first page of cards and where the next page starts."""
-    need_, zone_, status_ = _page_filters(rep, need, zone, status)
-    counts = board_q.board_counts(rep, need=need_, zone=zone_, status=status_)
-    columns = []
-    for state in (status_,) if status_ else STATES:
-        first = SINGLE_PAGE if status_ else PAGE[state]
-        limit = min(max(first, shown), MAX_SHOWN)
-        count = counts["status"].get(state, 0)
-        cards = _cards(rep, role, lang, state, need_, zone_, 0, limit)
-        columns.append({"status": state, "count": count, "cards": cards, "next": len(cards),
-                        "step": first})
-    return {"need": need_ or "", "zone": zone_ or "", "status": status_ or "", "counts": counts,
-            "columns": columns, "total": sum(counts["status"].values())}
-
-
-def _board_page(request: Request, sess: Session, need: str = "", zone: str = "", status: str = "",
-                shown: int = 0, status_code: int = 200, **extra: Any) -> Response:
+def _board_page(request: Request, sess: Session, need: str = "", zone: str = "", status_code: int = 200,
+                shown: int = PAGE, **extra: Any) -> Response:
     lang = language(request)
     with desk.replica(request) as rep:
-        ctx: dict[str, Any] = {"zones": zone_names(rep, lang), "teams": teams(rep)}
+        ctx: dict[str, Any] = {"need": need, "zone": zone, "zones": zone_names(rep, lang),
+                               "teams": teams(rep)}
         try:
-            ctx.update(board_view(rep, sess.role, lang, need, zone, status, shown))
+            ctx["columns"] = board(rep, sess.role, need, zone, cap=shown)
         except FrontaidError as err:  # a bad filter: say so, show the whole board
-            ctx.update(board_view(rep, sess.role, lang), error=err.text(lang))
+            ctx.update(columns=board(rep, sess.role, cap=shown), need="", zone="", error=err.text(lang))
             status_code = err.http_status
-        opened = extra.get("opened")
-        if opened and (card := board_q.board_card(rep, opened)) is not None:
-            ctx["opened_card"] = card_view(rep, card, sess.role, ctx["zones"],
-                                           {t["eid"]: t["name"] for t in ctx["teams"]})
-            # Drawn above the columns only when its column's first cards do not hold it.
-            ctx["opened_shown"] = any(c["eid"] == opened for col in ctx["columns"] for c in col["cards"])
     ctx["team_names"] = {t["eid"]: t["name"] for t in ctx["teams"]}
+    ctx["more_url"] = _back(ctx["need"], ctx["zone"], shown=str(min(shown + PAGE, MAX_CARDS)))
     ctx.update(extra)
     return render(request, "board.html", sess, status_code=status_code, can_move=can_move,
-                  names=sees_names(sess.role), wide=True, **ctx)
+                  names=sees_names(sess.role), **ctx)
 
 
-def _back(need: str, zone: str, status: str = "", **more: str) -> str:
-    query = urlencode({k: v for k, v in {"need": need, "zone": zone, "status": status, **more}.items() if v})
+def _back(need: str, zone: str, **more: str) -> str:
+    query = urlencode({k: v for k, v in {"need": need, "zone": zone, **more}.items() if v})
     return "/board" + (f"?{query}" if query else "")
 
 
+def confirmation(rep: Replica, code: str, did: str, lang: str) -> str:
+    """What the coordinator is told after a change to a request, in words."""
+    found = aid.request(rep, code)
+    if found is None or did not in DID:
+        return ""
+    if did == "assigned":
+        team = {t["eid"]: t["name"] for t in teams(rep)}.get(found["team"], found["team"] or "")
+        return gettext("Request {code} assigned to team {team}.", lang).format(code=code, team=team)
+    state = gettext(vocab.REQUEST_STATES.get(found["status"], found["status"]), lang)
+    return gettext("Request {code} is now: {state}.", lang).format(code=code, state=state)
+
+
+DID = ("assigned", "start", "done", "cancel", "reopen")
+
+
+def _changed(request: Request, code: str, did: str, need: str, zone: str) -> Response:
+    """After a change, back to the board, which says what was done and marks the card in its new
+    column: a plain form by a redirect, htmx by HX-Redirect (its failures are shown in place)."""
+    url = _back(need, zone, changed=code, did=did)
+    if request.headers.get("HX-Request") == "true":
+        return Response(status_code=200, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
 @router.get("/board", response_class=HTMLResponse, include_in_schema=False)
-def board_page(request: Request, need: str = "", zone: str = "", status: str = "", opened: str = "",
-               shown: int = 0, sess: Session = Depends(auth.need("requests"))) -> Response:
-    return _board_page(request, sess, need, zone, status, shown, opened=opened)
-
-
-@router.get("/board/more", response_class=HTMLResponse, include_in_schema=False)
-def board_more(request: Request, status: str, need: str = "", zone: str = "", offset: int = 0,
-               step: int = 10, sess: Session = Depends(auth.need("requests"))) -> Response:
-    """The next cards of one status, and the button for the ones after (htmx appends them)."""
-    lang = language(request)
-    step = min(max(step, 1), 100)
-    with desk.replica(request) as rep:
-        need_, zone_, status_ = _page_filters(rep, need, zone, status)
-        if status_ is None:
-            raise UnknownChoice(value="", what="status", choices=", ".join(STATES))
-        count = board_q.board_counts(rep, need=need_, zone=zone_, status=status_)["status"].get(status_, 0)
-        cards = _cards(rep, sess.role, lang, status_, need_, zone_, max(offset, 0), step)
-        all_teams = teams(rep)
-        col = {"status": status_, "count": count, "cards": cards, "next": max(offset, 0) + len(cards),
-               "step": step}
-    return render(request, "_board_cards.html", sess, col=col, teams=all_teams, can_move=can_move,
-                  names=sees_names(sess.role), need=need_ or "", zone=zone_ or "", status=status)
+def board_page(request: Request, need: str = "", zone: str = "", opened: str = "", changed: str = "",
+               did: str = "", shown: int = PAGE,
+               sess: Session = Depends(auth.need("requests"))) -> Response:
+    confirmed = ""
+    if changed:
+        with desk.replica(request) as rep:
+            confirmed = confirmation(rep, changed, did, language(request))
+    return _board_page(request, sess, need, zone, opened=opened, shown=shown, changed=changed,
+                       confirmed=confirmed)
 
 
 async def _form(request: Request, *names: str) -> dict[str, str]:
@@ -211,42 +165,10 @@ async def _form(request: Request, *names: str) -> dict[str, str]:
     return {k: str(form.get(k) or "").strip() for k in names}
 
 
-def _is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
-
-
-def _changed(request: Request, sess: Session, code: str, f: dict[str, str], done: str) -> Response:
-    """After a change: htmx gets the card in place with what was done and the new counts; a form
-    posted without JavaScript goes back to the board it came from."""
-    if not _is_htmx(request):
-        return RedirectResponse(_back(f["need"], f["zone"], f.get("status", "")), status_code=303)
-    lang = language(request)
-    with desk.replica(request) as rep:
-        all_teams = teams(rep)
-        names = {t["eid"]: t["name"] for t in all_teams}
-        card = board_q.board_card(rep, code)
-        view = card_view(rep, card or {"eid": code}, sess.role, zone_names(rep, lang), names)
-        need_, zone_, status_ = _page_filters(rep, f["need"], f["zone"], f.get("status", ""))
-        counts = board_q.board_counts(rep, need=need_, zone=zone_, status=status_)
-    return render(request, "_board_card.html", sess, r=view, teams=all_teams, can_move=can_move,
-                  names=sees_names(sess.role), need=f["need"], zone=f["zone"], status=f.get("status", ""),
-                  done=done, counts=counts, oob_counts=True)
-
-
-def _refused(request: Request, sess: Session, err: FrontaidError, f: dict[str, str]) -> Response:
-    """A change refused: htmx gets the reason alone (frontaid.js shows it on the card); a form posted
-    without JavaScript, the board with the reason on top."""
-    lang = language(request)
-    if _is_htmx(request):
-        return render(request, "error.html", sess, status_code=err.http_status, message=err.text(lang))
-    return _board_page(request, sess, f["need"], f["zone"], f.get("status", ""),
-                       status_code=err.http_status, error=err.text(lang))
-
-
 @router.post("/board/open", response_class=HTMLResponse, include_in_schema=False)
 async def board_open(request: Request, sess: Session = Depends(auth.need_post("request_open"))) -> Response:
     """The desk's household panel (or any form) opens a request, then shows it on the board."""
-    f = await _form(request, "household", "zone", "need", "urgency", "reported_by", "note")
+    f = await _form(request, "household", "zone", "need", "urgency", "reported_by", "note", "back")
     lang = language(request)
     with desk.replica(request) as rep:
         try:
@@ -258,35 +180,38 @@ async def board_open(request: Request, sess: Session = Depends(auth.need_post("r
             ctx.update(points=desk.points(rep, lang), q="", results=None, error=err.text(lang),
                        point=request.cookies.get(desk.POINT_COOKIE))
             return render(request, "desk.html", sess, status_code=err.http_status, **ctx)
+    if f["back"] == "household" and f["household"]:  # opened from the household's own page: back there
+        hh = quote(check.existing(rep, "household", f["household"]))
+        return RedirectResponse(f"/registry/household/{hh}?opened={quote(code)}", status_code=303)
     return RedirectResponse(_back("", "", opened=code), status_code=303)
 
 
 @router.post("/board/{code}/assign", response_class=HTMLResponse, include_in_schema=False)
 async def board_assign(request: Request, code: str,
                        sess: Session = Depends(auth.need_post("request_assign"))) -> Response:
-    f = await _form(request, "team", "need", "zone", "status")
-    lang = language(request)
+    f = await _form(request, "team", "need", "zone")
     with desk.replica(request) as rep:
         try:
             eid = assign(rep, sess.name, code, f["team"])
-            team = next((t["name"] or t["eid"] for t in teams(rep) if t["eid"] == f["team"]), f["team"])
         except FrontaidError as err:
-            return _refused(request, sess, err, f)
-    done = gettext("Request {code} is assigned to the team: {team}.", lang).format(code=eid, team=team)
-    return _changed(request, sess, eid, f, done)
+            error, status = err.text(language(request)), err.http_status
+        else:
+            return _changed(request, eid, "assigned", f["need"], f["zone"])
+    return _board_page(request, sess, f["need"], f["zone"], status_code=status, error=error)
 
 
 @router.post("/board/{code}/{action}", response_class=HTMLResponse, include_in_schema=False)
 async def board_move(request: Request, code: str, action: str,
                      sess: Session = Depends(auth.need_post("request_progress"))) -> Response:
-    f = await _form(request, "need", "zone", "status", "note")
+    f = await _form(request, "need", "zone", "note")
     with desk.replica(request) as rep:
         try:
             eid = move(rep, sess.name, code, action, f["note"])
         except FrontaidError as err:
-            return _refused(request, sess, err, f)
-    done = done_text(action, language(request)).format(code=eid)
-    return _changed(request, sess, eid, f, done)
+            error, status = err.text(language(request)), err.http_status
+        else:
+            return _changed(request, eid, action, f["need"], f["zone"])
+    return _board_page(request, sess, f["need"], f["zone"], status_code=status, error=error)
 
 
 # --- JSON API ----------------------------------------------------------------------------------

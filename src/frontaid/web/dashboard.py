@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -40,16 +41,20 @@ def _bars(rows: list[tuple[str, float, str]]) -> list[dict[str, Any]]:
 
 def charts(fig: dict[str, Any], lang: str) -> dict[str, Any]:
     """The dashboard's charts as plain rows, labels in `lang`; the template draws them as SVG."""
-    def word(table: dict[str, str], slug: str) -> str:
+    def word(table: Mapping[str, str], slug: str) -> str:
         return gettext(table.get(slug, slug), lang)
 
     needs = _bars([(word(vocab.NEEDS, n), k, str(k)) for n, k in fig["open_requests"].items()])
     cover = []
     for s in fig["stock"]:
         days = s["days_of_cover"]
-        text = (gettext("{qty} · {days} days", lang).format(qty=s["qty"], days=days) if days is not None
-                else gettext("{qty} · not used lately", lang).format(qty=s["qty"]))
-        cover.append((word(vocab.ITEMS, s["item"]), days or 0, text))
+        if not s.get("recorded", True):
+            text = gettext("no stock recorded", lang)
+        elif days is not None:
+            text = gettext("{qty} · {days} days", lang).format(qty=s["qty"], days=days)
+        else:
+            text = gettext("{qty} · not used lately", lang).format(qty=s["qty"])
+        cover.append((word(vocab.ITEM_NAMES, s["item"]), days or 0, text))
     answers = _bars([(word(vocab.EVAC_ANSWERS, a), n, str(n))
                      for a, n in sorted(fig["evacuation"]["answers"].items(), key=lambda kv: -kv[1])])
     reasons = _bars([(word(vocab.EVAC_REASONS, r), n, str(n))

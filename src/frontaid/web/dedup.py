@@ -48,12 +48,13 @@ def _page(request: Request, sess: Session, status_code: int = 200, **extra: Any)
     except FrontaidError as err:
         band, status_code, extra["error"] = None, err.http_status, err.text(lang)
     with desk.replica(request) as rep:
-        pairs = queries.queue(rep, band=band, limit=PAGE_SIZE)
+        grouped = queries.clusters(rep, band=band, limit=PAGE_SIZE)
         counts = queries.counts(rep)
         zones = zone_names(rep, lang)
     # What a field's value looks like on screen: a zone's name and the sex in words, not their codes.
     shown = {"zone": zones, "sex": {k: gettext(v, lang) for k, v in vocab.SEXES.items()}}
-    return render(request, "dedup.html", sess, status_code=status_code, pairs=pairs, counts=counts,
+    return render(request, "dedup.html", sess, status_code=status_code, groups=grouped["groups"],
+                  groups_total=grouped["total"], counts=counts,
                   band=band, fields=SHOWN, field_names=FIELD_NAMES, agreement=AGREEMENT, shown=shown, **extra)
 
 

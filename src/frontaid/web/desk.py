@@ -20,6 +20,8 @@ from frontaid.domain import vocab
 from frontaid.domain.codes import looks_like_code, normalise_code
 from frontaid.errors import AlreadyHandedOut, BadInput, FrontaidError, NotFound, Refused
 from frontaid.i18n import gettext
+from frontaid.queries import aid as aidq
+from frontaid.queries import items as aidq_items
 from frontaid.queries import registry
 from frontaid.queries.handouts import recent_handouts
 from frontaid.store.replica import Replica
@@ -41,6 +43,7 @@ def replica(request: Request) -> Iterator[Replica]:
     Do not nest two `replica()` blocks (each would hold a connection of the pool).
     """
     with request.app.state.replicas.borrow() as rep:
+        aidq_items.catalogue(rep)  # the deployment's own items (synced in any time), named on every page
         yield rep
 
 
@@ -65,7 +68,7 @@ def household(rep: Replica, code: str, role: str) -> dict[str, Any]:
 
 
 def entitlements(rep: Replica, code: str, lang: str, on: date | None = None) -> list[dict[str, Any]]:
-    return [{"item": e.item, "label": gettext(vocab.ITEMS.get(e.item, e.item), lang), "due": e.due,
+    return [{"item": e.item, "label": gettext(vocab.ITEM_NAMES.get(e.item, e.item), lang), "due": e.due,
              "round": e.round, "last": e.last, "next_due": e.next_due.isoformat(),
              "next_due_text": format_date(e.next_due, "d MMM", locale=lang)}
             for e in distribution.entitlements(rep, code, on)]
@@ -94,7 +97,7 @@ def _household_context(rep: Replica, code: str, sess: Session, lang: str) -> dic
     given = recent_handouts(rep, hh["eid"])
     now = datetime.now(UTC)
     for g in given:
-        g["label"] = gettext(vocab.ITEMS.get(g["item"], ""), lang) or g["item"]
+        g["label"] = gettext(vocab.ITEM_NAMES.get(g["item"], ""), lang) or g["item"]
         g["may_undo"] = may_undo(sess, g, now)
     return {"hh": {**hh, "zone_name": zone_name}, "ents": entitlements(rep, hh["eid"], lang), "given": given}
 
@@ -165,17 +168,18 @@ async def desk_hand_out(request: Request, sess: Session = Depends(need_post("han
             code = distribution.hand_out(rep, sess.name, household=fields["household"], item=fields["item"],
                                          at=fields["at"] or None, home=not fields["at"],
                                          override=fields["override"] or None)
-            ctx["done"] = {"code": code, "item": gettext(vocab.ITEMS.get(fields["item"], ""), lang)}
+            ctx["done"] = {"code": code, "item": gettext(vocab.ITEM_NAMES.get(fields["item"], ""), lang),
+                           "no_stock": aidq.unrecorded_stock_of(rep, code) is not None}
         except AlreadyHandedOut as err:
             # The CLI's wording names its --override flag; a volunteer at the desk gets the form below.
             p = err.params
             text = gettext("{code} already received {item} in this round (on {last}). The next is due "
                            "on {next}. If it is right to hand out again, write why and confirm.", lang)
-            label = gettext(vocab.ITEMS.get(fields["item"], ""), lang)
+            label = gettext(vocab.ITEM_NAMES.get(fields["item"], ""), lang)
             text = text.format(code=p.get("code", ""), item=label,
                                last=p.get("last", ""), next=p.get("next", ""))
             ctx["warning"] = {"text": text, "item": fields["item"],
-                              "label": gettext(vocab.ITEMS.get(fields["item"], ""), lang)}
+                              "label": gettext(vocab.ITEM_NAMES.get(fields["item"], ""), lang)}
         except FrontaidError as err:
             if isinstance(err, NotFound) and err.params.get("what") == "household":
                 raise

@@ -28,6 +28,7 @@ router = APIRouter()
 # What each kind of flag is (the same words as `frontaid flags`).
 FLAG_KINDS = {
     "double-handout": "handed out twice in one round", "stock-negative": "stock below zero",
+    "stock-unrecorded": "handed out where no stock is recorded",
     "conflict": "conflicting changes", "changed-after-merge": "changed after a merge",
     "changed-after-void": "changed after it was voided", "gap": "changes missing from a device",
     "clock-ahead": "a device's clock is far ahead",
@@ -59,7 +60,7 @@ def explain(flag: dict[str, Any], lang: str) -> dict[str, Any]:
     if flag["status"] == "resolved" and not d:
         pass  # a resolved flag no longer derived (e.g. one hand-out voided): only the decision is left
     elif kind == "double-handout":
-        item = gettext(vocab.ITEMS.get(d["item"], d["item"]), lang)
+        item = gettext(vocab.ITEM_NAMES.get(d["item"], d["item"]), lang)
         lines.append(gettext("{item}, round {round}: {count} hand-outs", lang).format(
             item=item, round=d["round"], count=d["count"]))
         choices.append(("both", gettext("Keep both", lang)))
@@ -71,6 +72,10 @@ def explain(flag: dict[str, Any], lang: str) -> dict[str, Any]:
     else:
         if kind == "stock-negative":
             lines.append(gettext("Quantity now: {qty}", lang).format(qty=d["qty"]))
+        elif kind == "stock-unrecorded":
+            lines.append(gettext("Handed out with no stock recorded: {n}. Count what is there "
+                                 "(frontaid stock count) or record what arrived.", lang
+                                 ).format(n=d["handed_out"]))
         elif d.get("ops"):
             lines.append(gettext("Changes not seen: {ops}", lang).format(ops=", ".join(d["ops"])))
         elif d:

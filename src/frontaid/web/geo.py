@@ -22,10 +22,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from frontaid.actions import validate as check
 from frontaid.domain import vocab
-from frontaid.domain.localtime import to_utc, town_hhmm
+from frontaid.domain.localtime import shown, to_utc, town_hhmm
 from frontaid.i18n import gettext, ngettext
 from frontaid.queries import aid, registry
 from frontaid.queries import plan as planq
+from frontaid.queries.places import centroid
 from frontaid.queries.registry import zone_shapes
 from frontaid.store.replica import Replica
 from frontaid.web import auth, desk
@@ -68,23 +69,13 @@ def danger(h: dict[str, int]) -> tuple[str, str]:
     return level, colour
 
 
-def _centroid(geometry: dict[str, Any] | None) -> tuple[float, float] | None:
-    """(lon, lat): the mean of a polygon's outer ring, where a record with no position of its own is drawn."""
-    try:
-        ring = geometry["coordinates"][0] if geometry and geometry["type"] == "Polygon" else None
-    except (KeyError, IndexError, TypeError):
-        return None
-    if not ring:
-        return None
-    pts = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
-    return (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
-
-
 def map_centre(zones: list[dict[str, Any]]) -> tuple[float, float]:
     """(lat, lon) where the map opens: the middle of the box around every zone's outline
     ((0, 0) before any zone has one)."""
     points = [p for z in zones if z["geometry"] and z["geometry"].get("type") == "Polygon"
               for p in z["geometry"]["coordinates"][0]]
+    points += [p for z in zones if z["geometry"] and z["geometry"].get("type") == "MultiPolygon"
+               for poly in z["geometry"]["coordinates"] for p in poly[0]]
     if not points:
         return (0.0, 0.0)
     lons, lats = [p[0] for p in points], [p[1] for p in points]
@@ -98,6 +89,10 @@ def _point(lon: float | None, lat: float | None,
     if fallback is not None:
         return {"type": "Point", "coordinates": list(fallback)}
     return None
+
+
+# Said in the popup of a point that has no position of its own.
+AT_CENTRE = N_("Drawn at the zone's centre: no exact address on record.")
 
 
 def _feature(geometry: dict[str, Any] | None, **props: Any) -> dict[str, Any]:
@@ -150,7 +145,7 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
     zone_rows = zones(rep, lang, now)
     titles = {z["eid"]: z["title"] for z in zone_rows}
     for z in zone_rows:
-        centre[z["eid"]] = _centroid(z["geometry"])
+        centre[z["eid"]] = centroid(z["geometry"])
         popup = [z["title"], z["danger_text"],
                  f'{_("Last 7 days")}: {_n("{n} incident", "{n} incidents", z["incidents"])}, '
                  f'{_n("{n} killed", "{n} killed", z["killed"])}, '
@@ -166,19 +161,23 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
         kind_text = _(vocab.SITE_KINDS.get(s["kind"], s["kind"]))
         state_text = _(vocab.CROSSING_STATES.get(state, state)) if s["kind"] == "crossing" and state else None
         popup = [_title(s, lang), kind_text] + ([state_text] if state_text else [])
+        approx = s["lat"] is None or s["lon"] is None
         features.append(_feature(_point(s["lon"], s["lat"], centre.get(s["zone"])), layer="site",
                                  eid=s["eid"], title=_title(s, lang), kind=s["kind"], state=state,
-                                 zone=s["zone"], colour=colour, popup=popup))
+                                 zone=s["zone"], colour=colour, approximate=approx,
+                                 popup=popup + ([_(AT_CENTRE)] if approx else [])))
     features += danger_features(rep, now, lang)
     for i in aid.list_incidents(rep, since=now - timedelta(days=WINDOW_DAYS), limit=2000):
         if i["at"] and i["at"] > now.strftime("%Y-%m-%dT%H:%M"):
             continue
-        popup = [_(vocab.INCIDENT_KINDS.get(i["kind"], i["kind"])), i["at"].replace("T", " "),
+        approx = i["lat"] is None or i["lon"] is None
+        popup = [_(vocab.INCIDENT_KINDS.get(i["kind"], i["kind"])), shown(i["at"], lang),
                  f'{_n("{n} killed", "{n} killed", i["killed"] or 0)}, '
                  f'{_n("{n} wounded", "{n} wounded", i["wounded"] or 0)}']
+        popup += [_(AT_CENTRE)] if approx else []
         features.append(_feature(_point(i["lon"], i["lat"], centre.get(i["zone"])), layer="incident",
                                  eid=i["eid"], kind=i["kind"], at=i["at"], zone=i["zone"], killed=i["killed"],
-                                 wounded=i["wounded"], popup=popup))
+                                 wounded=i["wounded"], approximate=approx, popup=popup))
     if not sees_names(role):
         return _collection(features, now)
     for r in aid.open_requests_located(rep):
@@ -187,14 +186,16 @@ def feature_collection(rep: Replica, role: str, lang: str, now: datetime) -> dic
                  f'{r["eid"]} · {_(vocab.REQUEST_STATES.get(r["status"], r["status"]))}',
                  titles.get(r["zone"], r["zone"] or "")]
         popup += [x for x in (r["household"], r["reported_by"], r["note"]) if x]
+        if r["lat"] is None:
+            popup.append(_(AT_CENTRE))
         features.append(_feature(_point(r["lon"], r["lat"], centre.get(r["zone"])),
                                  layer="body" if body else "request", eid=r["eid"], need=r["need"],
                                  urgency=r["urgency"], status=r["status"], household=r["household"],
                                  zone=r["zone"], team=r["team"], reported_by=r["reported_by"],
                                  approximate=r["lat"] is None, popup=popup))
     for d in aid.deaths_without_burial(rep):
-        popup = [_("Death, no burial recorded"), d["name"] or d["eid"], d["died_on"] or "",
-                 d["death_place"] or "", d["household"] or ""]
+        popup = [_("Death, no burial recorded"), d["name"] or d["eid"], shown(d["died_on"], lang),
+                 d["death_place"] or "", d["household"] or "", _(AT_CENTRE) if d["lat"] is None else ""]
         features.append(_feature(_point(d["lon"], d["lat"], centre.get(d["zone"])), layer="death",
                                  eid=d["eid"], household=d["household"], zone=d["zone"], died_on=d["died_on"],
                                  name=d["name"], approximate=d["lat"] is None, popup=[p for p in popup if p]))
@@ -224,11 +225,15 @@ def _collection(features: list[dict[str, Any]], now: datetime) -> dict[str, Any]
 
 
 @router.get("/map", response_class=HTMLResponse, include_in_schema=False)
-def map_page(request: Request, until: str = "", sess: Session = Depends(auth.need("map"))) -> Response:
+def map_page(request: Request, until: str = "", q: str = "", focus: str = "",
+             sess: Session = Depends(auth.need("map"))) -> Response:
+    from frontaid.web.mapfocus import locate
+
     lang = language(request)
     now = until_moment(until)
     with desk.replica(request) as rep:
         zone_rows = zones(rep, lang, now)
+        found = locate(rep, sess.role, lang, focus or q) if (focus or q) else None
     layers = {"zone": N_("Zones"), "danger": N_("Dangerous streets at this hour"), "site": N_("Sites"),
               "incident": N_("Incidents (7 days)"),
               "request": N_("Open requests"), "body": N_("Bodies awaiting recovery"),
@@ -242,7 +247,7 @@ def map_page(request: Request, until: str = "", sess: Session = Depends(auth.nee
                   legend=[(colour, gettext(text, lang)) for _n, colour, text, _low in DANGER],
                   crossing=[(colour, gettext(vocab.CROSSING_STATES[state], lang))
                             for state, colour in CROSSING_COLOURS.items()],
-                  until=now.strftime("%Y-%m-%d %H:%M"))
+                  until=now.strftime("%Y-%m-%dT%H:%M"), q=q, found=found, looked=bool(focus or q))
 
 
 @router.get("/api/map.geojson", tags=["map"],

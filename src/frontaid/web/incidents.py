@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from frontaid.actions import incidents
 from frontaid.actions import validate as check
+from frontaid.domain.localtime import typed
 from frontaid.errors import FrontaidError
 from frontaid.queries import aid, registry
 from frontaid.store.replica import Replica
@@ -87,7 +88,8 @@ async def incidents_add(request: Request,
     f = {k: str(form.get(k) or "").strip() for k in FORM_FIELDS}
     with desk.replica(request) as rep:
         try:
-            code = report(rep, sess.name, f)
+            # The form's time is the town's clock (the API's is UTC): stored as UTC.
+            code = report(rep, sess.name, {**f, "at": typed(f["at"])})
         except FrontaidError as err:
             error, status = err.text(language(request)), err.http_status
         else:

@@ -58,7 +58,7 @@ def _sheet(p: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                     "kind_text": gettext(KINDS.get(v["kind"], v["kind"]), lang),
                     "why_text": v["why"] if lang == "uk" else v["why_en"],
                     "bring_text": ", ".join(
-                        f"{gettext(vocab.ITEMS.get(k, k), lang)} × {n}" for k, n in v["bring"].items()
+                        f"{gettext(vocab.ITEM_NAMES.get(k, k), lang)} × {n}" for k, n in v["bring"].items()
                     ),
                 }
             )

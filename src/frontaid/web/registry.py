@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from frontaid.actions import registry as actions
 from frontaid.actions.validate import WHAT
 from frontaid.domain import vocab
+from frontaid.domain.codes import is_canonical
 from frontaid.domain.sensitive import keep_hidden
 from frontaid.errors import BadInput, FrontaidError, NotFound, PossibleDuplicate, UnknownChoice
 from frontaid.i18n import gettext
@@ -275,14 +276,14 @@ def registry_page(request: Request, sess: Session = Depends(need("household"))) 
 
 
 @router.get("/registry/household/{code}", response_class=HTMLResponse, include_in_schema=False)
-def household_page(request: Request, code: str, new: str = "", evac: str = "",
+def household_page(request: Request, code: str, new: str = "", evac: str = "", opened: str = "",
                    sess: Session = Depends(need("household"))) -> Response:
     lang = language(request)
     with desk.replica(request) as rep:
         hh = household_view(rep, code, sess.role, lang)
         ctx = _ctx(rep, lang)
     return render(request, "household.html", sess, hh=hh, new=bool(new), names=sees_names(sess.role),
-                  evac_saved=bool(evac), **ctx)
+                  evac_saved=bool(evac), opened=opened if is_canonical(opened) else "", **ctx)
 
 
 def _form(request: Request, sess: Session, rep: Replica, template: str, status_code: int = 200,

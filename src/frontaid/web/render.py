@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from frontaid.domain import vocab
+from frontaid.domain.localtime import shown
 from frontaid.i18n import LANGUAGES, gettext, ngettext
 from frontaid.web.audit import screen_page
 from frontaid.web.auth import CSRF_FIELD, CSRF_HEADER, can, language
@@ -43,6 +44,7 @@ def render(request: Request, template: str, sess: Session | None, status_code: i
         path=request.url.path, vocab=vocab,
         here=request.url.path + ("?" + request.url.query if request.url.query else ""),
         can=lambda permission: can(sess, permission),
-        label=lambda slug: gettext(vocab.ITEMS.get(slug) or str(slug), lang),
+        label=lambda slug: gettext(vocab.ITEM_NAMES.get(slug) or str(slug), lang),
+        when=lambda value: shown(value, lang),
         **context)
     return HTMLResponse(html, status_code=status_code)

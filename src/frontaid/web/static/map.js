@@ -8,7 +8,7 @@
   map.attributionControl.setPrefix("Leaflet");
   var c = el.dataset.centre.split(",").map(Number);
   map.setView(c, 13);
-  var groups = {};
+  var groups = {}, byEid = {};
   Object.keys(labels).forEach(function (k) { groups[k] = L.featureGroup(); });
   var styles = {
     request: {radius: 6, color: "#fff", weight: 1, fillColor: "#1f5fbf", fillOpacity: 0.9},
@@ -27,6 +27,19 @@
     return div;
   }
   function cls(p) { return "f-" + p.layer + " f-" + p.eid; }
+  // /map?focus=request:CODE (the board's, the household page's, the incidents' links) or a search:
+  // the place the hub found, at street level, with its own popup, or a marker saying what it is.
+  function focus() {
+    if (!el.dataset.focus) { return; }
+    var at = el.dataset.focus.split(",").map(Number);
+    map.setView(at, 17);
+    var known = byEid[el.dataset.focusEid];
+    if (known && known.openPopup) { known.openPopup(); return; }
+    var hollow = el.dataset.focusApproximate === "1";
+    L.circleMarker(at, {radius: 11, color: "#c00", weight: 3, fillColor: "#c00", fillOpacity: hollow ? 0 : 0.4,
+                        className: "f-focus"})
+      .addTo(map).bindPopup(popup([el.dataset.focusTitle])).openPopup();
+  }
   fetch(el.dataset.src, {credentials: "same-origin", headers: {"Accept": "application/geo+json"}})
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
     .then(function (fc) {
@@ -43,10 +56,14 @@
           var s = styles[p.layer] || {radius: 8, color: "#fff", weight: 2, fillColor: p.colour, fillOpacity: 1};
           if (p.layer === "site" && p.kind === "crossing") { s = {radius: 9, color: "#000", weight: 2, fillColor: p.colour, fillOpacity: 1}; }
           if (p.layer === "request" && p.urgency === "critical") { s = L.extend({}, s, {color: "#c00", weight: 3}); }
+          if (p.approximate) {  // no position of its own: drawn hollow at its zone's centre
+            s = L.extend({}, s, {color: s.fillColor || p.colour || "#1f5fbf", weight: 2, fillOpacity: 0});
+          }
           layer = L.circleMarker(ll, L.extend({className: cls(p) + (p.state ? " state-" + p.state : "")}, s));
         }
         layer.bindPopup(popup(p.popup || []));
         groups[p.layer].addLayer(layer);
+        if (p.eid) { byEid[p.eid] = layer; }
       });
       var overlays = {}, bounds = L.latLngBounds([]);
       ["zone", "danger", "site", "incident", "request", "death", "body"].forEach(function (k) {
@@ -58,6 +75,7 @@
       L.control.layers(null, overlays, {collapsed: true}).addTo(map);
       if (groups.zone && groups.zone.getLayers().length) { map.fitBounds(groups.zone.getBounds(), {padding: [8, 8]}); }
       else if (bounds.isValid()) { map.fitBounds(bounds, {padding: [20, 20], maxZoom: 16}); }
+      focus();
       el.dataset.ready = String(fc.features.length);
     })
     .catch(function () { el.dataset.ready = "error"; });
