@@ -65,11 +65,15 @@ def network(rep: Replica) -> Network | None:
 
 
 def zone_centres(rep: Replica) -> dict[str, tuple[float, float]]:
-    """(lat, lon) of each zone's ring mean: where a record with no position of its own is placed."""
+    """(lat, lon) of each zone's ring mean: where a record with no position of its own is placed.
+
+    A MultiPolygon zone (a town split by a river, islands) is placed at its first part's ring,
+    as the map places it (queries/places.py, `centroid`)."""
     out = {}
     for eid, geometry in rep.conn.execute(f"SELECT eid, geometry FROM zones WHERE {LIVE}"):
         try:
-            ring = json.loads(geometry)["coordinates"][0]
+            shape = json.loads(geometry)
+            ring = shape["coordinates"][0][0] if shape["type"] == "MultiPolygon" else shape["coordinates"][0]
         except (TypeError, ValueError, KeyError, IndexError):
             continue
         pts = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
