@@ -213,10 +213,10 @@ def test_columns_are_capped_with_a_count(web) -> None:
     assert cols[0]["count"] == 105 and len(cols[0]["requests"]) == 100
     column = _column(c.get("/board").text, "open")
     # The page shows a screenful per column and a link for more, up to every card.
-    assert column.count('id="req-') == 20 and "20 з 105" in column
-    assert 'href="/board?shown=40#col-open"' in column
-    more = _column(c.get("/board?shown=40").text, "open")
-    assert more.count('id="req-') == 40 and 'href="/board?shown=60#col-open"' in more
+    assert column.count('id="req-') == 10 and "10 з 105" in column
+    assert 'href="/board?shown=20#col-open"' in column
+    more = _column(c.get("/board?shown=20").text, "open")
+    assert more.count('id="req-') == 20 and 'href="/board?shown=30#col-open"' in more
     every = _column(c.get("/board?shown=200").text, "open")
     assert every.count('id="req-') == 105 and "show-more" not in every
 

@@ -58,7 +58,7 @@ def filters(rep: Replica, need: str | None, zone: str | None) -> tuple[str | Non
 
 # Cards per column on the page, and how many more "show more" adds: a town's board holds
 # thousands of requests; the page stays a few screens tall on a laptop and loads on a phone.
-PAGE = 20
+PAGE = 10  # the demo town's board: about 4,000 px on a 1366×768 laptop (20 made it 10,800)
 MAX_CARDS = 500
 
 
