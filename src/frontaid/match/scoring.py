@@ -30,10 +30,15 @@ from frontaid.match.records import (
 
 # field -> level -> (m, u). u None: computed per pair (name words' frequencies).
 _WEIGHTS: Final[dict[str, dict[str, tuple[float, float | None]]]] = {
-    "name": {"agree": (0.85, None), "close": (0.13, None), "partial": (0.003, None), "short": (0.02, None),
+    # variant: a word that differs from the other only by a vowel of its ending (Гусак/Гусик,
+    # Остапець/Остапич): most often two families' surnames, sometimes a slip of the pen.
+    "name": {"agree": (0.85, None), "close": (0.13, None), "variant": (0.02, None), "partial": (0.003, None),
+             "short": (0.02, None),
              "disagree": (0.01, 0.99), "gender": (1e-6, 0.01)},
+    # typo: the year's one mistyped digit beyond the next year (1952/1962; 1937/1987, a 3 read
+    # as an 8): about one year in ten is written so in a town's lists, few strangers' years so.
     "born": {"date": (0.85, 1 / 25000), "year": (0.9, 1 / 60), "close": (0.08, 0.004),
-             "near": (0.02, 0.15), "far": (1e-6, 0.8)},
+             "typo": (0.02, 0.06), "near": (0.02, 0.15), "far": (1e-6, 0.8)},
     "sex": {"agree": (0.98, 0.5), "disagree": (0.02, 0.5)},
     "doc": {"agree": (0.9, 1e-6), "close": (0.07, 1e-4), "disagree": (0.03, 1.0)},
     # Among people who share a name, sharing an address is common too (a family).
@@ -60,16 +65,40 @@ _CLOSE_U: Final = 30.0
 _MAX_NAME_WEIGHT: Final = 13.0
 # The four words a Pair's fields show, from the finer levels.
 _SHOWN: Final = {"agree": "agree", "date": "agree", "year": "agree", "close": "close",
-                 "partial": "close", "short": "close", "near": "disagree", "far": "disagree",
+                 "partial": "close", "short": "close", "variant": "close", "typo": "close",
+                 "near": "disagree", "far": "disagree",
                  "gender": "disagree", "disagree": "disagree", "missing": "missing"}
 
 
 # -- comparing --------------------------------------------------------------------------
 
-_EXACT, _CLOSE, _DIFF, _GENDER = 3, 2, 0, -1
+_EXACT, _CLOSE, _VARIANT, _DIFF, _GENDER = 3, 2, 1, 0, -1
 _WORD_CMP: dict[tuple[str, str], int] = {}
 
 _TRAILING_VOWELS = re.compile(r"[aeiou]+$")
+_VOWELS = frozenset("aeiouy")
+# How far from a word's end its ending reaches (-ак, -ець, -ич, -ук): a vowel changed there names
+# another family more often than it is a slip.
+_ENDING = 3
+# Surname endings as `names.loose` spells them (-енко, -ишин, -чук, -юк, -ський, -ська, -ець, -ич,
+# -ів, ...): one stem with two of them is two families (Бондарчук and Бондарська, Чернський and
+# Чернчук, Остапець and Остапич), not a slip of the pen.
+_SURNAME_ENDINGS: Final = ("enko", "isin", "ysyn", "suk", "iuk", "iak", "ski", "ska", "ova", "eva", "ina",
+                           "uk", "ak", "ik", "ok", "yk", "es", "is", "ov", "ev", "iv", "in", "ko")
+
+
+def _ending_variant(a: str, b: str) -> bool:
+    """Whether two spellings are one stem with two surname endings, or differ only in vowels of
+    their last letters."""
+    for ea in _SURNAME_ENDINGS:
+        if a.endswith(ea) and len(a) - len(ea) >= 3:
+            stem = a[:-len(ea)]
+            if any(eb != ea and b.endswith(eb) and b[:-len(eb)] == stem for eb in _SURNAME_ENDINGS):
+                return True
+    if len(a) != len(b) or len(a) < 5:
+        return False
+    diff = [i for i, (p, q) in enumerate(zip(a, b, strict=True)) if p != q]
+    return bool(diff) and all(i >= len(a) - _ENDING and a[i] in _VOWELS and b[i] in _VOWELS for i in diff)
 
 
 def _cmp_words(a: _Word, b: _Word) -> int:
@@ -85,6 +114,10 @@ def _cmp_words(a: _Word, b: _Word) -> int:
         res = _GENDER  # Олександр/Олександра, Ковальов/Ковальова, Іван/Іванна
     elif a.groups and b.groups:
         res = _DIFF  # two known, different given names: Микола and Михайло
+    elif _ending_variant(a.loose, b.loose):
+        res = _VARIANT
+    elif DamerauLevenshtein.distance(a.loose, b.loose) > 2:
+        res = _DIFF  # a typo changes a letter or two; more is another name (Коваленко/Ковальчук)
     elif (a.skel and a.skel == b.skel and len(a.skel) >= 3) or \
             JaroWinkler.normalized_similarity(a.loose, b.loose) >= 0.88:
         res = _CLOSE
@@ -122,13 +155,13 @@ def _name_level(a: tuple[_Word, ...], b: tuple[_Word, ...],
         if levels[i] == _EXACT:
             u *= max(tf[short[i].tf], tf[long_[j].tf])
             matched += 1
-        elif levels[i] == _CLOSE:
+        elif levels[i] in (_CLOSE, _VARIANT):
             u *= min(1.0, _CLOSE_U * max(tf[short[i].tf], tf[long_[j].tf]))
             matched += 1
     if matched == 0:
         return "disagree", _LOG_U["name"]["disagree"]
     if matched == len(short) and len(short) >= 2:
-        level = "agree" if _CLOSE not in levels else "close"
+        level = "variant" if _VARIANT in levels else "close" if _CLOSE in levels else "agree"
     elif matched == len(short):
         level = "short"  # one name is a single word, and it is a word of the other
     else:
@@ -146,13 +179,22 @@ def _born_level(a: _Rec, b: _Rec) -> str:
         if DamerauLevenshtein.distance(a.date, b.date) <= 1 or \
                 a.date[:4] + a.date[6:] + a.date[4:6] == b.date:  # day and month swapped
             return "close"
+        if a.date[4:] == b.date[4:]:
+            return _year_apart(a.year, b.year)  # the day and month agree: the year was mistyped
         return "near" if gap <= 5 else "far"
     if a.year == b.year:
         return "year"
     ya, yb = str(a.year), str(b.year)
     if gap <= 1 or (ya[:2] == yb[:2] and ya[2:] == yb[:1:-1]):
         return "close"
-    return "near" if gap <= 5 else "far"
+    return _year_apart(a.year, b.year)
+
+
+def _year_apart(a: int, b: int) -> str:
+    """Two years more than one apart: one mistyped digit (1952/1962), a few years, or far."""
+    if sum(p != q for p, q in zip(str(a), str(b), strict=False)) == 1 and abs(a - b) > 5:
+        return "typo"
+    return "near" if abs(a - b) <= 5 else "far"
 
 
 _WORDS_IN: Final = re.compile(r"[^\W\d_]{2,}")
@@ -373,23 +415,32 @@ def _capped(score: float, levels: Levels, x: _Rec, y: _Rec, expected: float = 0.
             shared_mates: bool = False) -> float:
     """Pairs the rule never links, however the weights add up; at most a person decides, in review.
 
-    Namesakes in one household (father and son, mother and daughter) whose birth years are not
-    known to agree may be different people. Birth years a year apart (or with swapped digits), written
-    as years only, in two different households, are namesakes as often as they are one person.
-    And a name common enough in this registry that another person is expected to carry it
-    (`expected`, from `namesakes`: the bigger the registry, the more names are) links only with
-    something a namesake would not share: the full birth date, a document, the address or the
-    household; else it goes to review."""
+    A link needs the whole name (every word equal or a slip of one or two letters, not another ending) and
+    the birth agreeing (the same year, or full dates a slip apart); or the same document; or the same full
+    birth date and a document a slip apart. A birth missing on one side, a year apart or mistyped, a given
+    name that differs: a namesake in the family or next door looks just like that, so a person decides. So
+    does another patronymic, unless the document agrees. Namesakes in one household (father and son,
+    mother and daughter) whose birth years are not known to agree may be different people, whatever else
+    agrees. And a name common enough in this registry that another person is expected to carry it
+    (`expected`, from `namesakes`: the bigger the registry, the more names are) links only with something
+    a namesake would not share: the full birth date, a document, the address or the household with the
+    year; else it goes to review."""
+    name, born, doc = levels[0], levels[1], levels[3] == "agree"
+    born_agrees = born in ("date", "year") or (born == "close" and bool(x.date and y.date))
+    # The full birth date and a document a slip apart vouch for a name written badly.
+    whole = (doc and name not in ("disagree", "gender")) or (name in ("agree", "close") and born_agrees) or (
+        born == "date" and levels[3] == "close" and name not in ("disagree", "gender"))
     # In one household, the same name without the same birth year (or with one missing) may be
     # father and son: never linked.
-    home_namesakes = levels[6] == "agree" and levels[1] not in ("date", "year")
-    year_apart = levels[6] == "disagree" and levels[1] == "close" and not (x.date and y.date)
+    home_namesakes = levels[6] == "agree" and born not in ("date", "year")
     # The address or the household vouch only with the birth year: a son named after his father
     # lives at his father's address.
-    corroborated = levels[1] == "date" or levels[3] == "agree" or shared_mates or (
-        levels[1] == "year" and (levels[4] == "agree" or levels[6] == "agree"))
+    corroborated = born == "date" or doc or shared_mates or (
+        born == "year" and (levels[4] == "agree" or levels[6] == "agree"))
     common = expected >= NAMESAKES_TO_CORROBORATE and not corroborated
-    if home_namesakes or year_apart or common:
+    # Another father's name (Миколаївна, Михайлівна) is another person unless a document says so.
+    other_father = levels[7] == "disagree" and not doc
+    if not whole or home_namesakes or common or other_father:
         return min(score, math.nextafter(LINK, -math.inf))
     return score
 
