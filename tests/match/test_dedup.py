@@ -279,3 +279,16 @@ def test_a_document_links_only_with_a_name_that_agrees() -> None:
     assert band(compare(x, y)[0]) != "link"
     same = replace(y, name="Гуцук Богдан Миколайович")
     assert band(compare(x, same)[0]) == "link"
+
+
+def test_a_common_name_at_one_door_is_compared_when_one_list_has_no_year() -> None:
+    # Forty Коваленко Ганна in the registry: their names make one block too big to compare in
+    # full, and its order by birth year puts the one with no year far from the other. The same door
+    # written as a street on one list and as a shelter on the other still brings them together.
+    rng = random.Random(11)
+    crowd = [Record(f"K{i:03d}", "Коваленко Ганна", str(rng.randint(1930, 2015)), "f",
+                    f"вул. Степова, {i + 1}", "east", f"HK{i}") for i in range(40)]
+    street = Record("a", "Коваленко Ганна Олегівна", "1946", "f", "вул. Абрикосова, 155", "east", "H1")
+    shelter = Record("b", "Hanna Kowalenko", "", "f", "сховище, 155", "east", "H2")
+    bands = {(p.a, p.b): p.band for p in find_pairs([*crowd, street, shelter])}
+    assert bands.get(("a", "b")) == "review"

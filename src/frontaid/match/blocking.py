@@ -8,7 +8,7 @@ from array import array
 from typing import Final
 
 from frontaid.match import parallel
-from frontaid.match.records import BLOCK_CAP, WINDOW, _Rec
+from frontaid.match.records import _DIGITS, BLOCK_CAP, WINDOW, _Rec
 
 _PAIR_KEYS: dict[tuple[tuple[str, ...], ...], frozenset[str]] = {}
 
@@ -43,6 +43,8 @@ def _keys(x: _Rec, rare: str) -> set[str]:
         keys.update((f"d<{x.doc[:4]}", f"d>{x.doc[-4:]}"))
     if x.street:
         keys.update(f"a{c}|{x.street}" for c in flat)
+        if x.year is not None:  # one house and one year: a name spelt past its codes (Polichtchouk)
+            keys.add(f"s{x.street}|{x.year}")
     if x.date:
         keys.add(f"b{x.date}|{rare}")
     if len(codes) == 1:  # a one-word name: the word alone
@@ -71,6 +73,12 @@ def _key_hashes(bounds: tuple[int, int]) -> list[bytes]:
             out.append((h << 2) | _KIND_BITS.get(k[0], 0))
             out.append(i)
     return [o.tobytes() for o in outs]
+
+
+def _house(x: _Rec) -> int:
+    """The address's first number (the house), or -1."""
+    m = _DIGITS.search(x.address)
+    return int(m.group()[:9]) if m else -1
 
 
 def _candidates(chunks: list[bytes]) -> bytes:
@@ -107,6 +115,13 @@ def _candidates(chunks: list[bytes]) -> bytes:
             kind = key & 3
             if kind == 1:
                 order = sorted(members, key=lambda i: (recs[i].year or 0, recs[i].spelling, i))
+                # and by house number: one person at one door, a year written on one list only,
+                # the door written as a street once and as a shelter once ("підвал, 160")
+                by_door = sorted(members, key=lambda i: (_house(recs[i]), recs[i].street, recs[i].year or 0))
+                for p, i in enumerate(by_door):
+                    for j in by_door[p + 1:p + 1 + WINDOW]:
+                        if recs[i].year is None or recs[j].year is None:  # the year order met the rest
+                            seen.add(i * n + j if i < j else j * n + i)
             elif kind == 2:
                 order = sorted(members, key=lambda i: (recs[i].doc, i))
             else:
