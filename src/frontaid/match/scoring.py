@@ -59,7 +59,7 @@ _FIXED: Final = frozenset({"name.gender"})
 _PSEUDO: Final = 200.0
 _SURE: Final = 24.0
 _SURE_ENOUGH: Final = 50
-_EM_SAMPLE: Final = 60_000
+_EM_SAMPLE: Final = 120_000
 # A close name word counts as this many times more likely by chance than an equal one.
 _CLOSE_U: Final = 30.0
 _MAX_NAME_WEIGHT: Final = 13.0
