@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from array import array
+from collections.abc import Iterator
 from typing import Final
 
 from frontaid.match import parallel
@@ -118,15 +119,18 @@ def _candidates(chunks: list[bytes]) -> bytes:
                 # and by house number: one person at one door, a year written on one list only,
                 # the door written as a street once and as a shelter once ("підвал, 160")
                 by_door = sorted(members, key=lambda i: (_house(recs[i]), recs[i].street, recs[i].year or 0))
-                for p, i in enumerate(by_door):
-                    for j in by_door[p + 1:p + 1 + WINDOW]:
-                        if recs[i].year is None or recs[j].year is None:  # the year order met the rest
-                            seen.add(i * n + j if i < j else j * n + i)
+                seen.update(c for c in _neighbours(by_door, n)  # the year order met the rest
+                            if recs[c // n].year is None or recs[c % n].year is None)
             elif kind == 2:
                 order = sorted(members, key=lambda i: (recs[i].doc, i))
             else:
                 order = sorted(members, key=lambda i: (recs[i].spelling, i))
-            for p, i in enumerate(order):
-                for j in order[p + 1:p + 1 + WINDOW]:
-                    seen.add(i * n + j if i < j else j * n + i)
+            seen.update(_neighbours(order, n))
     return array("q", seen).tobytes()
+
+
+def _neighbours(order: list[int], n: int) -> Iterator[int]:
+    """The pair codes (i * n + j, i < j) of each record and the next `WINDOW` in `order`."""
+    for p, i in enumerate(order):
+        for j in order[p + 1:p + 1 + WINDOW]:
+            yield i * n + j if i < j else j * n + i
